@@ -1,0 +1,23 @@
+package io.rpcenv;
+
+/**
+ * How an endpoint answers one ask. Call {@link #reply} or {@link #sendFailure} exactly once, from
+ * any thread, during {@code receiveAndReply} or after it has returned; a second answer throws
+ * {@link IllegalStateException}. An ask that is never answered fails at the asker by its timeout.
+ */
+public interface RpcCallContext {
+  /**
+   * Sends {@code response} (may be null) to the asker. A response that cannot be serialized or
+   * is too large throws here and fails the ask with the same error, so the asker does not wait.
+   */
+  void reply(Object response);
+
+  /** Fails the ask with {@code cause}, which the asker receives inside an {@link RpcRemoteException}. */
+  void sendFailure(Throwable cause);
+
+  /**
+   * Who asked: the listen address of a server-mode sender, the connection's address for a
+   * client-mode sender, or this env's own address for a local ask (null in a client-mode env).
+   */
+  RpcAddress senderAddress();
+}

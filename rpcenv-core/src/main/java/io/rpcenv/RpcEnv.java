@@ -1,0 +1,166 @@
+package io.rpcenv;
+
+import io.rpcenv.spi.RpcEnvFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An environment of named endpoints that exchange messages with endpoints of other envs, in this
+ * process or elsewhere. A server-mode env listens on a host and port; a client-mode env listens on
+ * nothing and is reached over the connections it makes.
+ *
+ * <pre>{@code
+ * try (RpcEnv server = RpcEnv.create("server", "127.0.0.1", 0, new RpcConf(), null)) {
+ *   server.setupEndpoint("echo", new RpcEndpoint() {
+ *     @Override public void receiveAndReply(Object msg, RpcCallContext ctx) { ctx.reply(msg); }
+ *   });
+ *   try (RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, new RpcConf(), null, true)) {
+ *     RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+ *     String reply = echo.askSync("hello");
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Lookups and connection attempts are retried ({@code spark.rpc.numRetries},
+ * {@code spark.rpc.retry.wait}); asks and sends never are, because the endpoint may not be
+ * idempotent. All methods are thread-safe.
+ */
+public abstract class RpcEnv implements AutoCloseable {
+
+  /** For implementations. */
+  protected RpcEnv() {}
+
+  /** Creates a server-mode env listening on {@code host:port} (0 picks a free port). */
+  public static RpcEnv create(String name, String host, int port, RpcConf conf, RpcSecurityManager security) {
+    return create(name, host, port, conf, security, false);
+  }
+
+  /** Creates an env; in client mode {@code host} and {@code port} are not used for listening. */
+  public static RpcEnv create(String name, String host, int port, RpcConf conf, RpcSecurityManager security,
+      boolean clientMode) {
+    return create(new RpcEnvConfig(conf, name, host, host, port, security, 0, clientMode));
+  }
+
+  /** Creates an env with separate bind and advertise addresses and a core count for sizing threads. */
+  public static RpcEnv create(String name, String bindAddress, String advertiseAddress, int port, RpcConf conf,
+      RpcSecurityManager security, int numUsableCores, boolean clientMode) {
+    return create(new RpcEnvConfig(conf, name, bindAddress, advertiseAddress, port, security, numUsableCores,
+        clientMode));
+  }
+
+  /** Creates and starts an env; throws {@link RpcException} naming the address if it cannot listen. */
+  public static RpcEnv create(RpcEnvConfig config) {
+    return FactoryHolder.FACTORY.create(Objects.requireNonNull(config, "config"));
+  }
+
+  /** The name given at creation. */
+  public abstract String name();
+
+  /** The advertised host and the bound port, or null in client mode. */
+  public abstract RpcAddress address();
+
+  /** A copy of the settings this env runs with. */
+  public abstract RpcConf conf();
+
+  /** The timeout of asks made without one. */
+  public abstract RpcTimeout defaultAskTimeout();
+
+  /** The timeout of lookups. */
+  public abstract RpcTimeout lookupTimeout();
+
+  /**
+   * Registers {@code endpoint} under {@code name} and returns its ref at once; {@code onStart} runs
+   * later on a dispatcher thread, before any message. Throws {@link IllegalArgumentException} if
+   * the name is taken or the endpoint object is already registered, and
+   * {@link RpcEnvStoppedException} after shutdown.
+   */
+  public abstract RpcEndpointRef setupEndpoint(String name, RpcEndpoint endpoint);
+
+  /**
+   * Looks up {@code spark://name@host:port}: asks the target env whether the endpoint exists.
+   * Fails with {@link RpcEndpointNotFoundException} naming the URI if it does not, and with
+   * {@link RpcTimeoutException} after the lookup timeout. Connection failures are retried.
+   * A malformed URI throws {@link IllegalArgumentException} at once.
+   */
+  public abstract CompletableFuture<RpcEndpointRef> asyncSetupEndpointRefByURI(String uri);
+
+  /** Blocking form of {@link #asyncSetupEndpointRefByURI}, bounded by the lookup timeout. */
+  public RpcEndpointRef setupEndpointRefByURI(String uri) {
+    RpcTimeout lookup = lookupTimeout();
+    // The lookup future fails by itself at its deadline; the extra second only guards against a hang.
+    RpcTimeout guard = lookup == RpcTimeout.INFINITE
+        ? lookup : new RpcTimeout(lookup.duration().plusSeconds(1), lookup.property());
+    return guard.awaitResult(asyncSetupEndpointRefByURI(uri));
+  }
+
+  /** Looks up the endpoint {@code endpointName} of the env at {@code address}. */
+  public RpcEndpointRef setupEndpointRef(RpcAddress address, String endpointName) {
+    Objects.requireNonNull(address, "address (a client-mode env cannot be looked up)");
+    return setupEndpointRefByURI(new RpcEndpointAddress(address, endpointName).toString());
+  }
+
+  /**
+   * Stops the endpoint: its name is free at once, messages already queued are handled, then
+   * {@code onStop} runs. Idempotent; does nothing after shutdown.
+   */
+  public abstract void stop(RpcEndpointRef endpoint);
+
+  /**
+   * Starts an orderly shutdown and returns: new sends, asks and registrations fail with
+   * {@link RpcEnvStoppedException}; every endpoint gets {@code onStop} (no network events are
+   * delivered for connections this shutdown closes); messages already sent are flushed; then
+   * connections, the listening socket and all threads are closed. Idempotent.
+   */
+  public abstract void shutdown();
+
+  /** Whether {@link #shutdown()} has been called. */
+  public abstract boolean isShutdown();
+
+  /** Whether shutdown has finished: every {@code onStop} has run and every thread has ended. */
+  public abstract boolean isTerminated();
+
+  /** Waits until shutdown has finished. Throws {@link IllegalStateException} on one of this env's own threads. */
+  public abstract void awaitTermination();
+
+  /** Waits at most {@code timeout} for shutdown to finish; returns whether it did. */
+  public abstract boolean awaitTermination(Duration timeout);
+
+  /**
+   * {@link #shutdown()} then {@link #awaitTermination()}. Called on one of this env's own threads
+   * (an endpoint closing its env), it only starts the shutdown, which then finishes by itself.
+   */
+  @Override
+  public void close() {
+    shutdown();
+    if (!isOwnThread()) {
+      awaitTermination();
+    }
+  }
+
+  /** Whether the calling thread belongs to this env (a dispatcher or I/O thread). */
+  protected abstract boolean isOwnThread();
+
+  /** Tells {@code endpoint} which env it belongs to; for implementations. */
+  protected static void bind(RpcEndpoint endpoint, RpcEnv env) {
+    endpoint.env = env;
+  }
+
+  /** Sets or clears (null) the ref that {@link RpcEndpoint#self()} returns; for implementations. */
+  protected static void setSelf(RpcEndpoint endpoint, RpcEndpointRef self) {
+    endpoint.self = self;
+  }
+
+  /** Whether {@code endpoint} is bound to an env; for implementations. */
+  protected static boolean isBound(RpcEndpoint endpoint) {
+    return endpoint.env != null;
+  }
+
+  private static final class FactoryHolder {
+    static final RpcEnvFactory FACTORY = ServiceLoader.load(RpcEnvFactory.class, RpcEnv.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("No io.rpcenv.spi.RpcEnvFactory on the class path: add the "
+            + "rpcenv-core jar, and when shading, merge META-INF/services files"));
+  }
+}

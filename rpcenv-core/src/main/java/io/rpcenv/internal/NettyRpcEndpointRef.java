@@ -1,0 +1,137 @@
+package io.rpcenv.internal;
+
+import io.rpcenv.AbortableRpcFuture;
+import io.rpcenv.RpcAddress;
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcTimeout;
+import io.rpcenv.internal.serialize.SerializedRef;
+import io.rpcenv.internal.transport.Connection;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A ref bound to the env that made or received it. It travels as a {@link SerializedRef} and is
+ * bound again by the env that reads it. A ref to an endpoint of a client-mode env carries that
+ * env's id, and is reachable only from that env itself or over a connection from it.
+ */
+final class NettyRpcEndpointRef implements RpcEndpointRef {
+  @Serial
+  private static final long serialVersionUID = 1L;
+
+  private final transient NettyRpcEnv env;
+  private final RpcAddress address;
+  private final String name;
+  private final long clientEnvId;
+  private final transient Connection connection;
+  private final transient boolean local;
+  private final transient byte[] nameUtf8;
+
+  /**
+   * @param address the target env's listen address, or null for a client-mode target
+   * @param clientEnvId the target env's id when it is in client mode, else 0
+   * @param connection the connection to a client-mode target, or null
+   */
+  NettyRpcEndpointRef(NettyRpcEnv env, RpcAddress address, String name, long clientEnvId, Connection connection) {
+    this.env = env;
+    this.address = address;
+    this.name = Objects.requireNonNull(name, "name");
+    this.clientEnvId = address == null ? clientEnvId : 0;
+    this.connection = connection;
+    this.local = address != null ? address.equals(env.address()) : clientEnvId == env.envId();
+    this.nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  boolean isLocal() {
+    return local;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  byte[] nameUtf8() {
+    return nameUtf8;
+  }
+
+  NettyRpcEnv env() {
+    return env;
+  }
+
+  @Override
+  public RpcAddress address() {
+    return address;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void send(Object message) {
+    env.send(this, message);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> ask(Object message) {
+    return env.ask(this, message, env.defaultAskTimeout());
+  }
+
+  @Override
+  public <T> CompletableFuture<T> ask(Object message, RpcTimeout timeout) {
+    return env.ask(this, message, Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  @Override
+  public <T> AbortableRpcFuture<T> askAbortable(Object message, RpcTimeout timeout) {
+    return env.ask(this, message, Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  @Override
+  public <T> T askSync(Object message) {
+    return env.askSync(this, message, env.defaultAskTimeout());
+  }
+
+  @Override
+  public <T> T askSync(Object message, RpcTimeout timeout) {
+    return env.askSync(this, message, Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  @Override
+  public RpcTimeout defaultAskTimeout() {
+    return env.defaultAskTimeout();
+  }
+
+  @Serial
+  private Object writeReplace() {
+    return new SerializedRef(address, name, clientEnvId);
+  }
+
+  @Serial
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("RpcEndpointRefs travel as SerializedRef");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    return o instanceof NettyRpcEndpointRef r && name.equals(r.name) && Objects.equals(address, r.address)
+        && clientEnvId == r.clientEnvId;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(address, name, clientEnvId);
+  }
+
+  @Override
+  public String toString() {
+    return "RpcEndpointRef(" + endpointAddress() + ")";
+  }
+}

@@ -1,0 +1,155 @@
+package io.rpcenv.internal.dispatch;
+
+import io.rpcenv.IsolatedRpcEndpoint;
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcEnvStoppedException;
+import io.rpcenv.ThreadSafeRpcEndpoint;
+import io.rpcenv.internal.RpcThread;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Routes messages to endpoints by name and owns the threads that run endpoint code: one shared
+ * pool, plus a dedicated pool per {@link IsolatedRpcEndpoint}.
+ */
+public final class Dispatcher {
+  private final Object owner;
+  private final String envName;
+  private final String where;
+  private final int sharedThreads;
+  private final ThreadPoolExecutor shared;
+  private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
+  private final List<ExecutorService> isolatedPools = new ArrayList<>();
+  private volatile boolean stopped;
+
+  /**
+   * @param owner the env, recorded on every dispatcher thread
+   * @param envName the env's name, for thread names
+   * @param where the env described for messages
+   * @param sharedThreads size of the shared pool
+   */
+  public Dispatcher(Object owner, String envName, String where, int sharedThreads) {
+    this.owner = owner;
+    this.envName = envName;
+    this.where = where;
+    this.sharedThreads = sharedThreads;
+    this.shared = pool(sharedThreads, "rpcenv-" + envName + "-dispatcher");
+  }
+
+  private ThreadPoolExecutor pool(int threads, String prefix) {
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        RpcThread.factory(prefix, owner, false));
+  }
+
+  /**
+   * Registers {@code endpoint} and schedules its {@code onStart}. Throws
+   * {@link IllegalArgumentException} for a taken name, {@link RpcEnvStoppedException} after stop.
+   */
+  public synchronized Inbox register(String name, RpcEndpoint endpoint, Runnable beforeStop,
+      Supplier<RpcEnvStoppedException> stoppedError) {
+    if (stopped) {
+      throw stoppedError.get();
+    }
+    if (inboxes.containsKey(name)) {
+      throw new IllegalArgumentException("There is already an RpcEndpoint called " + name + " in " + where);
+    }
+    ExecutorService executor = shared;
+    int concurrency = sharedThreads;
+    if (endpoint instanceof IsolatedRpcEndpoint isolated) {
+      int threads = isolated.threadCount();
+      if (threads < 1) {
+        throw new IllegalArgumentException("threadCount() of isolated endpoint " + name + " must be at least 1: "
+            + threads);
+      }
+      ExecutorService own = pool(threads, "rpcenv-" + envName + "-" + name);
+      isolatedPools.add(own);
+      executor = own;
+      concurrency = threads;
+    }
+    if (endpoint instanceof ThreadSafeRpcEndpoint) {
+      concurrency = 1;
+    }
+    Inbox inbox = new Inbox(name, where, endpoint, executor, concurrency, beforeStop);
+    inboxes.put(name, inbox);
+    if (executor != shared) {
+      ExecutorService own = executor;
+      inbox.termination().whenComplete((v, e) -> own.shutdown());
+    }
+    inbox.start();
+    return inbox;
+  }
+
+  /** The inbox of {@code name}, or null. */
+  public Inbox inbox(String name) {
+    return inboxes.get(name);
+  }
+
+  /** Whether an endpoint called {@code name} is registered. */
+  public boolean contains(String name) {
+    return inboxes.containsKey(name);
+  }
+
+  /** Whether {@link #stop()} has been called. */
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  /** Unregisters {@code name} at once and requests its {@code onStop}; false if it was not registered. */
+  public boolean unregister(String name, Inbox expected) {
+    if (inboxes.remove(name, expected)) {
+      expected.stop();
+      return true;
+    }
+    return false;
+  }
+
+  /** Delivers an event to every endpoint; a no-op once stopped. */
+  public void postToAll(Supplier<InboxMessage> event) {
+    if (stopped) {
+      return;
+    }
+    for (Inbox inbox : inboxes.values()) {
+      inbox.post(event.get());
+    }
+  }
+
+  /** Stops every endpoint; completes when every {@code onStop} has run. */
+  public CompletableFuture<Void> stop() {
+    List<Inbox> all;
+    synchronized (this) {
+      stopped = true;
+      all = new ArrayList<>(inboxes.values());
+      inboxes.clear();
+    }
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (Inbox inbox : all) {
+      inbox.stop();
+      done.add(inbox.termination());
+    }
+    return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /** After {@link #stop()}: ends every dispatcher thread, waiting at most {@code millis}. */
+  public boolean shutdownThreads(long millis) throws InterruptedException {
+    shared.shutdown();
+    List<ExecutorService> pools;
+    synchronized (this) {
+      pools = new ArrayList<>(isolatedPools);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    boolean all = shared.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    for (ExecutorService p : pools) {
+      p.shutdown();
+      all &= p.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    return all;
+  }
+}

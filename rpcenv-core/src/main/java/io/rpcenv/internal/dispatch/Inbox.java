@@ -1,0 +1,262 @@
+package io.rpcenv.internal.dispatch;
+
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcEndpointNotFoundException;
+import io.rpcenv.RpcException;
+import io.rpcenv.internal.RpcThread;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue of one endpoint and the rules for running it: {@code onStart} first and alone; then up
+ * to {@code concurrency} threads draining messages ({@code 1} for thread-safe endpoints, which
+ * gives FIFO order); {@code onStop} last and alone, once everything queued before the stop has
+ * been handled. Scheduling is lock-free: a post adds a drainer only when fewer than
+ * {@code concurrency} are running, and a drainer that finds the queue empty leaves and re-checks,
+ * so no message is stranded.
+ */
+public final class Inbox implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
+  /** Messages one drainer handles before yielding its thread to other endpoints. */
+  private static final int BATCH = 64;
+
+  private final String name;
+  private final String where;
+  private final RpcEndpoint endpoint;
+  private final Executor executor;
+  private final int maxConcurrency;
+  private final Runnable beforeStop;
+  private final Queue<InboxMessage> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger drainers = new AtomicInteger();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private volatile int concurrency = 1;
+  private volatile boolean started;
+  private volatile boolean stopRequested;
+  private volatile boolean terminated;
+
+  /**
+   * @param name the endpoint's name
+   * @param where the env, for messages ("RpcEnv 'x' at host:port")
+   * @param endpoint the endpoint
+   * @param executor the threads to run on
+   * @param maxConcurrency how many threads may handle messages at once after onStart
+   * @param beforeStop run just before onStop (clears the endpoint's self ref)
+   */
+  Inbox(String name, String where, RpcEndpoint endpoint, Executor executor, int maxConcurrency, Runnable beforeStop) {
+    this.name = name;
+    this.where = where;
+    this.endpoint = endpoint;
+    this.executor = executor;
+    this.maxConcurrency = maxConcurrency;
+    this.beforeStop = beforeStop;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Whether only one thread at a time may run this endpoint (so it cannot wait on itself). */
+  public boolean isSingleThreaded() {
+    return concurrency == 1;
+  }
+
+  /** Completes once {@code onStop} has run. */
+  CompletableFuture<Void> termination() {
+    return termination;
+  }
+
+  /** Schedules {@code onStart}. */
+  void start() {
+    signal();
+  }
+
+  /** Queues {@code message}; rejects it if the endpoint has already stopped. */
+  public void post(InboxMessage message) {
+    if (terminated) {
+      message.reject(stoppedException());
+      return;
+    }
+    queue.offer(message);
+    if (terminated) {
+      rejectQueued(); // lost the race with onStop: nobody else will look at the queue again
+      return;
+    }
+    signal();
+  }
+
+  /** Requests {@code onStop} after the messages already queued. */
+  void stop() {
+    stopRequested = true;
+    concurrency = 1;
+    signal();
+  }
+
+  @Override
+  public void run() {
+    RpcThread thread = RpcThread.current();
+    Object previous = null;
+    if (thread != null) {
+      previous = thread.currentInbox();
+      thread.currentInbox(this);
+    }
+    try {
+      drain();
+    } finally {
+      if (thread != null) {
+        thread.currentInbox(previous);
+      }
+    }
+  }
+
+  private void drain() {
+    if (!started) {
+      // Only one drainer can exist until onStart is done, since concurrency is still 1.
+      boolean ok = call("onStart", endpoint::onStart);
+      started = true;
+      if (ok && maxConcurrency > 1 && !stopRequested) {
+        concurrency = maxConcurrency;
+      }
+    }
+    int handled = 0;
+    for (;;) {
+      if (terminated) {
+        rejectQueued();
+        drainers.decrementAndGet();
+        return;
+      }
+      if (!stayWhenConcurrencyShrank()) {
+        return;
+      }
+      InboxMessage m = queue.poll();
+      if (m == null) {
+        if (stopRequested && drainers.get() == 1) {
+          finishStop();
+          return;
+        }
+        drainers.decrementAndGet();
+        boolean stopPending = stopRequested && !terminated;
+        if ((queue.isEmpty() && !stopPending) || !tryEnter()) {
+          return;
+        }
+        continue;
+      }
+      if (concurrency > 1 && !queue.isEmpty()) {
+        signal(); // more work than hands: bring another thread
+      }
+      process(m);
+      if (++handled >= BATCH) {
+        executor.execute(this); // keep our slot, but let other endpoints' work run first
+        return;
+      }
+    }
+  }
+
+  private void process(InboxMessage m) {
+    Object content;
+    try {
+      content = m.content();
+    } catch (Throwable t) {
+      m.undeliverable(t, describe());
+      return;
+    }
+    try {
+      m.invoke(endpoint, content);
+    } catch (Throwable t) {
+      m.endpointFailed(t);
+      if (t instanceof VirtualMachineError) {
+        LOG.error("Endpoint {} hit {} handling {}; the dispatcher carries on", describe(), t, m.describe(), t);
+      } else {
+        onError(t, m.describe());
+      }
+    }
+  }
+
+  private void finishStop() {
+    beforeStop.run();
+    call("onStop", endpoint::onStop);
+    terminated = true;
+    rejectQueued();
+    drainers.decrementAndGet();
+    termination.complete(null);
+  }
+
+  /** Runs a lifecycle callback; returns false if it threw (the error goes to onError). */
+  private boolean call(String what, Runnable callback) {
+    try {
+      callback.run();
+      return true;
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError) {
+        LOG.error("Endpoint {} hit {} in {}", describe(), t, what, t);
+      } else {
+        onError(t, what);
+      }
+      return false;
+    }
+  }
+
+  private void onError(Throwable error, String during) {
+    try {
+      endpoint.onError(error);
+    } catch (Throwable thrown) {
+      if (thrown == error) {
+        LOG.error("Ignoring error in endpoint {} while handling {}", describe(), during, error);
+      } else {
+        thrown.addSuppressed(error);
+        LOG.error("Ignoring error thrown by onError of endpoint {} while handling {}", describe(), during, thrown);
+      }
+    }
+  }
+
+  private void signal() {
+    if (tryEnter()) {
+      executor.execute(this);
+    }
+  }
+
+  private boolean tryEnter() {
+    for (;;) {
+      int d = drainers.get();
+      if (d >= concurrency) {
+        return false;
+      }
+      if (drainers.compareAndSet(d, d + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** After a stop request lowers concurrency to 1, extra drainers leave; returns whether to stay. */
+  private boolean stayWhenConcurrencyShrank() {
+    for (;;) {
+      int d = drainers.get();
+      if (d <= concurrency) {
+        return true;
+      }
+      if (drainers.compareAndSet(d, d - 1)) {
+        return false;
+      }
+    }
+  }
+
+  private void rejectQueued() {
+    InboxMessage m;
+    while ((m = queue.poll()) != null) {
+      m.reject(stoppedException());
+    }
+  }
+
+  private RpcException stoppedException() {
+    return new RpcEndpointNotFoundException("Endpoint '" + name + "' of " + where + " was stopped before it could "
+        + "handle the message");
+  }
+
+  private String describe() {
+    return "'" + name + "' of " + where;
+  }
+}

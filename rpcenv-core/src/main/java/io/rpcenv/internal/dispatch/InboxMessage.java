@@ -1,0 +1,30 @@
+package io.rpcenv.internal.dispatch;
+
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcException;
+
+/**
+ * Something an endpoint is to handle: a message (local or remote, one-way or ask) or a network
+ * event. Each is either processed once or rejected once, never both, so buffers it holds are
+ * released exactly once.
+ */
+public abstract class InboxMessage {
+
+  /** The message object: deserialized here (on the dispatcher thread) for remote messages. */
+  protected abstract Object content() throws Exception;
+
+  /** Calls the endpoint. */
+  protected abstract void invoke(RpcEndpoint endpoint, Object content);
+
+  /** The endpoint threw from {@link #invoke}; an ask tells its asker, unless already answered. */
+  protected void endpointFailed(Throwable error) {}
+
+  /** {@link #content()} failed: tell the asker, or log for a one-way message. */
+  protected abstract void undeliverable(Throwable error, String endpoint);
+
+  /** The message will never be handled (endpoint gone, env stopping). */
+  public abstract void reject(RpcException reason);
+
+  /** For logs: what this is and where it came from. */
+  protected abstract String describe();
+}

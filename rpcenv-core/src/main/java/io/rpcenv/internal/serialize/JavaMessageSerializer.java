@@ -1,0 +1,89 @@
+package io.rpcenv.internal.serialize;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.StreamCorruptedException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Java serialization with a one-byte tag in front, so that the commonest bodies (null, byte
+ * arrays, strings, boxed ints, longs and booleans) skip the object-stream machinery entirely.
+ */
+public final class JavaMessageSerializer implements MessageSerializer {
+  static final byte NULL = 0;
+  static final byte JAVA = 1;
+  static final byte BYTES = 2;
+  static final byte STRING = 3;
+  static final byte INT = 4;
+  static final byte LONG = 5;
+  static final byte TRUE = 6;
+  static final byte FALSE = 7;
+
+  private final ClassLoader loader;
+
+  /** Resolves classes through {@code loader}. */
+  public JavaMessageSerializer(ClassLoader loader) {
+    this.loader = loader;
+  }
+
+  @Override
+  public void write(Object value, ByteBuf out) throws IOException {
+    if (value == null) {
+      out.writeByte(NULL);
+    } else if (value instanceof byte[] bytes) {
+      out.writeByte(BYTES).writeBytes(bytes);
+    } else if (value instanceof String s) {
+      out.writeByte(STRING);
+      ByteBufUtil.writeUtf8(out, s);
+    } else if (value instanceof Integer i) {
+      out.writeByte(INT).writeInt(i);
+    } else if (value instanceof Long l) {
+      out.writeByte(LONG).writeLong(l);
+    } else if (value instanceof Boolean b) {
+      out.writeByte(b ? TRUE : FALSE);
+    } else {
+      out.writeByte(JAVA);
+      try (ObjectOutputStream oos = new ObjectOutputStream(new ByteBufOutputStream(out))) {
+        oos.writeObject(value);
+      }
+    }
+  }
+
+  @Override
+  public Object read(ByteBuf in, RefResolver refs) throws IOException, ClassNotFoundException {
+    if (!in.isReadable()) {
+      throw new StreamCorruptedException("empty message body");
+    }
+    byte tag = in.readByte();
+    switch (tag) {
+      case NULL:
+        return null;
+      case BYTES: {
+        byte[] bytes = new byte[in.readableBytes()];
+        in.readBytes(bytes);
+        return bytes;
+      }
+      case STRING:
+        return in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString();
+      case INT:
+        return in.readInt();
+      case LONG:
+        return in.readLong();
+      case TRUE:
+        return Boolean.TRUE;
+      case FALSE:
+        return Boolean.FALSE;
+      case JAVA:
+        try (ObjectInputStream ois = new RpcObjectInputStream(new ByteBufInputStream(in), loader, refs)) {
+          return ois.readObject();
+        }
+      default:
+        throw new StreamCorruptedException("unknown body tag " + tag);
+    }
+  }
+}

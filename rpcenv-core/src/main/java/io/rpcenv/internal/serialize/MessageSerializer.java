@@ -1,0 +1,17 @@
+package io.rpcenv.internal.serialize;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+
+/**
+ * Turns message bodies into bytes and back. The body is always the rest of a frame, so no length
+ * is written. Kept behind this interface so that a faster serializer can replace Java
+ * serialization without touching the transport.
+ */
+public interface MessageSerializer {
+  /** Appends {@code value} (may be null) to {@code out}; throws naming the class that failed. */
+  void write(Object value, ByteBuf out) throws IOException;
+
+  /** Reads one value from all readable bytes of {@code in}; does not release it. */
+  Object read(ByteBuf in, RefResolver refs) throws IOException, ClassNotFoundException;
+}

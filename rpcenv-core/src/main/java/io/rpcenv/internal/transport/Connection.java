@@ -1,0 +1,267 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.rpcenv.RpcAddress;
+import io.rpcenv.RpcConnectionException;
+import io.rpcenv.RpcException;
+import io.rpcenv.internal.call.PendingAsk;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection to a peer env, used in both directions. Frames from any thread go into a
+ * queue that the event loop drains with one flush per batch, so a burst of sends costs one
+ * wake-up and one system call. Frames queued before the handshake completes wait in the same
+ * queue. Asks written here stay registered until their reply, failure or timeout; when the
+ * connection closes, every one of them fails at once.
+ */
+public final class Connection implements PendingAsk.Owner {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  private static final int CONNECTING = 0;
+  private static final int READY = 1;
+  private static final int CLOSED = 2;
+
+  private final Transport transport;
+  private final RpcAddress target;
+  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Map<Long, PendingAsk<?>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong requestIds = new AtomicLong();
+  private final Runnable drainTask = this::drain;
+
+  private volatile int state = CONNECTING;
+  private volatile Channel channel;
+  private volatile RpcAddress socketAddress;
+  private volatile Hello peer;
+  private volatile String closeReason;
+  private volatile Throwable closeCause;
+  private boolean announced;
+  int connectAttempts;
+
+  Connection(Transport transport, RpcAddress target) {
+    this.transport = transport;
+    this.target = target;
+  }
+
+  /** Whether this env opened the connection. */
+  public boolean isOutbound() {
+    return target != null;
+  }
+
+  /** The peer's listen address, or null for a client-mode peer. */
+  public RpcAddress peerListenAddress() {
+    Hello h = peer;
+    return h != null ? h.listenAddress() : target;
+  }
+
+  /** The peer's env id, or 0 before the handshake. */
+  public long peerEnvId() {
+    Hello h = peer;
+    return h == null ? 0 : h.envId();
+  }
+
+  /** The remote end of the socket as host string and port (the dialed address for outbound). */
+  public RpcAddress socketAddress() {
+    RpcAddress s = socketAddress;
+    return s != null ? s : target;
+  }
+
+  /** The best name for the peer in messages: its listen address, else its socket address. */
+  public RpcAddress peerAddress() {
+    RpcAddress a = peerListenAddress();
+    return a != null ? a : socketAddress();
+  }
+
+  public boolean isClosed() {
+    return state == CLOSED;
+  }
+
+  public long nextRequestId() {
+    return requestIds.incrementAndGet();
+  }
+
+  /**
+   * Queues a one-way or reply frame. Throws {@link RpcConnectionException} (releasing the frame)
+   * if the connection has closed.
+   */
+  public void send(ByteBuf frame) {
+    queue.offer(frame);
+    int s = state;
+    if (s == READY) {
+      scheduleDrain();
+    } else if (s == CLOSED) {
+      releaseQueued();
+      throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
+    }
+  }
+
+  /** Registers {@code ask} under {@code id} and queues its request frame. */
+  public void ask(long id, PendingAsk<?> ask, ByteBuf frame) {
+    ask.register(this, id);
+    pending.put(id, ask);
+    queue.offer(frame);
+    int s = state;
+    if (s == READY) {
+      scheduleDrain();
+    } else if (s == CLOSED) {
+      releaseQueued();
+      if (pending.remove(id, ask)) {
+        ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
+            closeCause);
+      }
+    }
+  }
+
+  @Override
+  public boolean forget(long id, PendingAsk<?> ask) {
+    return pending.remove(id, ask);
+  }
+
+  /** The ask waiting for {@code id}, removed; or null if it is no longer outstanding. */
+  PendingAsk<?> takePending(long id) {
+    return pending.remove(id);
+  }
+
+  int outstandingAsks() {
+    return pending.size();
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  void channelCreated(Channel ch, RpcAddress remote) {
+    this.channel = ch;
+    this.socketAddress = remote;
+  }
+
+  /** Handshake done: start writing. */
+  void ready(Hello peerHello) {
+    this.peer = peerHello;
+    this.state = READY;
+    scheduleDrain();
+  }
+
+  boolean isReady() {
+    return state == READY;
+  }
+
+  /** Whether {@link TransportHost#onConnected} was called for this connection. */
+  boolean announced() {
+    return announced;
+  }
+
+  void announced(boolean value) {
+    announced = value;
+  }
+
+  /** Records why the connection is going away; the first reason wins. */
+  void reason(String reason, Throwable cause) {
+    if (closeReason == null) {
+      closeReason = reason;
+      closeCause = cause;
+    }
+  }
+
+  /**
+   * Marks the connection closed and fails everything that depended on it: queued frames are
+   * released and every outstanding ask fails with a connection error naming the peer.
+   */
+  void closed(RpcException failAsksWith) {
+    state = CLOSED;
+    int undelivered = releaseQueued();
+    int failed = 0;
+    for (Map.Entry<Long, PendingAsk<?>> e : pending.entrySet()) {
+      if (pending.remove(e.getKey(), e.getValue())) {
+        failed++;
+        if (failAsksWith != null) {
+          e.getValue().fail(failAsksWith);
+        } else {
+          e.getValue().failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed"
+              + reasonSuffix(), closeCause);
+        }
+      }
+    }
+    if (undelivered > 0 || failed > 0) {
+      LOG.warn("Connection to {} closed{}: {} outstanding asks failed, {} queued frames not delivered",
+          peerAddress(), reasonSuffix(), failed, undelivered);
+    }
+  }
+
+  /** Writes everything queued now, on the event loop, then closes; used by an orderly shutdown. */
+  void flushAndClose() {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    ch.eventLoop().execute(() -> {
+      drain();
+      ch.close();
+    });
+  }
+
+  private void scheduleDrain() {
+    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+      Channel ch = channel;
+      if (ch == null) {
+        drainScheduled.set(false);
+        return;
+      }
+      ch.eventLoop().execute(drainTask);
+    }
+  }
+
+  private void drain() {
+    // Clear the flag first: a frame queued after this point schedules another drain.
+    drainScheduled.set(false);
+    Channel ch = channel;
+    if (state != READY || ch == null) {
+      return;
+    }
+    ByteBuf frame;
+    boolean wrote = false;
+    while ((frame = queue.poll()) != null) {
+      ch.write(frame, ch.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      ch.flush();
+    }
+  }
+
+  private int releaseQueued() {
+    int n = 0;
+    ByteBuf frame;
+    while ((frame = queue.poll()) != null) {
+      frame.release();
+      n++;
+    }
+    return n;
+  }
+
+  private String reasonSuffix() {
+    String r = closeReason;
+    return r == null ? "" : " (" + r + ")";
+  }
+
+  private RpcConnectionException closedException(String what) {
+    return new RpcConnectionException(what + reasonSuffix(), peerAddress(), closeCause);
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public String toString() {
+    return "Connection[" + (isOutbound() ? "to " : "from ") + peerAddress() + ", state=" + state + "]";
+  }
+}

@@ -1,0 +1,174 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rpcenv.internal.call.PendingAsk;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every connection. First it runs the handshake (HELLO both ways, within a
+ * deadline); then it routes each frame: requests and one-way messages to the env, replies and
+ * failures to the asks waiting for them. Any protocol violation closes this connection only.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  private final Transport transport;
+  private final Connection connection;
+  private final FrameDecoder decoder;
+  private boolean handshakeDone;
+  private ScheduledFuture<?> deadline;
+
+  ConnectionHandler(Transport transport, Connection connection, FrameDecoder decoder) {
+    this.transport = transport;
+    this.connection = connection;
+    this.decoder = decoder;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    long timeoutNanos = transport.settings().handshakeTimeout().toNanos();
+    deadline = ctx.executor().schedule(() -> {
+      if (!handshakeDone) {
+        closeWithReason(ctx, "the handshake did not complete within "
+            + transport.describe(transport.settings().handshakeTimeout()) + " (spark.network.auth.rpcTimeout)", null);
+      }
+    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (connection.isOutbound()) {
+      ctx.writeAndFlush(Frames.prefaceAndHello(ctx.alloc(), transport.hello()));
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf frame = (ByteBuf) msg;
+    if (!handshakeDone) {
+      try {
+        handshake(ctx, frame);
+      } finally {
+        frame.release();
+      }
+      return;
+    }
+    byte type = frame.readByte();
+    switch (type) {
+      case Protocol.REQUEST: {
+        long id = frame.readLong();
+        String endpoint = Frames.readUtf8Short(frame);
+        transport.host().onRequest(connection, id, endpoint, frame); // host owns the frame now
+        return;
+      }
+      case Protocol.ONE_WAY: {
+        String endpoint = Frames.readUtf8Short(frame);
+        transport.host().onOneWay(connection, endpoint, frame);
+        return;
+      }
+      default:
+        try {
+          control(ctx, type, frame);
+        } finally {
+          frame.release();
+        }
+    }
+  }
+
+  private void control(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
+    switch (type) {
+      case Protocol.RESPONSE:
+      case Protocol.FAILURE: {
+        long id = frame.readLong();
+        PendingAsk<?> ask = connection.takePending(id);
+        if (ask == null) {
+          LOG.warn("Ignoring {} for ask #{} from {}: it is no longer outstanding (it timed out or was aborted)",
+              type == Protocol.RESPONSE ? "reply" : "failure", id, connection.peerAddress());
+        } else if (type == Protocol.RESPONSE) {
+          transport.host().onResponse(connection, ask, frame);
+        } else {
+          transport.host().onFailure(connection, ask, frame);
+        }
+        return;
+      }
+      case Protocol.CLOSE:
+        connection.reason("peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame), null);
+        return;
+      default:
+        throw new ProtocolException("Unexpected frame type " + type + " from " + connection.peerAddress());
+    }
+  }
+
+  private void handshake(ChannelHandlerContext ctx, ByteBuf frame) {
+    String peer = String.valueOf(connection.socketAddress());
+    byte type = frame.readByte();
+    if (type == Protocol.CLOSE) {
+      connection.reason("peer " + peer + " refused the connection: " + Frames.readUtf8Short(frame), null);
+      ctx.close();
+      return;
+    }
+    if (type != Protocol.HELLO) {
+      throw new ProtocolException("Expected a handshake from " + peer + ", got frame type " + type);
+    }
+    Hello hello = Hello.readFrom(frame, peer);
+    if (!connection.isOutbound()) {
+      ctx.writeAndFlush(Frames.prefaceAndHello(ctx.alloc(), transport.hello()));
+    }
+    handshakeDone = true;
+    deadline.cancel(false);
+    decoder.handshakeDone();
+    connection.ready(hello);
+    transport.onReady(connection);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    transport.onInactive(connection);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof FrameTooLargeException || root instanceof ProtocolException) {
+      LOG.warn("Closing connection with {}: {}", connection.socketAddress(), root.getMessage());
+      if (handshakeDone) {
+        transport.host().onNetworkError(connection, root);
+      }
+      closeWithReason(ctx, root.getMessage(), root);
+    } else {
+      if (root instanceof IOException) {
+        LOG.debug("I/O error on connection with {}: {}", connection.peerAddress(), root.toString());
+      } else {
+        LOG.warn("Error on connection with {}; closing it", connection.peerAddress(), root);
+      }
+      connection.reason(root.toString(), root);
+      if (handshakeDone) {
+        transport.host().onNetworkError(connection, root);
+      }
+      ctx.close();
+    }
+  }
+
+  /** Tells the peer why (best effort), then closes. */
+  private void closeWithReason(ChannelHandlerContext ctx, String reason, Throwable cause) {
+    connection.reason(reason, cause);
+    if (ctx.channel().isActive()) {
+      if (!handshakeDone && !connection.isOutbound()) {
+        // The peer reads our preface before any frame; it has not had it yet.
+        ctx.write(Frames.prefaceOnly(ctx.alloc()));
+      }
+      ctx.writeAndFlush(Frames.close(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Checks the peer's preface, then cuts the stream into frames. A frame's length is checked
+ * against the limit from its header alone, before any of it is buffered; a frame that will not
+ * fit the buffer is given room for its exact size once, instead of growing step by step. Emits
+ * each frame, without its length field, as a retained slice.
+ */
+final class FrameDecoder extends ByteToMessageDecoder {
+  private final String peer;
+  private final long messageLimit;
+  private boolean prefaceSeen;
+  private int maxFrame = Protocol.MAX_HANDSHAKE_FRAME;
+  private boolean failed;
+
+  /**
+   * @param peer the remote address, for error texts
+   * @param messageLimit spark.rpc.message.maxSize in bytes, applied once the handshake is done
+   */
+  FrameDecoder(String peer, long messageLimit) {
+    this.peer = peer;
+    this.messageLimit = messageLimit;
+  }
+
+  /** After the handshake: accept frames up to the configured message size. */
+  void handshakeDone() {
+    maxFrame = (int) Math.min(Integer.MAX_VALUE - 16, messageLimit + Protocol.HEADER_ALLOWANCE);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (!prefaceSeen) {
+      if (in.readableBytes() < Protocol.PREFACE_LENGTH) {
+        return;
+      }
+      int magic = in.getInt(in.readerIndex());
+      byte version = in.getByte(in.readerIndex() + 4);
+      if (magic != Protocol.MAGIC) {
+        throw fail(new ProtocolException("Connection with " + peer + " does not speak the rpcenv protocol (first "
+            + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ")"));
+      }
+      if (version != Protocol.VERSION) {
+        throw fail(new ProtocolException("Peer " + peer + " speaks rpcenv protocol version " + version
+            + ", this env speaks version " + Protocol.VERSION));
+      }
+      in.skipBytes(Protocol.PREFACE_LENGTH);
+      prefaceSeen = true;
+    }
+    if (in.readableBytes() < 4) {
+      return;
+    }
+    int length = in.getInt(in.readerIndex());
+    if (length <= 0) {
+      throw fail(new ProtocolException("Frame length should be positive: " + length + " (from " + peer + ")"));
+    }
+    if (length > maxFrame) {
+      throw fail(new FrameTooLargeException(maxFrame == Protocol.MAX_HANDSHAKE_FRAME
+          ? "Peer " + peer + " sent a frame of " + length + " bytes before completing the handshake (limit "
+              + maxFrame + " bytes)"
+          : "Peer " + peer + " sent a frame of " + length + " bytes, which exceeds this env's limit of " + maxFrame
+              + " bytes (spark.rpc.message.maxSize=" + messageLimit + " bytes plus headers)"));
+    }
+    int needed = 4 + length;
+    if (in.readableBytes() < needed) {
+      int missing = needed - in.readableBytes();
+      if (missing > in.writableBytes() && missing <= in.maxWritableBytes() && in.refCnt() == 1 && !in.isReadOnly()) {
+        in.ensureWritable(missing); // one allocation sized to the frame, not repeated doubling
+      }
+      return;
+    }
+    in.skipBytes(4);
+    out.add(in.readRetainedSlice(length));
+  }
+
+  private RuntimeException fail(RuntimeException e) {
+    failed = true;
+    return e;
+  }
+}

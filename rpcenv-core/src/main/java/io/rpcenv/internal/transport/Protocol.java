@@ -1,0 +1,44 @@
+package io.rpcenv.internal.transport;
+
+/**
+ * The wire protocol. Each side first sends a 5-byte preface ({@code "RPCE"} and a version byte),
+ * then frames. A frame is a 4-byte big-endian length (of what follows), a type byte, then:
+ *
+ * <pre>
+ * HELLO     flags:1 envId:8 [host:utf8-16 port:4 when not client mode]
+ * REQUEST   requestId:8 endpoint:utf8-16 body
+ * ONE_WAY   endpoint:utf8-16 body
+ * RESPONSE  requestId:8 body
+ * FAILURE   requestId:8 code:1 message:utf8-32 className:utf8-16 stack:utf8-32 [serialized exception]
+ * CLOSE     reason:utf8-16         (sent before closing a connection on purpose)
+ * </pre>
+ *
+ * The first frame in each direction is HELLO; the connecting side speaks first. {@code utf8-16}
+ * is a 2-byte length then UTF-8 bytes, {@code utf8-32} a 4-byte length. A body is a serializer
+ * tag byte and the serialized value, and runs to the end of the frame.
+ */
+public final class Protocol {
+  private Protocol() {}
+
+  public static final int MAGIC = 0x52504345; // "RPCE"
+  public static final byte VERSION = 1;
+  public static final int PREFACE_LENGTH = 5;
+
+  public static final byte HELLO = 1;
+  public static final byte REQUEST = 2;
+  public static final byte ONE_WAY = 3;
+  public static final byte RESPONSE = 4;
+  public static final byte FAILURE = 5;
+  public static final byte CLOSE = 6;
+
+  public static final byte FLAG_CLIENT_MODE = 1;
+
+  /** Length field plus type byte. */
+  public static final int FRAME_HEADER = 5;
+  /** Largest frame accepted before the handshake has completed. */
+  public static final int MAX_HANDSHAKE_FRAME = 1024;
+  /** Room for frame headers (endpoint name, failure texts) on top of spark.rpc.message.maxSize. */
+  public static final int HEADER_ALLOWANCE = 256 * 1024;
+  /** Longest failure message and stack text carried in a FAILURE frame; longer texts are cut. */
+  public static final int MAX_FAILURE_TEXT = 64 * 1024;
+}

@@ -1,0 +1,35 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.rpcenv.RpcAddress;
+import io.rpcenv.internal.call.PendingAsk;
+
+/** What the transport needs from the env it serves: where inbound traffic and events go. */
+public interface TransportHost {
+  /** Random id of this env, sent in the handshake. */
+  long envId();
+
+  /** Where this env listens, or null in client mode. */
+  RpcAddress listenAddress();
+
+  /** An ask arrived; the host owns {@code body} (the serialized message) and must release it. */
+  void onRequest(Connection connection, long requestId, String endpoint, ByteBuf body);
+
+  /** A one-way message arrived; the host owns {@code body}. */
+  void onOneWay(Connection connection, String endpoint, ByteBuf body);
+
+  /** A reply for {@code ask} arrived; deserialize {@code body} (not owned) and complete the ask. */
+  void onResponse(Connection connection, PendingAsk<?> ask, ByteBuf body);
+
+  /** A failure for {@code ask} arrived; {@code frame} (not owned) is positioned after the request id. */
+  void onFailure(Connection connection, PendingAsk<?> ask, ByteBuf frame);
+
+  /** A connection completed its handshake. */
+  void onConnected(Connection connection);
+
+  /** A connection that had completed its handshake closed. */
+  void onDisconnected(Connection connection);
+
+  /** An error occurred on a connection that had completed its handshake. */
+  void onNetworkError(Connection connection, Throwable cause);
+}

@@ -1,0 +1,143 @@
+package io.rpcenv.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A JVM started by a test, on the test's class path and with its leak-detection settings. Its
+ * output (stdout and stderr together) is collected line by line; tests wait for lines with
+ * {@link #awaitLine}, never by sleeping. {@link #close()} kills it if it is still running.
+ */
+public final class ChildJvm implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+  private final Thread reader;
+
+  private ChildJvm(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    this.reader = new Thread(this::readOutput, "child-jvm-" + name);
+    this.reader.setDaemon(true);
+    this.reader.start();
+  }
+
+  /** Starts {@code mainClass} with {@code args}; {@code env} adds environment variables. */
+  public static ChildJvm start(String name, Class<?> mainClass, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    for (String p : List.of("io.netty.leakDetection.level", "io.netty.customResourceLeakDetector")) {
+      String v = System.getProperty(p);
+      if (v != null) {
+        cmd.add("-D" + p + "=" + v);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new ChildJvm(name, pb.start());
+  }
+
+  private void readOutput() {
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        synchronized (lines) {
+          lines.add(line);
+          lines.notifyAll();
+        }
+        System.out.println("[" + name + "] " + line);
+      }
+    } catch (IOException e) {
+      // the process ended
+    } finally {
+      synchronized (lines) {
+        lines.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until a line matching {@code match} has been printed and returns it. Fails with the
+   * output so far if the process ends first or {@code timeout} passes.
+   */
+  public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    synchronized (lines) {
+      for (;;) {
+        for (; seen < lines.size(); seen++) {
+          if (match.test(lines.get(seen))) {
+            return lines.get(seen);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || (!reader.isAlive() && seen == lines.size())) {
+          throw new AssertionError("Child JVM '" + name + "' " + (process.isAlive() ? "did not print" : "ended ("
+              + exitCodeOrNone() + ") without printing") + " the expected line within " + timeout
+              + "; its output:\n" + String.join("\n", lines));
+        }
+        TimeUnit.NANOSECONDS.timedWait(lines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+      }
+    }
+  }
+
+  private String exitCodeOrNone() {
+    return process.isAlive() ? "running" : "exit code " + process.exitValue();
+  }
+
+  /** Everything printed so far. */
+  public List<String> lines() {
+    synchronized (lines) {
+      return new ArrayList<>(lines);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and wait for the process to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Waits for the process to end; returns its exit code. Fails with its output on timeout. */
+  public int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("Child JVM '" + name + "' still running after " + timeout + "; its output:\n"
+          + String.join("\n", lines()));
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
