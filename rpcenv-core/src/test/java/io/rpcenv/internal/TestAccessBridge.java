@@ -1,0 +1,14 @@
+package io.rpcenv.internal;
+
+import io.rpcenv.RpcEnv;
+import io.rpcenv.internal.transport.Connection;
+import java.util.List;
+
+/** Lets tests in other packages look inside an env. */
+public final class TestAccessBridge {
+  private TestAccessBridge() {}
+
+  public static List<Connection> connections(RpcEnv env) {
+    return ((NettyRpcEnv) env).transport().connections();
+  }
+}
