@@ -121,11 +121,11 @@ public final class RpcConfigKeys {
 
   /** Shared-secret authentication. */
   public static final ConfigKey<Boolean> AUTHENTICATE = ConfigKey.bool("spark.authenticate", false,
-      "Require shared-secret authentication on every connection.");
+      "Require shared-secret authentication on every connection (not available yet: an env refuses to start).");
 
   /** TLS on the RPC port. */
   public static final ConfigKey<Boolean> SSL_RPC_ENABLED = ConfigKey.bool("spark.ssl.rpc.enabled", false,
-      "Encrypt RPC connections with TLS.");
+      "Encrypt RPC connections with TLS (not available yet: an env refuses to start).");
 
   /** The process's role, which selects role-specific thread settings. */
   public static final ConfigKey<String> EXECUTOR_ID = ConfigKey.string("spark.executor.id", null,
@@ -134,6 +134,21 @@ public final class RpcConfigKeys {
 
   private static String positive(Integer v) {
     return v <= 0 ? "must be positive" : null;
+  }
+
+  /**
+   * A markdown table (key, default, meaning) of {@code keys}, as the README shows it; a test keeps
+   * the README equal to this.
+   */
+  public static String markdownTable(List<ConfigKey<?>> keys) {
+    StringBuilder sb = new StringBuilder("| Key | Default | Meaning |\n|---|---|---|\n");
+    for (ConfigKey<?> k : keys) {
+      String def = k.defaultText();
+      sb.append("| `").append(k.key()).append("` | ").append(def == null ? "(none)" : def.startsWith("value of ")
+          ? "value of `" + def.substring("value of ".length()) + "`" : "`" + def + "`")
+          .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+    }
+    return sb.toString();
   }
 
   /** All keys declared here, in declaration order. */

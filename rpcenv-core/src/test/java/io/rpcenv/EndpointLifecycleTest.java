@@ -48,7 +48,10 @@ class EndpointLifecycleTest {
     ref.send("m2");
     assertThat(e.events).isEmpty();
     release.countDown();
-    assertThat(take(e, 3)).containsExactly("onStart", "receive:m1", "receive:m2");
+    List<String> events = take(e, 3);
+    assertThat(events.get(0)).isEqualTo("onStart");
+    // a plain endpoint may handle the two concurrently, in either order
+    assertThat(events.subList(1, 3)).containsExactlyInAnyOrder("receive:m1", "receive:m2");
   }
 
   @Test

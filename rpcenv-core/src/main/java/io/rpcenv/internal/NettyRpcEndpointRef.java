@@ -6,6 +6,7 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.Protocol;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
@@ -43,6 +44,10 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
     this.connection = connection;
     this.local = address != null ? address.equals(env.address()) : clientEnvId == env.envId();
     this.nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
+    if (nameUtf8.length > Protocol.MAX_ENDPOINT_NAME) {
+      throw new IllegalArgumentException("Endpoint name is " + nameUtf8.length + " bytes long; the limit is "
+          + Protocol.MAX_ENDPOINT_NAME + ": " + name.substring(0, 40) + "…");
+    }
   }
 
   boolean isLocal() {

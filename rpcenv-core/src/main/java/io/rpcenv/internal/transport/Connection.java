@@ -44,7 +44,7 @@ public final class Connection implements PendingAsk.Owner {
   private volatile String closeReason;
   private volatile Throwable closeCause;
   private boolean announced;
-  int connectAttempts;
+  volatile int connectAttempts;
 
   Connection(Transport transport, RpcAddress target) {
     this.transport = transport;
@@ -150,8 +150,14 @@ public final class Connection implements PendingAsk.Owner {
     scheduleDrain();
   }
 
-  boolean isReady() {
+  /** Whether the handshake has completed and the connection is not closed. */
+  public boolean isReady() {
     return state == READY;
+  }
+
+  /** How many TCP connection attempts this (outbound) connection has made. */
+  public int connectAttempts() {
+    return connectAttempts;
   }
 
   /** Whether {@link TransportHost#onConnected} was called for this connection. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.PendingAsk;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -63,11 +64,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       case Protocol.REQUEST: {
         long id = frame.readLong();
         String endpoint = Frames.readUtf8Short(frame);
+        if (tooLarge(frame)) {
+          long size = bodySize(frame);
+          frame.release();
+          connection.send(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '" + endpoint
+              + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
+              + "spark.rpc.message.maxSize (" + limit() + " bytes) of the receiving env", null, null, 0));
+          return;
+        }
         transport.host().onRequest(connection, id, endpoint, frame); // host owns the frame now
         return;
       }
       case Protocol.ONE_WAY: {
         String endpoint = Frames.readUtf8Short(frame);
+        if (tooLarge(frame)) {
+          LOG.warn("Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
+              + "spark.rpc.message.maxSize ({} bytes)", bodySize(frame), endpoint, connection.peerAddress(), limit());
+          frame.release();
+          return;
+        }
         transport.host().onOneWay(connection, endpoint, frame);
         return;
       }
@@ -80,6 +95,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The frame fit the allowance, but its body (after the serializer tag) is over the limit. */
+  private boolean tooLarge(ByteBuf body) {
+    return bodySize(body) > limit();
+  }
+
+  private static long bodySize(ByteBuf body) {
+    return Math.max(0, body.readableBytes() - 1L);
+  }
+
+  private long limit() {
+    return transport.settings().maxMessageSize();
+  }
+
   private void control(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
     switch (type) {
       case Protocol.RESPONSE:
@@ -89,6 +117,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (ask == null) {
           LOG.warn("Ignoring {} for ask #{} from {}: it is no longer outstanding (it timed out or was aborted)",
               type == Protocol.RESPONSE ? "reply" : "failure", id, connection.peerAddress());
+        } else if (type == Protocol.RESPONSE && tooLarge(frame)) {
+          ask.fail(Frames.tooLarge("reply from " + connection.peerAddress() + " to the " + ask.describe(),
+              bodySize(frame), limit(), false));
         } else if (type == Protocol.RESPONSE) {
           transport.host().onResponse(connection, ask, frame);
         } else {

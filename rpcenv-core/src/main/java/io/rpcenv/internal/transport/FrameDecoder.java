@@ -47,7 +47,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
       byte version = in.getByte(in.readerIndex() + 4);
       if (magic != Protocol.MAGIC) {
         throw fail(new ProtocolException("Connection with " + peer + " does not speak the rpcenv protocol (first "
-            + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ")"));
+            + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ", \""
+            + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + "\")"));
       }
       if (version != Protocol.VERSION) {
         throw fail(new ProtocolException("Peer " + peer + " speaks rpcenv protocol version " + version
@@ -80,6 +81,15 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(4);
     out.add(in.readRetainedSlice(length));
+  }
+
+  private static String printable(ByteBuf in, int from, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = from; i < from + length; i++) {
+      int c = in.getUnsignedByte(i);
+      sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+    }
+    return sb.toString();
   }
 
   private RuntimeException fail(RuntimeException e) {

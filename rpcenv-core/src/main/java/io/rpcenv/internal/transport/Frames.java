@@ -65,9 +65,9 @@ public final class Frames {
     ByteBuf frame = alloc.buffer(512);
     try {
       frame.writeInt(0).writeByte(Protocol.FAILURE).writeLong(requestId).writeByte(code.wire());
-      writeUtf8Int(frame, cut(message));
-      writeUtf8Short(frame, error == null ? "" : error.getClass().getName());
-      writeUtf8Int(frame, error == null ? "" : cut(stackText(error)));
+      writeUtf8Int(frame, cut(message, Protocol.MAX_FAILURE_MESSAGE));
+      writeUtf8Short(frame, error == null ? "" : cut(error.getClass().getName(), 1000));
+      writeUtf8Int(frame, error == null ? "" : cut(stackText(error), Protocol.MAX_FAILURE_STACK));
       if (error != null) {
         int mark = frame.writerIndex();
         try {
@@ -166,11 +166,11 @@ public final class Frames {
     return sw.toString();
   }
 
-  private static String cut(String s) {
+  private static String cut(String s, int max) {
     if (s == null) {
       return "";
     }
-    return s.length() > Protocol.MAX_FAILURE_TEXT ? s.substring(0, Protocol.MAX_FAILURE_TEXT) + "…" : s;
+    return s.length() > max ? s.substring(0, max) + "…" : s;
   }
 
   static void writeUtf8Short(ByteBuf out, String s) {

@@ -37,8 +37,15 @@ public final class Protocol {
   public static final int FRAME_HEADER = 5;
   /** Largest frame accepted before the handshake has completed. */
   public static final int MAX_HANDSHAKE_FRAME = 1024;
-  /** Room for frame headers (endpoint name, failure texts) on top of spark.rpc.message.maxSize. */
-  public static final int HEADER_ALLOWANCE = 256 * 1024;
-  /** Longest failure message and stack text carried in a FAILURE frame; longer texts are cut. */
-  public static final int MAX_FAILURE_TEXT = 64 * 1024;
+  /**
+   * Room for frame headers on top of spark.rpc.message.maxSize: a frame longer than maxSize plus
+   * this is refused from its length field alone. Bounded endpoint names and failure texts fit.
+   */
+  public static final int HEADER_ALLOWANCE = 64 * 1024;
+  /** Longest endpoint name, in UTF-8 bytes. */
+  public static final int MAX_ENDPOINT_NAME = 1024;
+  /** Longest failure message carried in a FAILURE frame, in chars; longer ones are cut. */
+  public static final int MAX_FAILURE_MESSAGE = 4 * 1024;
+  /** Longest stack text carried in a FAILURE frame, in chars; longer ones are cut. */
+  public static final int MAX_FAILURE_STACK = 12 * 1024;
 }

@@ -1,0 +1,150 @@
+package io.rpcenv.internal.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcException;
+import io.rpcenv.ThreadSafeRpcEndpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+
+/** Every message is handled or rejected exactly once, onStop last, even when stop races with posts. */
+class InboxTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stopPool() throws InterruptedException {
+    pool.shutdownNow();
+    assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  static final class Msg extends InboxMessage {
+    final AtomicInteger handled;
+    final AtomicInteger rejected;
+
+    Msg(AtomicInteger handled, AtomicInteger rejected) {
+      this.handled = handled;
+      this.rejected = rejected;
+    }
+
+    @Override
+    protected Object content() {
+      return this;
+    }
+
+    @Override
+    protected void invoke(RpcEndpoint endpoint, Object content) {
+      endpoint.receive(content);
+    }
+
+    @Override
+    protected void undeliverable(Throwable error, String endpoint) {}
+
+    @Override
+    public void reject(RpcException reason) {
+      rejected.incrementAndGet();
+    }
+
+    @Override
+    protected String describe() {
+      return "msg";
+    }
+  }
+
+  private void raceStopWithPosts(RpcEndpoint endpoint, int concurrency, ConcurrentLinkedQueue<String> log)
+      throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    AtomicInteger rejected = new AtomicInteger();
+    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> { });
+    inbox.start();
+    int posters = 4;
+    int perPoster = 2_000;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < posters; p++) {
+      Thread t = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perPoster; i++) {
+          inbox.post(new Msg(handled, rejected));
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    go.countDown();
+    inbox.stop(); // races with the posters
+    for (Thread t : threads) {
+      t.join();
+    }
+    inbox.termination().get(20, TimeUnit.SECONDS);
+    assertThat(handled.get() + rejected.get()).isEqualTo(posters * perPoster);
+    assertThat(log.peek()).isEqualTo("start");
+    assertThat(log).last().isEqualTo("stop");
+    assertThat(log.stream().filter("stop"::equals).count()).isEqualTo(1);
+  }
+
+  private static RpcEndpoint recording(ConcurrentLinkedQueue<String> log, AtomicInteger counter) {
+    return new RpcEndpoint() {
+      @Override
+      public void onStart() {
+        log.add("start");
+      }
+
+      @Override
+      public void receive(Object message) {
+        ((Msg) message).handled.incrementAndGet();
+        counter.incrementAndGet();
+      }
+
+      @Override
+      public void onStop() {
+        log.add("stop");
+      }
+    };
+  }
+
+  @RepeatedTest(20)
+  void concurrentEndpointHandlesOrRejectsEveryMessageOnceAndStopsLast() throws Exception {
+    ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+    raceStopWithPosts(recording(log, new AtomicInteger()), 4, log);
+  }
+
+  @RepeatedTest(20)
+  void singleThreadedEndpointHandlesOrRejectsEveryMessageOnceAndStopsLast() throws Exception {
+    ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger maxInside = new AtomicInteger();
+    class Serial extends RpcEndpoint implements ThreadSafeRpcEndpoint {
+      @Override
+      public void onStart() {
+        log.add("start");
+      }
+
+      @Override
+      public void receive(Object message) {
+        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+        ((Msg) message).handled.incrementAndGet();
+        inside.decrementAndGet();
+      }
+
+      @Override
+      public void onStop() {
+        log.add("stop");
+      }
+    }
+    raceStopWithPosts(new Serial(), 1, log);
+    assertThat(maxInside.get()).isLessThanOrEqualTo(1); // 0 when the stop won the race outright
+  }
+}

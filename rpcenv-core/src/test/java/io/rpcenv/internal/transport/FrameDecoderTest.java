@@ -1,0 +1,135 @@
+package io.rpcenv.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+  private final FrameDecoder decoder = new FrameDecoder("test-peer", 1024);
+  private final EmbeddedChannel ch = new EmbeddedChannel(decoder);
+
+  @AfterEach
+  void close() {
+    ch.finishAndReleaseAll();
+  }
+
+  private static ByteBuf preface() {
+    return Unpooled.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION);
+  }
+
+  private static ByteBuf frame(int bodyLength) {
+    ByteBuf b = Unpooled.buffer().writeInt(bodyLength);
+    for (int i = 0; i < bodyLength; i++) {
+      b.writeByte(i);
+    }
+    return b;
+  }
+
+  @Test
+  void cutsFramesEvenWhenTheLengthFieldArrivesInPieces() {
+    ch.writeInbound(preface());
+    ByteBuf f = frame(10);
+    ch.writeInbound(f.readRetainedSlice(2));
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.writeInbound(f.readRetainedSlice(5));
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.writeInbound(f.readRetainedSlice(f.readableBytes()));
+    f.release();
+    ByteBuf out = ch.readInbound();
+    assertThat(out.readableBytes()).isEqualTo(10);
+    assertThat(out.getByte(9)).isEqualTo((byte) 9);
+    out.release();
+  }
+
+  @Test
+  void emitsSeveralFramesFromOneRead() {
+    ByteBuf all = preface().writeBytes(frame(3)).writeBytes(frame(4));
+    ch.writeInbound(all);
+    ByteBuf a = ch.readInbound();
+    ByteBuf b = ch.readInbound();
+    assertThat(a.readableBytes()).isEqualTo(3);
+    assertThat(b.readableBytes()).isEqualTo(4);
+    a.release();
+    b.release();
+  }
+
+  @Test
+  void rejectsAPeerThatDoesNotSpeakTheProtocol() {
+    ByteBuf http = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> ch.writeInbound(http)).isInstanceOf(DecoderException.class)
+        .hasMessageContaining("does not speak the rpcenv protocol").hasMessageContaining("474554202f, \"GET /\"");
+  }
+
+  @Test
+  void rejectsAnotherProtocolVersion() {
+    ByteBuf other = Unpooled.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION + 1);
+    assertThatThrownBy(() -> ch.writeInbound(other)).hasMessageContaining("protocol version " + (Protocol.VERSION + 1));
+  }
+
+  @Test
+  void rejectsZeroAndNegativeLengths() {
+    ch.writeInbound(preface());
+    assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(0)))
+        .hasMessageContaining("Frame length should be positive: 0");
+  }
+
+  @Test
+  void rejectsANegativeLength() {
+    ch.writeInbound(preface());
+    assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(-5)))
+        .hasMessageContaining("Frame length should be positive: -5");
+  }
+
+  @Test
+  void beforeTheHandshakeOnlySmallFramesAreAccepted() {
+    ch.writeInbound(preface());
+    assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(Protocol.MAX_HANDSHAKE_FRAME + 1)))
+        .hasMessageContaining("before completing the handshake");
+  }
+
+  @Test
+  void afterTheHandshakeTheLimitIsTheMessageSizePlusHeaders() {
+    ch.writeInbound(preface());
+    decoder.handshakeDone();
+    int limit = 1024 + Protocol.HEADER_ALLOWANCE;
+    ch.writeInbound(Unpooled.buffer().writeInt(limit)); // accepted: waits for the body
+    assertThat((Object) ch.readInbound()).isNull();
+  }
+
+  @Test
+  void aTooLargeLengthIsRejectedFromTheHeaderAlone() {
+    ch.writeInbound(preface());
+    decoder.handshakeDone();
+    assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(Integer.MAX_VALUE)))
+        .isInstanceOf(FrameTooLargeException.class)
+        .hasMessageContaining("spark.rpc.message.maxSize");
+  }
+
+  @Test
+  void aLargeFrameIsBufferedInOneAllocationOfItsExactSize() {
+    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
+    EmbeddedChannel c = new EmbeddedChannel(big);
+    try {
+      c.writeInbound(preface());
+      big.handshakeDone();
+      ByteBuf whole = frame(600_000);
+      c.writeInbound(whole.readRetainedSlice(1000));
+      while (whole.readableBytes() > 0) {
+        c.writeInbound(whole.readRetainedSlice(Math.min(64 * 1024, whole.readableBytes())));
+      }
+      whole.release();
+      ByteBuf out = c.readInbound();
+      assertThat(out.readableBytes()).isEqualTo(600_000);
+      assertThat(out.getByte(599_999)).isEqualTo((byte) (599_999 & 0xff));
+      out.release();
+    } finally {
+      c.finishAndReleaseAll();
+    }
+  }
+}
