@@ -32,6 +32,7 @@ import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.internal.transport.TransportHost;
 import io.rpcenv.internal.transport.TransportSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,14 +66,17 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   private final EventLoopGroup group;
   private final Transport transport;
   final Codec codec;
+  private final EnvThreads threads;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private volatile RpcAddress address;
+  private volatile Thread shutdownThread;
 
   NettyRpcEnv(RpcEnvConfig config) {
     this.name = config.name();
     this.conf = config.conf().copy();
     this.envId = newEnvId();
+    this.threads = new EnvThreads(this, name);
     if (config.securityManager().isAuthenticationEnabled() || config.securityManager().isTlsEnabled()) {
       throw new RpcException("RpcEnv '" + name + "': spark.authenticate and spark.ssl.rpc.enabled are not "
           + "supported by this version of rpcenv; refusing to start rather than run unprotected");
@@ -82,13 +86,12 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.serializeLocal = conf.get(RpcConfigKeys.SERIALIZE_LOCAL_MESSAGES);
     this.numRetries = conf.get(RpcConfigKeys.NUM_RETRIES);
     int cores = config.numUsableCores() > 0 ? config.numUsableCores() : Runtime.getRuntime().availableProcessors();
-    this.dispatcher = new Dispatcher(this, name, "RpcEnv '" + name + "'", dispatcherThreads(cores));
-    this.timer = new HashedWheelTimer(RpcThread.factory("rpcenv-" + name + "-timer", this, false), 10,
-        TimeUnit.MILLISECONDS, 512, true);
+    this.dispatcher = new Dispatcher(role -> threads.factory(role, false), "RpcEnv '" + name + "'",
+        dispatcherThreads(cores));
+    this.timer = new HashedWheelTimer(threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
     IoTransport io = IoTransport.select(conf.get(RpcConfigKeys.IO_MODE));
     Integer ioThreads = conf.get(RpcConfigKeys.IO_THREADS);
-    this.group = io.newGroup(ioThreads != null ? ioThreads : Math.min(cores, 8),
-        RpcThread.factory("rpcenv-" + name + "-io", this, true));
+    this.group = io.newGroup(ioThreads != null ? ioThreads : Math.min(cores, 8), threads.factory("io", true));
     ByteBufAllocator alloc = conf.get(RpcConfigKeys.PREFER_DIRECT_BUFS)
         ? ByteBufAllocator.DEFAULT : new PooledByteBufAllocator(false);
     long maxSize = conf.get(RpcConfigKeys.MESSAGE_MAX_SIZE);
@@ -452,9 +455,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     if (!state.compareAndSet(RUNNING, STOPPING)) {
       return;
     }
-    Thread t = new Thread(this::finishShutdown, "rpcenv-" + name + "-shutdown");
-    t.setDaemon(true);
-    t.start();
+    shutdownThread = threads.start("shutdown", this::finishShutdown);
   }
 
   private void finishShutdown() {
@@ -476,6 +477,10 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
       if (!dispatcher.shutdownThreads(10_000)) {
         LOG.warn("{}: dispatcher threads did not end within 10 s", where());
+      }
+      List<String> alive = threads.joinAll(10_000);
+      if (!alive.isEmpty()) {
+        LOG.warn("{}: threads still running after shutdown: {}", where(), alive);
       }
     } catch (Throwable t) {
       LOG.error("Error while shutting down {}", where(), t);
@@ -500,14 +505,16 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   public void awaitTermination() {
     checkNotOwnThread();
     termination.join();
+    joinShutdownThread(Long.MAX_VALUE);
   }
 
   @Override
   public boolean awaitTermination(Duration timeout) {
     checkNotOwnThread();
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
+      return joinShutdownThread(deadline);
     } catch (TimeoutException e) {
       return false;
     } catch (InterruptedException e) {
@@ -516,6 +523,25 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     } catch (java.util.concurrent.ExecutionException e) {
       return true;
     }
+  }
+
+  /** The shutdown thread reports termination as its last act; wait for it to be gone too. */
+  private boolean joinShutdownThread(long deadlineNanos) {
+    Thread t = shutdownThread;
+    if (t == null) {
+      return true;
+    }
+    try {
+      long left = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - System.nanoTime();
+      if (deadlineNanos == Long.MAX_VALUE) {
+        t.join();
+      } else if (left > 0) {
+        TimeUnit.NANOSECONDS.timedJoin(t, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !t.isAlive();
   }
 
   private void checkNotOwnThread() {

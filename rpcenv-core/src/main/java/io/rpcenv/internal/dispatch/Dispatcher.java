@@ -4,7 +4,6 @@ import io.rpcenv.IsolatedRpcEndpoint;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
-import io.rpcenv.internal.RpcThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -21,8 +22,7 @@ import java.util.function.Supplier;
  * pool, plus a dedicated pool per {@link IsolatedRpcEndpoint}.
  */
 public final class Dispatcher {
-  private final Object owner;
-  private final String envName;
+  private final Function<String, ThreadFactory> threads;
   private final String where;
   private final int sharedThreads;
   private final ThreadPoolExecutor shared;
@@ -31,22 +31,20 @@ public final class Dispatcher {
   private volatile boolean stopped;
 
   /**
-   * @param owner the env, recorded on every dispatcher thread
-   * @param envName the env's name, for thread names
+   * @param threads makes the threads of a pool, given the pool's role ("dispatcher" or an endpoint name)
    * @param where the env described for messages
    * @param sharedThreads size of the shared pool
    */
-  public Dispatcher(Object owner, String envName, String where, int sharedThreads) {
-    this.owner = owner;
-    this.envName = envName;
+  public Dispatcher(Function<String, ThreadFactory> threads, String where, int sharedThreads) {
+    this.threads = threads;
     this.where = where;
     this.sharedThreads = sharedThreads;
-    this.shared = pool(sharedThreads, "rpcenv-" + envName + "-dispatcher");
+    this.shared = pool(sharedThreads, "dispatcher");
   }
 
-  private ThreadPoolExecutor pool(int threads, String prefix) {
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        RpcThread.factory(prefix, owner, false));
+  private ThreadPoolExecutor pool(int size, String role) {
+    return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        threads.apply(role));
   }
 
   /**
@@ -69,7 +67,7 @@ public final class Dispatcher {
         throw new IllegalArgumentException("threadCount() of isolated endpoint " + name + " must be at least 1: "
             + threads);
       }
-      ExecutorService own = pool(threads, "rpcenv-" + envName + "-" + name);
+      ExecutorService own = pool(threads, name);
       isolatedPools.add(own);
       executor = own;
       concurrency = threads;

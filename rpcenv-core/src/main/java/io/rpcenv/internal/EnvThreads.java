@@ -1,0 +1,55 @@
+package io.rpcenv.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes every thread of one env and remembers them, so that shutdown can wait until each has
+ * really ended, not merely until its pool says it is done.
+ */
+final class EnvThreads {
+  private final Object owner;
+  private final String envName;
+  private final Queue<Thread> created = new ConcurrentLinkedQueue<>();
+
+  EnvThreads(Object owner, String envName) {
+    this.owner = owner;
+    this.envName = envName;
+  }
+
+  /** Daemon threads named {@code rpcenv-<env>-<role>-N}. */
+  ThreadFactory factory(String role, boolean io) {
+    ThreadFactory base = RpcThread.factory("rpcenv-" + envName + "-" + role, owner, io);
+    return task -> {
+      Thread t = base.newThread(task);
+      created.add(t);
+      return t;
+    };
+  }
+
+  /** A started daemon thread for a one-off job. */
+  Thread start(String role, Runnable job) {
+    Thread t = factory(role, false).newThread(job);
+    t.start();
+    return t;
+  }
+
+  /** Waits for every thread but the caller to end; returns the names of any still alive. */
+  java.util.List<String> joinAll(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    java.util.List<String> alive = new java.util.ArrayList<>();
+    for (Thread t : created) {
+      if (t == Thread.currentThread()) {
+        continue;
+      }
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (t.isAlive()) {
+        alive.add(t.getName());
+      }
+    }
+    return alive;
+  }
+}
