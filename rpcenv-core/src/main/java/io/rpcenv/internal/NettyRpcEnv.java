@@ -378,12 +378,12 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
 
   @Override
   public void onRequest(Connection connection, long requestId, String endpoint, ByteBuf body) {
-    deliver(endpoint, new RemoteAsk(this, connection, requestId, body));
+    deliver(endpoint, new RemoteAsk(codec, connection, requestId, body));
   }
 
   @Override
   public void onOneWay(Connection connection, String endpoint, ByteBuf body) {
-    deliver(endpoint, new RemoteOneWay(this, connection, endpoint, body));
+    deliver(endpoint, new RemoteOneWay(codec, connection, endpoint, body));
   }
 
   private void deliver(String endpoint, io.rpcenv.internal.dispatch.InboxMessage message) {

@@ -18,34 +18,28 @@ import org.slf4j.LoggerFactory;
 final class RemoteAsk extends AskMessage {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteAsk.class);
 
-  private final NettyRpcEnv env;
+  private final Codec codec;
   private final Connection connection;
   private final long requestId;
-  private ByteBuf body;
+  private final WireBody body;
 
-  RemoteAsk(NettyRpcEnv env, Connection connection, long requestId, ByteBuf body) {
-    this.env = env;
+  RemoteAsk(Codec codec, Connection connection, long requestId, ByteBuf body) {
+    this.codec = codec;
     this.connection = connection;
     this.requestId = requestId;
-    this.body = body;
+    this.body = new WireBody(body);
   }
 
   @Override
   protected Object content() throws Exception {
-    ByteBuf b = body;
-    body = null;
-    try {
-      return env.codec.decode(b, connection);
-    } finally {
-      b.release();
-    }
+    return body.read(codec, connection);
   }
 
   @Override
   protected void doReply(Object response) {
     ByteBuf frame;
     try {
-      frame = Frames.response(env.codec.alloc, requestId, response, env.codec.serializer, env.codec.maxSize, "reply",
+      frame = Frames.response(codec.alloc, requestId, response, codec.serializer, codec.maxSize, "reply",
           "ask #" + requestId + " from " + connection.peerAddress());
     } catch (RpcException e) {
       // The asker must not wait for a reply that will never come.
@@ -70,16 +64,12 @@ final class RemoteAsk extends AskMessage {
 
   @Override
   public void reject(RpcException reason) {
-    ByteBuf b = body;
-    body = null;
-    if (b != null) {
-      b.release();
-    }
+    body.discard();
     writeFailure(Failures.codeFor(reason), reason.getMessage(), null);
   }
 
   private void writeFailure(FailureCode code, String message, Throwable error) {
-    write(Frames.failure(env.codec.alloc, requestId, code, message, error, env.codec.serializer, env.codec.maxSize));
+    write(Frames.failure(codec.alloc, requestId, code, message, error, codec.serializer, codec.maxSize));
   }
 
   private void write(ByteBuf frame) {

@@ -93,12 +93,7 @@ public final class Connection implements PendingAsk.Owner {
    * if the connection has closed.
    */
   public void send(ByteBuf frame) {
-    queue.offer(frame);
-    int s = state;
-    if (s == READY) {
-      scheduleDrain();
-    } else if (s == CLOSED) {
-      releaseQueued();
+    if (!enqueue(frame)) {
       throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
     }
   }
@@ -107,17 +102,27 @@ public final class Connection implements PendingAsk.Owner {
   public void ask(long id, PendingAsk<?> ask, ByteBuf frame) {
     ask.register(this, id);
     pending.put(id, ask);
+    if (!enqueue(frame) && pending.remove(id, ask)) {
+      ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
+          closeCause);
+    }
+  }
+
+  /**
+   * Queues {@code frame} and makes sure a drain follows once the connection is ready; returns
+   * false (having released what the closed connection holds) if it has closed. The state is
+   * read after the offer, so a close that races with it either sees the frame or is seen here.
+   */
+  private boolean enqueue(ByteBuf frame) {
     queue.offer(frame);
     int s = state;
     if (s == READY) {
       scheduleDrain();
     } else if (s == CLOSED) {
       releaseQueued();
-      if (pending.remove(id, ask)) {
-        ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
-            closeCause);
-      }
+      return false;
     }
+    return true;
   }
 
   @Override

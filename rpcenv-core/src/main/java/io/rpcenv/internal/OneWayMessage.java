@@ -1,0 +1,24 @@
+package io.rpcenv.internal;
+
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcException;
+import io.rpcenv.internal.dispatch.InboxMessage;
+
+/** A one-way message, local or remote: handed to {@code receive}; if it cannot be, logged (see {@link OneWayDrops}). */
+abstract class OneWayMessage extends InboxMessage {
+
+  @Override
+  protected final void invoke(RpcEndpoint target, Object content) {
+    target.receive(content);
+  }
+
+  @Override
+  protected final void undeliverable(Throwable error, String where) {
+    OneWayDrops.undeliverable(describe(), where, error);
+  }
+
+  @Override
+  public void reject(RpcException reason) {
+    OneWayDrops.rejected(describe(), reason);
+  }
+}
