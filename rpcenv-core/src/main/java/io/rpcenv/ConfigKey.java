@@ -1,6 +1,11 @@
 package io.rpcenv;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -77,6 +82,22 @@ public final class ConfigKey<T> {
       return v;
     };
     return new ConfigKey<>(key, doc, defaultText, defaultValue, fallback, p);
+  }
+
+  /** The public static {@code ConfigKey} constants of {@code holder}, in declaration order. */
+  public static List<ConfigKey<?>> declaredIn(Class<?> holder) {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    for (Field f : holder.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
+          && f.getType() == ConfigKey.class) {
+        try {
+          keys.add((ConfigKey<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return Collections.unmodifiableList(keys);
   }
 
   /** The property name, e.g. {@code spark.rpc.askTimeout}. */

@@ -1,10 +1,6 @@
 package io.rpcenv;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -153,17 +149,6 @@ public final class RpcConfigKeys {
 
   /** All keys declared here, in declaration order. */
   public static List<ConfigKey<?>> all() {
-    List<ConfigKey<?>> keys = new ArrayList<>();
-    for (Field f : RpcConfigKeys.class.getDeclaredFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
-          && f.getType() == ConfigKey.class) {
-        try {
-          keys.add((ConfigKey<?>) f.get(null));
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return Collections.unmodifiableList(keys);
+    return ConfigKey.declaredIn(RpcConfigKeys.class);
   }
 }
