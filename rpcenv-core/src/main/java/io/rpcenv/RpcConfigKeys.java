@@ -140,7 +140,8 @@ public final class RpcConfigKeys {
     StringBuilder sb = new StringBuilder("| Key | Default | Meaning |\n|---|---|---|\n");
     for (ConfigKey<?> k : keys) {
       String def = k.defaultText();
-      sb.append("| `").append(k.key()).append("` | ").append(def == null ? "(none)" : def.startsWith("value of ")
+      sb.append("| `").append(k.key()).append("` | ").append(def == null ? "(none)" : def.isEmpty() ? "(empty)"
+          : def.startsWith("value of ")
           ? "value of `" + def.substring("value of ".length()) + "`" : "`" + def + "`")
           .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
     }

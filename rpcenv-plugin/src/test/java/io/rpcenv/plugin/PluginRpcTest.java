@@ -9,7 +9,7 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcTimeoutException;
 import io.rpcenv.plugin.fixtures.BadPlugins;
 import io.rpcenv.plugin.fixtures.EchoPlugin;
-import io.rpcenv.plugin.fixtures.Journal;
+import io.rpcenv.testkit.Journal;
 import io.rpcenv.plugin.fixtures.SecondPlugin;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
@@ -82,7 +82,7 @@ class PluginRpcTest {
     assertThat(t.driverConf.get("spark.plugins.internal.conf." + ECHO + ".answer")).isEqualTo("42");
     t.executor("7");
     assertThat(Journal.await("executor-init:")).isEqualTo("executor-init:7:exec-host-7");
-    assertThat(Journal.EXTRA_CONF.get("7")).isEqualTo(Map.of("answer", "42", "who", "echo"));
+    assertThat(Journal.RECORDED_MAPS.get("7")).isEqualTo(Map.of("answer", "42", "who", "echo"));
   }
 
   @Test

@@ -34,6 +34,12 @@ public final class ChildJvm implements AutoCloseable {
   /** Starts {@code mainClass} with {@code args}; {@code env} adds environment variables. */
   public static ChildJvm start(String name, Class<?> mainClass, Map<String, String> env, String... args)
       throws IOException {
+    return start(name, mainClass, List.of(), env, args);
+  }
+
+  /** As {@link #start(String, Class, Map, String...)}, with extra JVM options such as {@code -Dkey=value}. */
+  public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmOptions, Map<String, String> env,
+      String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -45,6 +51,7 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("-D" + p + "=" + v);
       }
     }
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass.getName());
@@ -116,6 +123,15 @@ public final class ChildJvm implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * SIGTERM: the process's shutdown hooks run. Does not wait. Signals through the process handle:
+   * {@code Process.destroy()} would also close our end of its output, losing what it prints while
+   * it shuts down.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
   }
 
   /** SIGKILL, and wait for the process to be gone. */

@@ -1,0 +1,251 @@
+package io.rpcenv.runtime;
+
+import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.RpcAddress;
+import io.rpcenv.RpcConf;
+import io.rpcenv.RpcConfigKeys;
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcEnv;
+import io.rpcenv.RpcEnvConfig;
+import io.rpcenv.RpcException;
+import io.rpcenv.plugin.ExecutorInfo;
+import io.rpcenv.plugin.host.DriverPluginContainer;
+import io.rpcenv.plugin.host.ExecutorDirectory;
+import io.rpcenv.runtime.internal.DriverEndpoint;
+import io.rpcenv.runtime.internal.Messages;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A driver: a server-mode env that executors register with, fetch the conf from, and heartbeat
+ * to; it hosts the driver plugins. For programs that embed it:
+ *
+ * <pre>{@code
+ * try (Driver driver = Driver.start(new RpcConf().set("spark.plugins", MyPlugin.class.getName()))) {
+ *   System.out.println("executors connect to " + driver.url());
+ *   driver.awaitExecutors(2, Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * {@link #shutdown()} (or {@code close()}) stops in this order: executors are told to stop and
+ * waited for, the plugin endpoint handles what it has already received, the driver plugins shut
+ * down in order, and the env closes. Thread-safe.
+ */
+public final class Driver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
+
+  private final RpcConf conf;
+  private final String appId;
+  private final RpcEnv env;
+  private final MetricRegistry metrics = new MetricRegistry();
+  private final DriverEndpoint endpointImpl;
+  private final RpcEndpointRef endpoint;
+  private final Optional<DriverPluginContainer> plugins;
+  private final ScheduledExecutorService expiry;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Object changes = new Object();
+  private volatile LocalExecutors localExecutors;
+
+  private Driver(RpcConf conf) {
+    this.conf = conf.copy();
+    checkHeartbeat(this.conf);
+    this.appId = this.conf.get(RuntimeConfigKeys.APP_ID) != null ? this.conf.get(RuntimeConfigKeys.APP_ID)
+        : "app-" + System.currentTimeMillis() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+    String host = this.conf.get(RuntimeConfigKeys.DRIVER_HOST);
+    String bind = this.conf.get(RuntimeConfigKeys.DRIVER_BIND_ADDRESS);
+    this.conf.set("spark.executor.id", "driver").set(RuntimeConfigKeys.APP_ID.key(), appId);
+    this.env = RpcEnv.create(RpcEnvConfig.builder("driver").bindAddress(bind != null ? bind : host)
+        .advertiseAddress(host).port(this.conf.get(RuntimeConfigKeys.DRIVER_PORT)).conf(this.conf).build());
+    try {
+      this.conf.set(RuntimeConfigKeys.DRIVER_HOST.key(), env.address().host())
+          .set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(env.address().port()));
+      DriverEndpoint[] self = new DriverEndpoint[1];
+      ExecutorDirectory directory = new ExecutorDirectory() {
+        @Override
+        public List<ExecutorInfo> executors() {
+          return Driver.this.executors();
+        }
+
+        @Override
+        public RpcEndpointRef pluginEndpoint(String executorId) {
+          DriverEndpoint.Live l = self[0] == null ? null : self[0].live().get(executorId);
+          return l == null ? null : l.plugins();
+        }
+      };
+      // Plugins first: their extra conf must be in the conf before any executor can fetch it.
+      this.plugins = DriverPluginContainer.start(env, this.conf, appId, directory, metrics,
+          Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
+              : Driver.class.getClassLoader());
+      this.endpointImpl = new DriverEndpoint(appId, this.conf::getAll, this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT),
+          new DriverEndpoint.Listener() {
+            @Override
+            public void added(ExecutorInfo executor) {
+              plugins.ifPresent(p -> p.executorAdded(executor));
+              changed();
+            }
+
+            @Override
+            public void removed(ExecutorInfo executor, String reason) {
+              plugins.ifPresent(p -> p.executorRemoved(executor, reason));
+              changed();
+            }
+          });
+      self[0] = endpointImpl;
+      this.endpoint = env.setupEndpoint(Messages.DRIVER_ENDPOINT, endpointImpl);
+      this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rpcenv-driver-expiry");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL).toMillis();
+      expiry.scheduleAtFixedRate(() -> endpoint.send(new Messages.CheckExpiry()), every, every, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
+    LOG.info("Driver of {} listening at {}", appId, url());
+  }
+
+  /**
+   * Starts a driver: binds {@code spark.driver.bindAddress} (default {@code spark.driver.host},
+   * default 127.0.0.1) on {@code spark.driver.port} (default 0), starts the driver plugins named
+   * by {@code spark.plugins}, and then accepts executors. Throws {@link RpcException} (for
+   * instance {@link io.rpcenv.plugin.PluginException}) if it cannot start.
+   */
+  public static Driver start(RpcConf conf) {
+    return new Driver(conf);
+  }
+
+  static void checkHeartbeat(RpcConf conf) {
+    Duration hb = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
+    Duration timeout = conf.get(RpcConfigKeys.NETWORK_TIMEOUT);
+    if (hb.compareTo(timeout) >= 0) {
+      throw new IllegalArgumentException("spark.executor.heartbeatInterval (" + hb.toMillis() + " ms) must be less "
+          + "than spark.network.timeout (" + timeout.toMillis() + " ms), or every executor would be expired");
+    }
+  }
+
+  /** The application id. */
+  public String appId() {
+    return appId;
+  }
+
+  /** Where the driver listens. */
+  public RpcAddress address() {
+    return env.address();
+  }
+
+  /** The URL executors connect to: {@code spark://driver@host:port}. */
+  public String url() {
+    return "spark://" + Messages.DRIVER_ENDPOINT + "@" + env.address().hostPort();
+  }
+
+  /** The driver's settings (a copy), including what plugins added. */
+  public RpcConf conf() {
+    return conf.copy();
+  }
+
+  /** The live executors, oldest first. */
+  public List<ExecutorInfo> executors() {
+    return endpointImpl == null ? List.of() : endpointImpl.live().values().stream().map(DriverEndpoint.Live::info)
+        .sorted(Comparator.comparing(ExecutorInfo::registeredAt)).toList();
+  }
+
+  /** The running driver plugins' class names. */
+  public List<String> pluginNames() {
+    return plugins.map(DriverPluginContainer::pluginNames).orElse(List.of());
+  }
+
+  /** Plugin metrics, under {@code plugin.<class name>}. */
+  public MetricRegistry metrics() {
+    return metrics;
+  }
+
+  /** The driver's env, for programs that add endpoints of their own. */
+  public RpcEnv rpcEnv() {
+    return env;
+  }
+
+  /** Waits until at least {@code count} executors are live; returns whether that happened in time. */
+  public boolean awaitExecutors(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changes) {
+      while (executors().size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(changes, left);
+      }
+    }
+    return true;
+  }
+
+  private void changed() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
+  }
+
+  /**
+   * Starts {@code count} executors as child processes of this one (same Java and class path),
+   * with ids {@code 1..count}; they get this driver's settings through their environment, never on
+   * the command line. Their output goes to this process's output.
+   */
+  public synchronized LocalExecutors startLocalExecutors(int count) {
+    if (localExecutors != null) {
+      throw new IllegalStateException("local executors were already started");
+    }
+    localExecutors = LocalExecutors.start(this, count);
+    return localExecutors;
+  }
+
+  /**
+   * Stops the executors, then the plugins, then the env; returns when all is stopped. Idempotent.
+   */
+  public void shutdown() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    expiry.shutdownNow();
+    Duration wait = conf.get(RuntimeConfigKeys.STOP_EXECUTORS_TIMEOUT);
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      endpoint.send(new Messages.StopExecutors());
+      synchronized (changes) {
+        while (!executors().isEmpty() && System.nanoTime() < deadline) {
+          TimeUnit.NANOSECONDS.timedWait(changes, deadline - System.nanoTime());
+        }
+      }
+      if (!executors().isEmpty()) {
+        LOG.warn("Executors {} did not exit within {} ms (spark.driver.executorStopTimeout); stopping anyway",
+            executors().stream().map(ExecutorInfo::executorId).toList(), wait.toMillis());
+      }
+      LocalExecutors local = localExecutors;
+      if (local != null) {
+        local.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RpcException e) {
+      LOG.warn("Could not tell executors to stop: {}", e.getMessage());
+    }
+    plugins.ifPresent(DriverPluginContainer::shutdown);
+    env.close();
+    LOG.info("Driver of {} stopped", appId);
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

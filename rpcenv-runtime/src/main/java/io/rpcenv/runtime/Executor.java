@@ -1,0 +1,166 @@
+package io.rpcenv.runtime;
+
+import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.RpcConf;
+import io.rpcenv.RpcEndpointAddress;
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcEnv;
+import io.rpcenv.RpcEnvConfig;
+import io.rpcenv.RpcException;
+import io.rpcenv.RpcTimeout;
+import io.rpcenv.plugin.ExecutorInfo;
+import io.rpcenv.plugin.host.DriverLink;
+import io.rpcenv.plugin.host.ExecutorPluginContainer;
+import io.rpcenv.runtime.internal.ExecutorEndpoint;
+import io.rpcenv.runtime.internal.Messages;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor: a client-mode env that connects to a driver, takes the driver's conf, runs the
+ * executor plugins, registers, heartbeats, and stops when the driver says so or goes away. The
+ * exit code it ends with is in {@link #exit()}.
+ */
+public final class Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+  private final String executorId;
+  private final RpcEnv env;
+  private final RpcEndpointRef driver;
+  private final Optional<ExecutorPluginContainer> plugins;
+  private final ScheduledExecutorService heartbeats;
+  private final CompletableFuture<ExitCode> exit = new CompletableFuture<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicInteger failedHeartbeats = new AtomicInteger();
+
+  private Executor(RpcConf localConf, String driverUrl, String executorId) {
+    this.executorId = executorId;
+    RpcEndpointAddress driverAddress = RpcEndpointAddress.parse(driverUrl);
+    this.env = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(localConf).build());
+    try {
+      this.driver = env.setupEndpointRefByURI(driverUrl);
+      Messages.AppConf app = driver.askSync(new Messages.FetchConf(executorId));
+      // The driver's settings, with this executor's own on top.
+      RpcConf conf = RpcConf.of(app.settings()).setAll(localConf.getAll()).set("spark.executor.id", executorId);
+      Driver.checkHeartbeat(conf);
+      String host = conf.get(RuntimeConfigKeys.EXECUTOR_HOST) != null ? conf.get(RuntimeConfigKeys.EXECUTOR_HOST)
+          : localHostName();
+      Integer configuredCores = conf.get(RuntimeConfigKeys.EXECUTOR_CORES);
+      int cores = configuredCores != null ? configuredCores : Runtime.getRuntime().availableProcessors();
+      RpcEndpointRef self = env.setupEndpoint(Messages.EXECUTOR_ENDPOINT,
+          new ExecutorEndpoint(driverAddress.address(), this::stop));
+      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+          ? Thread.currentThread().getContextClassLoader() : Executor.class.getClassLoader();
+      this.plugins = ExecutorPluginContainer.start(env, conf, executorId, host,
+          DriverLink.lookup(env, driverAddress.address()), new MetricRegistry(), loader);
+      driver.askSync(new Messages.RegisterExecutor(new ExecutorInfo(executorId, host, cores, Instant.now()), self,
+          plugins.map(ExecutorPluginContainer::endpoint).orElse(null)));
+      Duration every = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
+      int maxFailures = conf.get(RuntimeConfigKeys.HEARTBEAT_MAX_FAILURES);
+      this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+      heartbeats.scheduleAtFixedRate(() -> heartbeat(every, maxFailures), every.toMillis(), every.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
+    LOG.info("Executor {} registered with the driver at {}", executorId, driverAddress.address());
+  }
+
+  /**
+   * Starts an executor and returns once it is registered with the driver at {@code driverUrl}
+   * ({@code spark://driver@host:port}). Throws {@link RpcException} (for instance
+   * {@link io.rpcenv.plugin.PluginException}) if it cannot start.
+   *
+   * @param conf this executor's own settings, applied over the driver's
+   */
+  public static Executor start(RpcConf conf, String driverUrl, String executorId) {
+    return new Executor(conf, driverUrl, executorId);
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+
+  /** This executor's id. */
+  public String executorId() {
+    return executorId;
+  }
+
+  /** Completes with the exit code once the executor has stopped completely. */
+  public CompletableFuture<ExitCode> exit() {
+    return exit;
+  }
+
+  private void heartbeat(Duration timeout, int maxFailures) {
+    if (stopping.get()) {
+      return;
+    }
+    driver.<Boolean>ask(new Messages.Heartbeat(executorId), new RpcTimeout(timeout,
+        RuntimeConfigKeys.HEARTBEAT_INTERVAL.key())).whenComplete((known, error) -> {
+          if (error == null) {
+            failedHeartbeats.set(0);
+            if (!known) {
+              stop(ExitCode.EXPIRED, "the driver no longer knows this executor");
+            }
+          } else if (failedHeartbeats.incrementAndGet() >= maxFailures) {
+            stop(ExitCode.DRIVER_LOST, maxFailures + " heartbeats in a row failed (last: " + error.getMessage()
+                + ", spark.executor.heartbeat.maxFailures)");
+          } else {
+            LOG.warn("Heartbeat to the driver failed ({} in a row): {}", failedHeartbeats.get(), error.getMessage());
+          }
+        });
+  }
+
+  /**
+   * Stops the executor: plugins shut down (and may still send to the driver), the driver is told
+   * unless it asked for the stop or is gone, the env closes, and {@link #exit()} completes with
+   * {@code code}. Returns at once; idempotent (the first reason wins).
+   */
+  public void stop(ExitCode code, String reason) {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      if (code == ExitCode.STOPPED) {
+        LOG.info("Executor {} stopping: {}", executorId, reason);
+      } else {
+        LOG.warn("Executor {} stopping ({}): {}", executorId, code.meaning(), reason);
+      }
+      if (heartbeats != null) {
+        heartbeats.shutdownNow();
+      }
+      if (plugins != null) { // null when the stop comes during start-up
+        plugins.ifPresent(ExecutorPluginContainer::shutdown);
+      }
+      if (code != ExitCode.DRIVER_LOST && driver != null) {
+        try {
+          driver.send(new Messages.ExecutorExiting(executorId, reason));
+        } catch (RpcException e) {
+          LOG.debug("Could not tell the driver that executor {} exits: {}", executorId, e.getMessage());
+        }
+      }
+      env.close();
+      exit.complete(code);
+    }, "rpcenv-executor-" + executorId + "-stop");
+    t.start();
+  }
+}

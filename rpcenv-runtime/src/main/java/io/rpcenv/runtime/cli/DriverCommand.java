@@ -1,0 +1,71 @@
+package io.rpcenv.runtime.cli;
+
+import io.rpcenv.RpcConf;
+import io.rpcenv.runtime.Driver;
+import io.rpcenv.runtime.RuntimeConfigKeys;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rpcenv driver}: runs a driver until interrupted (Ctrl-C or SIGTERM stop it in order). */
+@Command(name = "driver", mixinStandardHelpOptions = true,
+    description = {"Run a driver that executors connect to; plugins come from spark.plugins.",
+        "Prints the URL executors need (spark://driver@host:port). Ctrl-C stops the executors, then the plugins."})
+final class DriverCommand implements Callable<Integer> {
+  @Option(names = "--host", paramLabel = "H", description = "Host to advertise (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: the host).")
+  String bind;
+
+  @Option(names = "--port", paramLabel = "P", description = "Port to listen on (default 0: a free port).")
+  Integer port;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting; repeatable.")
+  Map<String, String> conf;
+
+  @Option(names = "--local-executors", paramLabel = "N", defaultValue = "0",
+      description = "Start N executors as child processes of this one.")
+  int localExecutors;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (localExecutors < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--local-executors must not be negative: " + localExecutors);
+    }
+    if (port != null && port != 0 && (port < 1024 || port > 65535)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--port must be 0 or between 1024 and 65535: " + port);
+    }
+    Cli.prepareOutput("driver", "info");
+    RpcConf settings = Cli.conf(conf);
+    if (host != null) {
+      settings.set(RuntimeConfigKeys.DRIVER_HOST.key(), host);
+    }
+    if (bind != null) {
+      settings.set(RuntimeConfigKeys.DRIVER_BIND_ADDRESS.key(), bind);
+    }
+    if (port != null) {
+      settings.set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(port));
+    }
+    Driver driver = Driver.start(settings);
+    System.out.println("driver " + driver.appId() + " listening at " + driver.url());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      driver.shutdown();
+      stopped.countDown();
+    }, "rpcenv-driver-shutdown-hook"));
+    if (localExecutors > 0) {
+      driver.startLocalExecutors(localExecutors);
+    }
+    stopped.await();
+    return 0;
+  }
+}

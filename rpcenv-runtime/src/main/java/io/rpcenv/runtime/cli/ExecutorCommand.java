@@ -1,0 +1,58 @@
+package io.rpcenv.runtime.cli;
+
+import io.rpcenv.RpcConf;
+import io.rpcenv.RpcEndpointAddress;
+import io.rpcenv.runtime.Executor;
+import io.rpcenv.runtime.ExitCode;
+import io.rpcenv.runtime.RuntimeConfigKeys;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rpcenv executor}: joins a driver and runs until it stops, exiting with an {@link ExitCode}. */
+@Command(name = "executor", mixinStandardHelpOptions = true,
+    description = {"Run an executor that joins the driver at the given URL, from this or another machine.",
+        "Exit codes: 0 stopped, 1 failed to start, 2 bad arguments, 3 lost the driver, 4 expired by the driver."})
+final class ExecutorCommand implements Callable<Integer> {
+  @Option(names = "--driver", required = true, paramLabel = "URL",
+      description = "The driver's URL, spark://driver@host:port, as the driver printed it.")
+  String driverUrl;
+
+  @Option(names = "--id", paramLabel = "ID", description = "Executor id (default: <host>-<pid>); unique per driver.")
+  String id;
+
+  @Option(names = "--host", paramLabel = "H", description = "Host to report to the driver (default: this host's name).")
+  String host;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting, over the driver's; repeatable.")
+  Map<String, String> conf;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      RpcEndpointAddress.parse(driverUrl);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--driver: " + e.getMessage());
+    }
+    RpcConf settings = Cli.conf(conf);
+    if (host != null) {
+      settings.set(RuntimeConfigKeys.EXECUTOR_HOST.key(), host);
+    }
+    String executorId = id != null ? id
+        : (host != null ? host : java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
+    Cli.prepareOutput("executor " + executorId, "info");
+    Executor executor = Executor.start(settings, driverUrl, executorId);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      executor.stop(ExitCode.STOPPED, "this process is being terminated");
+      executor.exit().join();
+    }, "rpcenv-executor-shutdown-hook"));
+    ExitCode code = executor.exit().join();
+    System.err.println("executor " + executorId + " exits with " + code.code() + " (" + code.meaning() + ")");
+    return code.code();
+  }
+}

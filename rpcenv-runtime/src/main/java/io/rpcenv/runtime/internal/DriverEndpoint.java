@@ -1,0 +1,189 @@
+package io.rpcenv.runtime.internal;
+
+import io.rpcenv.IsolatedRpcEndpoint;
+import io.rpcenv.RpcAddress;
+import io.rpcenv.RpcCallContext;
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcException;
+import io.rpcenv.ThreadSafeRpcEndpoint;
+import io.rpcenv.plugin.ExecutorInfo;
+import io.rpcenv.runtime.internal.Messages.AppConf;
+import io.rpcenv.runtime.internal.Messages.CheckExpiry;
+import io.rpcenv.runtime.internal.Messages.ExecutorExiting;
+import io.rpcenv.runtime.internal.Messages.FetchConf;
+import io.rpcenv.runtime.internal.Messages.Heartbeat;
+import io.rpcenv.runtime.internal.Messages.RegisterExecutor;
+import io.rpcenv.runtime.internal.Messages.StopExecutor;
+import io.rpcenv.runtime.internal.Messages.StopExecutors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's endpoint for executors: hands out the conf, registers executors, takes heartbeats,
+ * and removes executors that exit, lose their connection or fall silent. On its own thread (so
+ * heartbeats are never stuck behind other endpoints' work) and one message at a time, so its
+ * state needs no locks; others read the live set through {@link #live()}.
+ */
+public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEndpoint, IsolatedRpcEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverEndpoint.class);
+
+  /** What the driver does when an executor comes or goes. */
+  public interface Listener {
+    void added(ExecutorInfo executor);
+
+    void removed(ExecutorInfo executor, String reason);
+  }
+
+  /** A registered executor, as the driver sees it. */
+  public static final class Live {
+    final ExecutorInfo info;
+    final RpcEndpointRef executor;
+    final RpcEndpointRef plugins;
+    final RpcAddress address;
+    long lastSeenNanos;
+
+    Live(ExecutorInfo info, RpcEndpointRef executor, RpcEndpointRef plugins, RpcAddress address) {
+      this.info = info;
+      this.executor = executor;
+      this.plugins = plugins;
+      this.address = address;
+      this.lastSeenNanos = System.nanoTime();
+    }
+
+    public ExecutorInfo info() {
+      return info;
+    }
+
+    public RpcEndpointRef plugins() {
+      return plugins;
+    }
+  }
+
+  private final String appId;
+  private final Supplier<Map<String, String>> settings;
+  private final Duration timeout;
+  private final Listener listener;
+  private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private boolean stopping;
+
+  /**
+   * @param settings the driver's settings, as handed to executors (including plugins' extra conf)
+   * @param timeout silence after which an executor is expired ({@code spark.network.timeout})
+   */
+  public DriverEndpoint(String appId, Supplier<Map<String, String>> settings, Duration timeout, Listener listener) {
+    this.appId = appId;
+    this.settings = settings;
+    this.timeout = timeout;
+    this.listener = listener;
+  }
+
+  /** The registered executors, by id; written only by this endpoint. */
+  public Map<String, Live> live() {
+    return live;
+  }
+
+  @Override
+  public void receiveAndReply(Object message, RpcCallContext context) {
+    if (message instanceof FetchConf) {
+      context.reply(new AppConf(appId, settings.get()));
+    } else if (message instanceof RegisterExecutor r) {
+      register(r, context);
+    } else if (message instanceof Heartbeat h) {
+      Live l = live.get(h.executorId());
+      if (l != null) {
+        l.lastSeenNanos = System.nanoTime();
+      }
+      context.reply(l != null);
+    } else {
+      context.sendFailure(new IllegalArgumentException("The driver does not answer " + message));
+    }
+  }
+
+  private void register(RegisterExecutor r, RpcCallContext context) {
+    String id = r.info().executorId();
+    if (stopping) {
+      context.sendFailure(new IllegalStateException("The driver is shutting down; executor " + id
+          + " cannot register"));
+      return;
+    }
+    Live existing = live.get(id);
+    if (existing != null) {
+      context.sendFailure(new IllegalArgumentException("Executor id '" + id + "' is already registered (on host "
+          + existing.info.host() + "); give each executor a distinct --id"));
+      return;
+    }
+    live.put(id, new Live(r.info(), r.executor(), r.plugins(), context.senderAddress()));
+    LOG.info("Executor {} registered from {} ({} cores)", id, r.info().host(), r.info().cores());
+    context.reply(true);
+    listener.added(r.info());
+  }
+
+  @Override
+  public void receive(Object message) {
+    if (message instanceof ExecutorExiting e) {
+      remove(e.executorId(), "exited: " + e.reason());
+    } else if (message instanceof StopExecutors) {
+      stopping = true;
+      for (Live l : new ArrayList<>(live.values())) {
+        try {
+          l.executor.send(new StopExecutor("the driver is shutting down"));
+        } catch (RpcException ex) {
+          remove(l.info.executorId(), "lost: " + ex.getMessage());
+        }
+      }
+    } else if (message instanceof CheckExpiry) {
+      expireSilent();
+    } else {
+      LOG.warn("The driver ignored a message of type {}", message == null ? "null" : message.getClass().getName());
+    }
+  }
+
+  private void expireSilent() {
+    long now = System.nanoTime();
+    List<Live> expired = new ArrayList<>();
+    for (Live l : live.values()) {
+      if (now - l.lastSeenNanos > timeout.toNanos()) {
+        expired.add(l);
+      }
+    }
+    for (Live l : expired) {
+      long silentMs = Duration.ofNanos(now - l.lastSeenNanos).toMillis();
+      remove(l.info.executorId(), "heartbeat timed out: silent for " + silentMs + " ms, more than "
+          + "spark.network.timeout (" + timeout.toMillis() + " ms)");
+      try {
+        l.executor.send(new StopExecutor("expired by the driver"));
+      } catch (RpcException ignored) {
+        // it is gone anyway
+      }
+    }
+  }
+
+  @Override
+  public void onDisconnected(RpcAddress remoteAddress) {
+    for (Live l : new ArrayList<>(live.values())) {
+      if (remoteAddress.equals(l.address)) {
+        remove(l.info.executorId(), "lost: its connection (" + remoteAddress + ") closed");
+      }
+    }
+  }
+
+  private void remove(String executorId, String reason) {
+    Live l = live.remove(executorId);
+    if (l == null) {
+      return;
+    }
+    if (reason.startsWith("exited") || stopping) {
+      LOG.info("Executor {} removed: {}", executorId, reason);
+    } else {
+      LOG.warn("Executor {} removed: {}", executorId, reason);
+    }
+    listener.removed(l.info, reason);
+  }
+}

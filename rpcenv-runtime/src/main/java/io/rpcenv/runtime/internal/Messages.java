@@ -1,0 +1,41 @@
+package io.rpcenv.runtime.internal;
+
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.plugin.ExecutorInfo;
+import java.io.Serializable;
+import java.util.Map;
+
+/** What the driver and its executors say to each other. */
+public final class Messages {
+  private Messages() {}
+
+  /** The name of the driver's endpoint. */
+  public static final String DRIVER_ENDPOINT = "driver";
+  /** The name of each executor's endpoint. */
+  public static final String EXECUTOR_ENDPOINT = "executor";
+
+  /** Executor to driver: what is the application's conf? */
+  public record FetchConf(String executorId) implements Serializable {}
+
+  /** The driver's answer to {@link FetchConf}. */
+  public record AppConf(String appId, Map<String, String> settings) implements Serializable {}
+
+  /** Executor to driver, once its plugins are running. */
+  public record RegisterExecutor(ExecutorInfo info, RpcEndpointRef executor, RpcEndpointRef plugins)
+      implements Serializable {}
+
+  /** Executor to driver, every heartbeat interval; the reply says whether the driver still knows it. */
+  public record Heartbeat(String executorId) implements Serializable {}
+
+  /** Executor to driver, one way, when it stops by itself. */
+  public record ExecutorExiting(String executorId, String reason) implements Serializable {}
+
+  /** Driver to executor, one way: stop. */
+  public record StopExecutor(String reason) implements Serializable {}
+
+  /** Driver to itself: tell every executor to stop. */
+  public record StopExecutors() implements Serializable {}
+
+  /** Driver to itself, periodically: expire executors that stopped heartbeating. */
+  public record CheckExpiry() implements Serializable {}
+}

@@ -1,0 +1,30 @@
+package io.rpcenv.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Keeps generated parts of the README true: the text between {@code <!-- NAME:begin -->} and
+ * {@code <!-- NAME:end -->} must equal what the code generates.
+ */
+public final class ReadmeSection {
+  private ReadmeSection() {}
+
+  /** Fails, showing the text to paste, unless the README's section {@code name} is {@code expected}. */
+  public static void assertMatches(String name, String expected) throws IOException {
+    Path readme = Path.of("..", "README.md");
+    String text = Files.readString(readme);
+    String begin = "<!-- " + name + ":begin -->\n";
+    String end = "<!-- " + name + ":end -->";
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new AssertionError("README.md has no section " + begin.trim() + " ... " + end);
+    }
+    String actual = text.substring(from + begin.length(), to);
+    if (!actual.equals(expected)) {
+      throw new AssertionError("README.md section '" + name + "' is out of date; replace it with:\n" + expected);
+    }
+  }
+}
