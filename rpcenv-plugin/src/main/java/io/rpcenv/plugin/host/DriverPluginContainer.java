@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ public final class DriverPluginContainer {
       try {
         extra = dp.init(new DriverContextImpl(name, appId, conf, env.address(), executors), ctx);
       } catch (RuntimeException | Error e) {
-        shutdownAll(initialized);
+        PluginShutdown.all(initialized, DriverPlugin::shutdown, "driver");
         throw new PluginException("Driver plugin " + name + " failed in init: " + e, e);
       }
       if (extra != null) {
@@ -130,22 +129,7 @@ public final class DriverPluginContainer {
    * every plugin's {@code shutdown} in order; a failing one is logged and the rest still run.
    */
   public void shutdown() {
-    env.stop(endpoint);
-    try {
-      endpointImpl.stopped().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("Driver plugin endpoint did not drain within 30 s; shutting the plugins down anyway");
-    }
-    shutdownAll(plugins);
+    PluginShutdown.drainThenShutdown(env, endpoint, endpointImpl, plugins, DriverPlugin::shutdown, "driver");
   }
 
-  private static void shutdownAll(Map<String, DriverPlugin> plugins) {
-    plugins.forEach((name, p) -> {
-      try {
-        p.shutdown();
-      } catch (Throwable t) {
-        LOG.warn("Driver plugin {} failed in shutdown", name, t);
-      }
-    });
-  }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ public final class ExecutorPluginContainer {
       try {
         ep.init(ctx, extraConf(conf, name));
       } catch (RuntimeException | Error e) {
-        shutdownAll(initialized);
+        PluginShutdown.all(initialized, ExecutorPlugin::shutdown, "executor");
         throw new PluginException("Executor plugin " + name + " failed in init on executor " + executorId + ": " + e,
             e);
       }
@@ -135,22 +134,7 @@ public final class ExecutorPluginContainer {
    * plugin's {@code shutdown} in order (each may still send to the driver).
    */
   public void shutdown() {
-    env.stop(endpoint);
-    try {
-      endpointImpl.stopped().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("Executor plugin endpoint did not drain within 30 s; shutting the plugins down anyway");
-    }
-    shutdownAll(plugins);
+    PluginShutdown.drainThenShutdown(env, endpoint, endpointImpl, plugins, ExecutorPlugin::shutdown, "executor");
   }
 
-  private static void shutdownAll(Map<String, ExecutorPlugin> plugins) {
-    plugins.forEach((name, p) -> {
-      try {
-        p.shutdown();
-      } catch (Throwable t) {
-        LOG.warn("Executor plugin {} failed in shutdown", name, t);
-      }
-    });
-  }
 }
