@@ -39,6 +39,7 @@ class ExecutorLossTest {
     long noticedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(Journal.await("removed:1")).contains("lost");
     assertThat(noticedMs).isLessThan(10_000);
+    System.out.println("executor loss noticed after " + noticedMs + " ms");
 
     assertThat(RuntimeTestPlugin.driver.askExecutor("2", "still there?")).isEqualTo("executor 2 answers still there?");
     assertThat(driver.executors()).hasSize(1);
