@@ -1,44 +1,174 @@
 package io.rpcenv;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 /**
- * The security settings of an env: whether connections must authenticate and whether they are
- * encrypted. Build one from a conf with {@link #fromConf}; {@link #none()} turns both off.
+ * The security settings of an env: shared-secret authentication and TLS. Both are off by default;
+ * with both off, anyone who can reach the port can send messages (see the README's Security
+ * section). Build one from a conf with {@link #fromConf}, or with {@link #builder()}.
+ *
+ * <p>The secret is never exposed: the env only gets a key derived from it.
  */
 public final class RpcSecurityManager {
-  private static final RpcSecurityManager NONE = new RpcSecurityManager(false, false);
+  /** The environment variable that may hold the shared secret (Spark's name). */
+  public static final String SECRET_ENV = "_SPARK_AUTH_SECRET";
 
-  private final boolean authenticationEnabled;
-  private final boolean tlsEnabled;
+  private static final RpcSecurityManager NONE = new RpcSecurityManager(null, null);
 
-  private RpcSecurityManager(boolean authenticationEnabled, boolean tlsEnabled) {
-    this.authenticationEnabled = authenticationEnabled;
-    this.tlsEnabled = tlsEnabled;
+  private final byte[] authKey;
+  private final TlsSettings tls;
+
+  private RpcSecurityManager(byte[] authKey, TlsSettings tls) {
+    this.authKey = authKey;
+    this.tls = tls;
   }
 
-  /** No authentication and no encryption: anyone who can reach the port can send messages. */
+  /** No authentication and no encryption. */
   public static RpcSecurityManager none() {
     return NONE;
   }
 
-  /** Reads {@code spark.authenticate} and {@code spark.ssl.rpc.enabled} from {@code conf}. */
+  /**
+   * Reads {@code spark.authenticate} and the secret ({@code spark.authenticate.secret}, else
+   * {@code spark.authenticate.secret.file}, else the {@value #SECRET_ENV} environment variable),
+   * and {@code spark.ssl.rpc.*}. Throws {@link IllegalArgumentException} naming the setting when
+   * something required is missing: a secret, or (with TLS) a trust store.
+   */
   public static RpcSecurityManager fromConf(RpcConf conf) {
-    boolean auth = conf.get(RpcConfigKeys.AUTHENTICATE);
-    boolean tls = conf.get(RpcConfigKeys.SSL_RPC_ENABLED);
-    return auth || tls ? new RpcSecurityManager(auth, tls) : NONE;
+    Builder b = builder();
+    if (conf.get(RpcConfigKeys.AUTHENTICATE)) {
+      b.authenticate(secretFrom(conf));
+    }
+    if (conf.get(RpcConfigKeys.SSL_RPC_ENABLED)) {
+      b.tls(new TlsSettings(
+          path(conf.get(RpcConfigKeys.SSL_KEY_STORE)),
+          conf.get(RpcConfigKeys.SSL_KEY_STORE_PASSWORD),
+          conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE),
+          conf.get(RpcConfigKeys.SSL_KEY_PASSWORD),
+          path(conf.get(RpcConfigKeys.SSL_PRIVATE_KEY)),
+          conf.get(RpcConfigKeys.SSL_PRIVATE_KEY_PASSWORD),
+          path(conf.get(RpcConfigKeys.SSL_CERT_CHAIN)),
+          path(conf.get(RpcConfigKeys.SSL_TRUST_STORE)),
+          conf.get(RpcConfigKeys.SSL_TRUST_STORE_PASSWORD),
+          conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE),
+          path(conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES)),
+          list(conf.get(RpcConfigKeys.SSL_PROTOCOL)),
+          list(conf.get(RpcConfigKeys.SSL_ENABLED_ALGORITHMS)),
+          conf.get(RpcConfigKeys.SSL_NEED_CLIENT_AUTH),
+          conf.get(RpcConfigKeys.SSL_VERIFY_HOSTNAME)));
+    }
+    return b.build();
+  }
+
+  private static String secretFrom(RpcConf conf) {
+    String secret = conf.get(RpcConfigKeys.AUTH_SECRET);
+    if (secret == null && conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null) {
+      Path file = Path.of(conf.get(RpcConfigKeys.AUTH_SECRET_FILE));
+      try {
+        secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot read spark.authenticate.secret.file " + file + ": " + e, e);
+      }
+    }
+    if (secret == null) {
+      secret = System.getenv(SECRET_ENV);
+    }
+    if (secret == null || secret.isEmpty()) {
+      throw new IllegalArgumentException("spark.authenticate=true but no secret is set: set spark.authenticate.secret, "
+          + "spark.authenticate.secret.file, or the " + SECRET_ENV + " environment variable");
+    }
+    return secret;
+  }
+
+  private static Path path(String s) {
+    return s == null || s.isBlank() ? null : Path.of(s);
+  }
+
+  private static List<String> list(String s) {
+    return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  /** A fresh random secret (256 bits, base64), for a driver to hand to executors it starts itself. */
+  public static String generateSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  /** A builder for programmatic configuration. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** Whether every connection must authenticate with the shared secret. */
   public boolean isAuthenticationEnabled() {
-    return authenticationEnabled;
+    return authKey != null;
   }
 
-  /** Whether connections are encrypted with TLS. */
+  /** Whether connections use TLS. */
   public boolean isTlsEnabled() {
-    return tlsEnabled;
+    return tls != null;
+  }
+
+  /** The TLS settings, or null when TLS is off. */
+  public TlsSettings tls() {
+    return tls;
+  }
+
+  /**
+   * The key the authentication handshake uses: HMAC-SHA256 of a fixed label under the secret, so
+   * that the secret itself never leaves this object. Null when authentication is off.
+   */
+  public byte[] authenticationKey() {
+    return authKey == null ? null : authKey.clone();
   }
 
   @Override
   public String toString() {
-    return "RpcSecurityManager[authentication=" + authenticationEnabled + ", tls=" + tlsEnabled + "]";
+    return "RpcSecurityManager[authentication=" + isAuthenticationEnabled() + ", tls=" + tls + "]";
+  }
+
+  /** Builds an {@link RpcSecurityManager}. */
+  public static final class Builder {
+    private byte[] authKey;
+    private TlsSettings tls;
+
+    private Builder() {}
+
+    /** Requires every connection to authenticate with {@code secret}. */
+    public Builder authenticate(String secret) {
+      if (secret == null || secret.isEmpty()) {
+        throw new IllegalArgumentException("the shared secret must not be empty");
+      }
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        this.authKey = mac.doFinal("rpcenv authentication key v1".getBytes(StandardCharsets.UTF_8));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+      }
+      return this;
+    }
+
+    /** Encrypts connections with TLS. */
+    public Builder tls(TlsSettings tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The security manager. */
+    public RpcSecurityManager build() {
+      return authKey == null && tls == null ? NONE : new RpcSecurityManager(authKey, tls);
+    }
   }
 }

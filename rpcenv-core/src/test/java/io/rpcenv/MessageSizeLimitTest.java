@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rpcenv.testkit.Resources;
-import java.io.DataOutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -106,12 +104,11 @@ class MessageSizeLimitTest {
   void anOversizedLengthHeaderIsRejectedBeforeTheBodyIsSent() throws Exception {
     RpcEnv server = envs.server("server", limit("1k"));
     server.setupEndpoint("echo", Endpoints.echo());
-    try (Socket s = new Socket("127.0.0.1", server.address().port())) {
-      DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      RawPeer.handshake(out, true);
-      out.writeInt(1 << 30); // announces 1 GiB, sends nothing more
-      out.flush();
-      assertThat(RawPeer.readsEof(s, Duration.ofSeconds(20))).isTrue();
+    try (RawConnection raw = new RawConnection(server.address().port())) {
+      raw.plainHandshake();
+      raw.out.writeInt(1 << 30); // announces 1 GiB, sends nothing more
+      raw.out.flush();
+      assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
     }
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "echo");
     assertThat(ref.<String>askSync("server still up")).isEqualTo("server still up");

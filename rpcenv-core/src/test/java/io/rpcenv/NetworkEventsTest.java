@@ -3,8 +3,6 @@ package io.rpcenv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rpcenv.testkit.Resources;
-import java.io.DataOutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,14 +91,11 @@ class NetworkEventsTest {
     RpcEnv server = envs.server("server");
     Endpoints.Recording e = new Endpoints.Recording();
     server.setupEndpoint("watcher", e);
-    try (Socket s = new Socket("127.0.0.1", server.address().port())) {
-      DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      RawPeer.handshake(out, true);
-      out.writeInt(1);
-      out.writeByte(99); // no such frame type
-      out.flush();
+    try (RawConnection raw = new RawConnection(server.address().port())) {
+      raw.plainHandshake();
+      raw.frame((byte) 99, new byte[0]); // no such frame type
       assertThat(next(e, "networkError:")).startsWith("networkError:127.0.0.1:");
-      assertThat(RawPeer.readsEof(s, Duration.ofSeconds(20))).isTrue();
+      assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
     }
   }
 }

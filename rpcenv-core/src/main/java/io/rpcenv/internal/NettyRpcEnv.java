@@ -17,17 +17,20 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
+import io.rpcenv.RpcSecurityManager;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.call.PendingAsk;
 import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.NetworkEvent;
+import io.rpcenv.internal.serialize.DeserializationPolicy;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.FailureFrame;
 import io.rpcenv.internal.transport.Frames;
 import io.rpcenv.internal.transport.IoTransport;
+import io.rpcenv.internal.transport.TlsContexts;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.internal.transport.TransportHost;
 import io.rpcenv.internal.transport.TransportSettings;
@@ -77,10 +80,6 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.conf = config.conf().copy();
     this.envId = newEnvId();
     this.threads = new EnvThreads(this, name);
-    if (config.securityManager().isAuthenticationEnabled() || config.securityManager().isTlsEnabled()) {
-      throw new RpcException("RpcEnv '" + name + "': spark.authenticate and spark.ssl.rpc.enabled are not "
-          + "supported by this version of rpcenv; refusing to start rather than run unprotected");
-    }
     this.askTimeout = RpcTimeout.askTimeout(conf);
     this.lookupTimeout = RpcTimeout.lookupTimeout(conf);
     this.serializeLocal = conf.get(RpcConfigKeys.SERIALIZE_LOCAL_MESSAGES);
@@ -97,12 +96,38 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     long maxSize = conf.get(RpcConfigKeys.MESSAGE_MAX_SIZE);
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : NettyRpcEnv.class.getClassLoader();
-    this.codec = new Codec(new JavaMessageSerializer(loader), alloc, maxSize, this::bindRef);
-    this.transport = new Transport(this, new TransportSettings(name, maxSize,
-        conf.get(RpcConfigKeys.HANDSHAKE_TIMEOUT), conf.get(RpcConfigKeys.CONNECTION_CREATION_TIMEOUT), numRetries,
-        conf.get(RpcConfigKeys.RETRY_WAIT), conf.get(RpcConfigKeys.BACKLOG),
-        (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.RECEIVE_BUFFER)),
-        (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.SEND_BUFFER))), group, io, alloc);
+    this.codec = new Codec(new JavaMessageSerializer(loader, deserializationPolicy(conf, maxSize)), alloc, maxSize,
+        this::bindRef);
+    RpcSecurityManager security = config.securityManager();
+    TlsContexts tls = null;
+    try {
+      long maxOutbox = conf.get(RpcConfigKeys.OUTBOX_MAX_BYTES);
+      if (maxOutbox < maxSize) {
+        throw new IllegalArgumentException("spark.rpc.outbox.maxBytes (" + maxOutbox + " bytes) is smaller than "
+            + "spark.rpc.message.maxSize (" + maxSize + " bytes): a message of the largest allowed size could never "
+            + "be sent");
+      }
+      Duration handshake = conf.get(RpcConfigKeys.HANDSHAKE_TIMEOUT);
+      if (security.isTlsEnabled()) {
+        tls = TlsContexts.build(security.tls(), !config.clientMode(), name, handshake);
+      }
+      this.transport = new Transport(this, new TransportSettings(name, maxSize, handshake,
+          conf.get(RpcConfigKeys.CONNECTION_CREATION_TIMEOUT), numRetries, conf.get(RpcConfigKeys.RETRY_WAIT),
+          conf.get(RpcConfigKeys.BACKLOG), (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.RECEIVE_BUFFER)),
+          (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.SEND_BUFFER)), security.authenticationKey(), tls,
+          conf.get(RpcConfigKeys.MAX_HANDSHAKING_CONNECTIONS), maxOutbox, conf.get(RpcConfigKeys.MAX_OUTSTANDING_ASKS),
+          conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES)), group, io, alloc);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      timer.stop();
+      try {
+        dispatcher.stop();
+        dispatcher.shutdownThreads(5_000);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof RpcException ? e : new RpcException("RpcEnv '" + name + "' cannot start: " + e.getMessage(), e);
+    }
     try {
       if (!config.clientMode()) {
         int port = transport.bind(config.bindAddress(), config.port(), conf.get(RpcConfigKeys.PORT_MAX_RETRIES),
@@ -116,6 +141,14 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
       throw e;
     }
     LOG.debug("Started {} ({} transport)", where(), transport.ioName());
+  }
+
+  private static DeserializationPolicy deserializationPolicy(RpcConf conf, long maxSize) {
+    Integer maxArray = conf.get(RpcConfigKeys.SERIALIZER_MAX_ARRAY_LENGTH);
+    return new DeserializationPolicy(
+        java.util.Arrays.asList(conf.get(RpcConfigKeys.SERIALIZER_ALLOW_LIST).split(",")),
+        conf.get(RpcConfigKeys.SERIALIZER_MAX_DEPTH), conf.get(RpcConfigKeys.SERIALIZER_MAX_REFERENCES),
+        maxArray != null ? maxArray : maxSize, maxSize + 1024);
   }
 
   private int dispatcherThreads(int cores) {

@@ -2,7 +2,6 @@ package io.rpcenv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.rpcenv.RpcAddress;
-import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.Failures;
@@ -72,13 +71,10 @@ final class RemoteAsk extends AskMessage {
     write(Frames.failure(codec.alloc, requestId, code, message, error, codec.serializer, codec.maxSize));
   }
 
+  /** Sends the one answer this ask gets; from then on it no longer counts as in progress. */
   private void write(ByteBuf frame) {
-    try {
-      connection.send(frame);
-    } catch (RpcConnectionException e) {
-      // The asker already learned that the connection closed.
-      LOG.debug("Answer to ask #{} not sent: {}", requestId, e.getMessage());
-    }
+    connection.inboundDone();
+    connection.sendReply(frame);
   }
 
   @Override

@@ -26,7 +26,13 @@ final class RemoteOneWay extends OneWayMessage {
   @Override
   public void reject(RpcException reason) {
     body.discard();
+    connection.inboundDone();
     super.reject(reason);
+  }
+
+  @Override
+  protected void afterProcessing() {
+    connection.inboundDone();
   }
 
   @Override

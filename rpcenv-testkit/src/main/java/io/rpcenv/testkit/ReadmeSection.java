@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Keeps generated parts of the README true: the text between {@code <!-- NAME:begin -->} and
- * {@code <!-- NAME:end -->} must equal what the code generates.
+ * {@code <!-- NAME:end -->} must equal what the code generates. Run the tests with
+ * {@code -Drpcenv.updateReadme=true} to rewrite the sections instead of failing.
  */
 public final class ReadmeSection {
   private ReadmeSection() {}
@@ -23,8 +24,13 @@ public final class ReadmeSection {
       throw new AssertionError("README.md has no section " + begin.trim() + " ... " + end);
     }
     String actual = text.substring(from + begin.length(), to);
+    if (!actual.equals(expected) && Boolean.getBoolean("rpcenv.updateReadme")) {
+      Files.writeString(readme, text.substring(0, from + begin.length()) + expected + text.substring(to));
+      return;
+    }
     if (!actual.equals(expected)) {
-      throw new AssertionError("README.md section '" + name + "' is out of date; replace it with:\n" + expected);
+      throw new AssertionError("README.md section '" + name + "' is out of date (regenerate it with mvn test "
+          + "-Drpcenv.updateReadme=true); it should be:\n" + expected);
     }
   }
 }

@@ -162,6 +162,7 @@ public final class Inbox implements Runnable {
       content = m.content();
     } catch (Throwable t) {
       m.undeliverable(t, describe());
+      m.afterProcessing();
       return;
     }
     try {
@@ -173,6 +174,8 @@ public final class Inbox implements Runnable {
       } else {
         onError(t, m.describe());
       }
+    } finally {
+      m.afterProcessing();
     }
   }
 

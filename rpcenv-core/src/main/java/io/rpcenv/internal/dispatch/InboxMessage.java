@@ -25,6 +25,9 @@ public abstract class InboxMessage {
   /** The message will never be handled (endpoint gone, env stopping). */
   public abstract void reject(RpcException reason);
 
+  /** Called once the endpoint has handled the message (whether or not it threw). */
+  protected void afterProcessing() {}
+
   /** For logs: what this is and where it came from. */
   protected abstract String describe();
 }

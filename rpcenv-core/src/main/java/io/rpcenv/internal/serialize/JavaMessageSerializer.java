@@ -25,10 +25,12 @@ public final class JavaMessageSerializer implements MessageSerializer {
   static final byte FALSE = 7;
 
   private final ClassLoader loader;
+  private final DeserializationPolicy policy;
 
-  /** Resolves classes through {@code loader}. */
-  public JavaMessageSerializer(ClassLoader loader) {
+  /** Resolves classes through {@code loader}; deserializes only what {@code policy} allows. */
+  public JavaMessageSerializer(ClassLoader loader, DeserializationPolicy policy) {
     this.loader = loader;
+    this.policy = policy;
   }
 
   @Override
@@ -78,10 +80,19 @@ public final class JavaMessageSerializer implements MessageSerializer {
         return Boolean.TRUE;
       case FALSE:
         return Boolean.FALSE;
-      case JAVA:
+      case JAVA: {
+        DeserializationPolicy.Filter filter = policy.newFilter();
         try (ObjectInputStream ois = new RpcObjectInputStream(new ByteBufInputStream(in), loader, refs)) {
+          ois.setObjectInputFilter(filter);
           return ois.readObject();
+        } catch (IOException e) {
+          // a rejection can surface through a class's own readObject as another IOException
+          if (filter.rejection() != null) {
+            throw filter.rejected(e);
+          }
+          throw e;
         }
+      }
       default:
         throw new StreamCorruptedException("unknown body tag " + tag);
     }

@@ -2,7 +2,9 @@ package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.rpcenv.RpcAddress;
+import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.PendingAsk;
@@ -11,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,10 @@ public final class Connection implements PendingAsk.Owner {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Map<Long, PendingAsk<?>> pending = new ConcurrentHashMap<>();
   private final AtomicLong requestIds = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicInteger inflight = new AtomicInteger();
   private final Runnable drainTask = this::drain;
+  private final Runnable resumeReading = this::resumeReading;
 
   private volatile int state = CONNECTING;
   private volatile Channel channel;
@@ -43,7 +49,10 @@ public final class Connection implements PendingAsk.Owner {
   private volatile Hello peer;
   private volatile String closeReason;
   private volatile Throwable closeCause;
+  private volatile RpcException failure;
+  private volatile boolean readingPaused;
   private boolean announced;
+  boolean countedAsHandshaking;
   volatile int connectAttempts;
 
   Connection(Transport transport, RpcAddress target) {
@@ -93,18 +102,128 @@ public final class Connection implements PendingAsk.Owner {
    * if the connection has closed.
    */
   public void send(ByteBuf frame) {
+    checkOutbox(frame);
     if (!enqueue(frame)) {
       throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
     }
   }
 
+  /**
+   * Queues an answer to the peer's ask. A peer that lets our answers pile up beyond
+   * {@code spark.rpc.outbox.maxBytes} is not reading: the connection is closed rather than
+   * buffering without end. Never throws.
+   */
+  public void sendReply(ByteBuf frame) {
+    if (pendingBytes() + frame.readableBytes() > transport.settings().maxOutboxBytes()) {
+      frame.release();
+      String why = "answers to " + peerAddress() + " exceed spark.rpc.outbox.maxBytes ("
+          + transport.settings().maxOutboxBytes() + " bytes): the peer is not reading them";
+      LOG.warn("Closing the connection: {}", why);
+      reason(why, null);
+      Channel ch = channel;
+      if (ch != null) {
+        ch.close();
+      }
+      return;
+    }
+    if (!enqueue(frame)) {
+      LOG.debug("Answer not sent: the connection to {} is closed", peerAddress());
+    }
+  }
+
   /** Registers {@code ask} under {@code id} and queues its request frame. */
   public void ask(long id, PendingAsk<?> ask, ByteBuf frame) {
+    int max = transport.settings().maxOutstandingAsks();
+    if (pending.size() >= max) {
+      frame.release();
+      ask.fail(new RpcBackpressureException("Too many asks to " + peerAddress() + " are outstanding (" + max
+          + ", spark.rpc.io.maxOutstandingAsks); the " + ask.describe() + " was not sent"));
+      return;
+    }
+    try {
+      checkOutbox(frame);
+    } catch (RpcBackpressureException e) {
+      ask.fail(e);
+      return;
+    }
     ask.register(this, id);
     pending.put(id, ask);
     if (!enqueue(frame) && pending.remove(id, ask)) {
-      ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
-          closeCause);
+      RpcException f = failure;
+      if (f != null) {
+        ask.fail(f);
+      } else {
+        ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
+            closeCause);
+      }
+    }
+  }
+
+  /** Bytes queued here and in the channel, not yet written to the socket. */
+  long pendingBytes() {
+    long inChannel = 0;
+    Channel ch = channel;
+    if (ch != null) {
+      ChannelOutboundBuffer buf = ch.unsafe().outboundBuffer();
+      if (buf != null) {
+        inChannel = buf.totalPendingWriteBytes();
+      }
+    }
+    return queuedBytes.get() + inChannel;
+  }
+
+  private void checkOutbox(ByteBuf frame) {
+    long max = transport.settings().maxOutboxBytes();
+    long pendingNow = pendingBytes();
+    if (pendingNow + frame.readableBytes() > max) {
+      frame.release();
+      throw new RpcBackpressureException(pendingNow + " bytes already wait to be written to " + peerAddress()
+          + ", and " + frame.readableBytes() + " more would exceed spark.rpc.outbox.maxBytes (" + max + " bytes); "
+          + "the peer is not keeping up or the connection is stalled. Nothing was sent");
+    }
+  }
+
+  /** A message from the peer was handed to the env; stop reading if too many are in progress. */
+  void inboundStarted() {
+    if (inflight.incrementAndGet() > transport.settings().maxInflightMessages() && !readingPaused) {
+      Channel ch = channel;
+      if (ch != null) {
+        readingPaused = true;
+        ch.config().setAutoRead(false);
+        LOG.info("Paused reading from {}: {} messages from it are in progress (spark.rpc.io.maxInflightMessages)",
+            peerAddress(), inflight.get());
+      }
+    }
+  }
+
+  /** A message from the peer was answered or handled; resume reading when half the limit is free. */
+  public void inboundDone() {
+    if (inflight.decrementAndGet() <= transport.settings().maxInflightMessages() / 2 && readingPaused) {
+      Channel ch = channel;
+      if (ch != null) {
+        ch.eventLoop().execute(resumeReading);
+      }
+    }
+  }
+
+  private void resumeReading() {
+    if (readingPaused && inflight.get() <= transport.settings().maxInflightMessages() / 2) {
+      readingPaused = false;
+      Channel ch = channel;
+      ch.config().setAutoRead(true);
+      ch.read();
+    }
+  }
+
+  /** Whether reading from the peer is paused because too many of its messages are in progress. */
+  public boolean isReadingPaused() {
+    return readingPaused;
+  }
+
+  /** Records the error that everything depending on this connection should fail with; the first wins. */
+  void fail(RpcException error) {
+    if (failure == null) {
+      failure = error;
     }
   }
 
@@ -114,6 +233,7 @@ public final class Connection implements PendingAsk.Owner {
    * read after the offer, so a close that races with it either sees the frame or is seen here.
    */
   private boolean enqueue(ByteBuf frame) {
+    queuedBytes.addAndGet(frame.readableBytes());
     queue.offer(frame);
     int s = state;
     if (s == READY) {
@@ -187,6 +307,9 @@ public final class Connection implements PendingAsk.Owner {
    * released and every outstanding ask fails with a connection error naming the peer.
    */
   void closed(RpcException failAsksWith) {
+    if (failAsksWith == null) {
+      failAsksWith = failure;
+    }
     state = CLOSED;
     int undelivered = releaseQueued();
     int failed = 0;
@@ -240,6 +363,7 @@ public final class Connection implements PendingAsk.Owner {
     ByteBuf frame;
     boolean wrote = false;
     while ((frame = queue.poll()) != null) {
+      queuedBytes.addAndGet(-frame.readableBytes());
       ch.write(frame, ch.voidPromise());
       wrote = true;
     }
@@ -252,6 +376,7 @@ public final class Connection implements PendingAsk.Owner {
     int n = 0;
     ByteBuf frame;
     while ((frame = queue.poll()) != null) {
+      queuedBytes.addAndGet(-frame.readableBytes());
       frame.release();
       n++;
     }
@@ -263,8 +388,9 @@ public final class Connection implements PendingAsk.Owner {
     return r == null ? "" : " (" + r + ")";
   }
 
-  private RpcConnectionException closedException(String what) {
-    return new RpcConnectionException(what + reasonSuffix(), peerAddress(), closeCause);
+  private RpcException closedException(String what) {
+    RpcException f = failure;
+    return f != null ? f : new RpcConnectionException(what + reasonSuffix(), peerAddress(), closeCause);
   }
 
   Transport transport() {

@@ -5,18 +5,22 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rpcenv.RpcAuthenticationException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.PendingAsk;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every connection. First it runs the handshake (HELLO both ways, within a
- * deadline); then it routes each frame: requests and one-way messages to the env, replies and
- * failures to the asks waiting for them. Any protocol violation closes this connection only.
+ * The last handler of every connection. First it runs the {@link Handshake} within a deadline
+ * (after TLS, when TLS is on); until that completes no frame reaches the env. Then it routes each
+ * frame: requests and one-way messages to the env, replies and failures to the asks waiting for
+ * them. Any protocol violation closes this connection only.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -24,6 +28,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final Transport transport;
   private final Connection connection;
   private final FrameDecoder decoder;
+  private final Handshake handshake;
   private boolean handshakeDone;
   private ScheduledFuture<?> deadline;
 
@@ -31,6 +36,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     this.transport = transport;
     this.connection = connection;
     this.decoder = decoder;
+    this.handshake = new Handshake(transport, connection, transport.settings().authKey());
   }
 
   @Override
@@ -38,12 +44,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     long timeoutNanos = transport.settings().handshakeTimeout().toNanos();
     deadline = ctx.executor().schedule(() -> {
       if (!handshakeDone) {
-        closeWithReason(ctx, "the handshake did not complete within "
+        closeWithReason(ctx, Protocol.CLOSE_OTHER, "the handshake did not complete within "
             + transport.describe(transport.settings().handshakeTimeout()) + " (spark.network.auth.rpcTimeout)", null);
       }
     }, timeoutNanos, TimeUnit.NANOSECONDS);
     if (connection.isOutbound()) {
-      ctx.writeAndFlush(Frames.prefaceAndHello(ctx.alloc(), transport.hello()));
+      ctx.writeAndFlush(handshake.start(ctx.alloc())); // held by TLS, if any, until its handshake is done
     }
     ctx.fireChannelActive();
   }
@@ -53,7 +59,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ByteBuf frame = (ByteBuf) msg;
     if (!handshakeDone) {
       try {
-        handshake(ctx, frame);
+        Hello peer = handshake.onFrame(frame, ctx.alloc(), ctx::write);
+        ctx.flush();
+        if (peer != null) {
+          handshakeDone = true;
+          deadline.cancel(false);
+          decoder.handshakeDone();
+          connection.ready(peer);
+          transport.onReady(connection);
+        }
+      } catch (HandshakeFailure f) {
+        failHandshake(ctx, f);
       } finally {
         frame.release();
       }
@@ -67,11 +83,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (tooLarge(frame)) {
           long size = bodySize(frame);
           frame.release();
-          connection.send(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '" + endpoint
-              + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
+          connection.sendReply(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '"
+              + endpoint + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
               + "spark.rpc.message.maxSize (" + limit() + " bytes) of the receiving env", null, null, 0));
           return;
         }
+        connection.inboundStarted();
         transport.host().onRequest(connection, id, endpoint, frame); // host owns the frame now
         return;
       }
@@ -83,15 +100,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           frame.release();
           return;
         }
+        connection.inboundStarted();
         transport.host().onOneWay(connection, endpoint, frame);
         return;
       }
       default:
         try {
-          control(ctx, type, frame);
+          control(type, frame);
         } finally {
           frame.release();
         }
+    }
+  }
+
+  private void failHandshake(ChannelHandlerContext ctx, HandshakeFailure f) {
+    if (f.failure() instanceof RpcAuthenticationException) {
+      LOG.warn("{}", f.getMessage());
+    } else {
+      LOG.info("Handshake with {} failed: {}", connection.socketAddress(), f.getMessage());
+    }
+    connection.fail(f.failure());
+    if (f.closeCode() != null) {
+      closeWithReason(ctx, f.closeCode(), f.toPeer(), f.failure());
+    } else {
+      connection.reason(f.getMessage(), f.failure());
+      ctx.close();
     }
   }
 
@@ -108,7 +141,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     return transport.settings().maxMessageSize();
   }
 
-  private void control(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
+  private void control(byte type, ByteBuf frame) {
     switch (type) {
       case Protocol.RESPONSE:
       case Protocol.FAILURE: {
@@ -128,33 +161,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       case Protocol.CLOSE:
+        frame.readByte();
         connection.reason("peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame), null);
         return;
       default:
         throw new ProtocolException("Unexpected frame type " + type + " from " + connection.peerAddress());
     }
-  }
-
-  private void handshake(ChannelHandlerContext ctx, ByteBuf frame) {
-    String peer = String.valueOf(connection.socketAddress());
-    byte type = frame.readByte();
-    if (type == Protocol.CLOSE) {
-      connection.reason("peer " + peer + " refused the connection: " + Frames.readUtf8Short(frame), null);
-      ctx.close();
-      return;
-    }
-    if (type != Protocol.HELLO) {
-      throw new ProtocolException("Expected a handshake from " + peer + ", got frame type " + type);
-    }
-    Hello hello = Hello.readFrom(frame, peer);
-    if (!connection.isOutbound()) {
-      ctx.writeAndFlush(Frames.prefaceAndHello(ctx.alloc(), transport.hello()));
-    }
-    handshakeDone = true;
-    deadline.cancel(false);
-    decoder.handshakeDone();
-    connection.ready(hello);
-    transport.onReady(connection);
   }
 
   @Override
@@ -169,12 +181,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof FrameTooLargeException || root instanceof ProtocolException) {
+    if (root instanceof SSLException || cause instanceof NotSslRecordException) {
+      String what = "TLS handshake with " + connection.peerAddress() + " failed: " + root.getMessage()
+          + (cause instanceof NotSslRecordException ? " (is TLS on at both ends? spark.ssl.rpc.enabled)" : "");
+      LOG.warn(what);
+      connection.fail(new RpcAuthenticationException(what, connection.peerAddress(), root));
+      connection.reason(what, root);
+      ctx.close();
+    } else if (root instanceof FrameTooLargeException || root instanceof ProtocolException) {
       LOG.warn("Closing connection with {}: {}", connection.socketAddress(), root.getMessage());
       if (handshakeDone) {
         transport.host().onNetworkError(connection, root);
       }
-      closeWithReason(ctx, root.getMessage(), root);
+      closeWithReason(ctx, Protocol.CLOSE_OTHER, root.getMessage(), root);
     } else {
       if (root instanceof IOException) {
         LOG.debug("I/O error on connection with {}: {}", connection.peerAddress(), root.toString());
@@ -190,14 +209,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Tells the peer why (best effort), then closes. */
-  private void closeWithReason(ChannelHandlerContext ctx, String reason, Throwable cause) {
+  private void closeWithReason(ChannelHandlerContext ctx, byte code, String reason, Throwable cause) {
     connection.reason(reason, cause);
     if (ctx.channel().isActive()) {
-      if (!handshakeDone && !connection.isOutbound()) {
+      if (!handshakeDone && !connection.isOutbound() && !handshake.answered()) {
         // The peer reads our preface before any frame; it has not had it yet.
         ctx.write(Frames.prefaceOnly(ctx.alloc()));
       }
-      ctx.writeAndFlush(Frames.close(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.close();
     }

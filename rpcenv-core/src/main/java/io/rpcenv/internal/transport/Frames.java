@@ -86,6 +86,12 @@ public final class Frames {
     }
   }
 
+  /** An AUTH frame with the connecting side's proof. */
+  static ByteBuf auth(ByteBufAllocator alloc, byte[] proof) {
+    ByteBuf buf = alloc.buffer(Protocol.FRAME_HEADER + proof.length);
+    return buf.writeInt(1 + proof.length).writeByte(Protocol.AUTH).writeBytes(proof);
+  }
+
   /** The preface followed by a HELLO frame. */
   static ByteBuf prefaceAndHello(ByteBufAllocator alloc, Hello hello) {
     ByteBuf buf = alloc.buffer(64);
@@ -102,9 +108,9 @@ public final class Frames {
   }
 
   /** A CLOSE frame carrying the reason the connection is being closed. */
-  static ByteBuf close(ByteBufAllocator alloc, String reason) {
+  static ByteBuf close(ByteBufAllocator alloc, byte code, String reason) {
     ByteBuf buf = alloc.buffer(64 + reason.length());
-    buf.writeInt(0).writeByte(Protocol.CLOSE);
+    buf.writeInt(0).writeByte(Protocol.CLOSE).writeByte(code);
     writeUtf8Short(buf, reason.length() > 8000 ? reason.substring(0, 8000) : reason);
     return buf.setInt(0, buf.writerIndex() - 4);
   }

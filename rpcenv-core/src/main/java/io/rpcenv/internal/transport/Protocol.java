@@ -5,15 +5,21 @@ package io.rpcenv.internal.transport;
  * then frames. A frame is a 4-byte big-endian length (of what follows), a type byte, then:
  *
  * <pre>
- * HELLO     flags:1 envId:8 [host:utf8-16 port:4 when not client mode]
+ * HELLO     flags:1 envId:8 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH] [proof:32 if PROOF]
+ * AUTH      proof:32                (connecting side, when authenticating)
  * REQUEST   requestId:8 endpoint:utf8-16 body
  * ONE_WAY   endpoint:utf8-16 body
  * RESPONSE  requestId:8 body
  * FAILURE   requestId:8 code:1 message:utf8-32 className:utf8-16 stack:utf8-32 [serialized exception]
- * CLOSE     reason:utf8-16         (sent before closing a connection on purpose)
+ * CLOSE     code:1 reason:utf8-16  (sent before closing a connection on purpose)
  * </pre>
  *
- * The first frame in each direction is HELLO; the connecting side speaks first. {@code utf8-16}
+ * The first frame in each direction is HELLO; the connecting side speaks first. With
+ * authentication, each HELLO carries a fresh nonce; the accepting side's HELLO also carries its
+ * proof, {@code HMAC-SHA256(key, "rpcenv-v1 server" || clientHello || serverHello)}; the
+ * connecting side checks it and answers with AUTH, {@code HMAC-SHA256(key, "rpcenv-v1 client" ||
+ * clientHello || serverHello)} (both HELLOs without the proof). No other frame is accepted
+ * before that. {@code utf8-16}
  * is a 2-byte length then UTF-8 bytes, {@code utf8-32} a 4-byte length. A body is a serializer
  * tag byte and the serialized value, and runs to the end of the frame.
  */
@@ -30,8 +36,15 @@ public final class Protocol {
   public static final byte RESPONSE = 4;
   public static final byte FAILURE = 5;
   public static final byte CLOSE = 6;
+  public static final byte AUTH = 7;
 
   public static final byte FLAG_CLIENT_MODE = 1;
+  public static final byte FLAG_AUTH = 2;
+  public static final byte FLAG_PROOF = 4;
+
+  /** CLOSE codes. */
+  public static final byte CLOSE_OTHER = 0;
+  public static final byte CLOSE_AUTHENTICATION = 1;
 
   /** Length field plus type byte. */
   public static final int FRAME_HEADER = 5;

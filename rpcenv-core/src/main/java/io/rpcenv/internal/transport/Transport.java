@@ -41,6 +41,8 @@ public final class Transport {
   private final Map<RpcAddress, Connection> byAddress = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final Bootstrap client;
+  private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
   private volatile Hello hello;
   private volatile Channel serverChannel;
   private volatile boolean closing;
@@ -153,14 +155,36 @@ public final class Transport {
   private void init(SocketChannel ch, Connection c) {
     SocketAddress remote = ch.remoteAddress();
     String peer = remote instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(remote);
-    FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize());
-    ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(this, c, decoder));
-    c.channelCreated(ch, remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null);
     if (closing) {
       ch.close();
       return;
     }
+    if (handshaking.incrementAndGet() > settings.maxHandshaking()) {
+      handshaking.decrementAndGet();
+      long n = refusedConnections.incrementAndGet();
+      if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th...: visible, but not a flood
+        LOG.warn("Refused a connection from {}: {} connections are already in their handshake "
+            + "(spark.rpc.io.maxHandshakingConnections); {} refused so far", peer, settings.maxHandshaking(), n);
+      }
+      ch.close();
+      return;
+    }
+    c.countedAsHandshaking = true;
+    if (settings.tls() != null) {
+      ch.pipeline().addLast("tls", settings.tls().serverHandler(ch.alloc()));
+    }
+    FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize());
+    ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(this, c, decoder));
+    c.channelCreated(ch, remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null);
     connections.add(c);
+  }
+
+  /** An accepted connection finished its handshake or closed: it no longer counts against the cap. */
+  private void handshakeOver(Connection c) {
+    if (c.countedAsHandshaking) {
+      c.countedAsHandshaking = false;
+      handshaking.decrementAndGet();
+    }
   }
 
   /**
@@ -194,6 +218,9 @@ public final class Transport {
     client.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (settings.tls() != null) {
+          ch.pipeline().addLast("tls", settings.tls().clientHandler(ch.alloc(), target));
+        }
         FrameDecoder decoder = new FrameDecoder(target.hostPort(), settings.maxMessageSize());
         ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(Transport.this, c, decoder));
         c.channelCreated(ch, target);
@@ -222,6 +249,7 @@ public final class Transport {
 
   /** The handshake completed: index inbound connections by the peer's listen address, announce it. */
   void onReady(Connection c) {
+    handshakeOver(c);
     if (!c.isOutbound()) {
       RpcAddress listen = c.peerListenAddress();
       RpcAddress socket = c.socketAddress();
@@ -244,6 +272,7 @@ public final class Transport {
   }
 
   void onInactive(Connection c) {
+    handshakeOver(c);
     removed(c);
     c.closed(closing ? closingReason : null);
     if (c.announced() && !closing) {

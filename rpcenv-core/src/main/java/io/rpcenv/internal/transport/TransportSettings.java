@@ -14,6 +14,12 @@ import java.time.Duration;
  * @param backlog listen backlog, 0 for the OS default
  * @param receiveBuffer SO_RCVBUF, 0 for the OS default
  * @param sendBuffer SO_SNDBUF, 0 for the OS default
+ * @param authKey the authentication key, or null when this env does not authenticate
+ * @param tls the TLS contexts, or null when TLS is off
+ * @param maxHandshaking most accepted connections in their handshake at once
+ * @param maxOutboxBytes most bytes waiting to be written to one peer
+ * @param maxOutstandingAsks most asks waiting for replies on one connection
+ * @param maxInflightMessages most messages from one connection in progress before reading pauses
  */
 public record TransportSettings(
     String envName,
@@ -24,4 +30,10 @@ public record TransportSettings(
     Duration retryWait,
     int backlog,
     int receiveBuffer,
-    int sendBuffer) {}
+    int sendBuffer,
+    byte[] authKey,
+    TlsContexts tls,
+    int maxHandshaking,
+    long maxOutboxBytes,
+    int maxOutstandingAsks,
+    int maxInflightMessages) {}

@@ -1,0 +1,141 @@
+package io.rpcenv.internal.serialize;
+
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What may be deserialized from the network: limits on graph depth, references, array length and
+ * bytes, checked first, then a class allow-list: JDK value and collection types and rpcenv's own,
+ * plus {@code spark.rpc.serializer.allowList}. Anything else is rejected before it is constructed.
+ * (The JDK's pattern filters were not used because their rejections do not say which rule fired.)
+ */
+public final class DeserializationPolicy {
+  /** Always allowed: JDK value, collection, time and exception types, and rpcenv's protocol types. */
+  static final List<String> BUILT_IN = List.of(
+      "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.time.*",
+      "java.math.*", "java.io.*", "java.net.URI", "java.net.InetSocketAddress", "java.net.InetAddress",
+      "java.net.Inet4Address", "java.net.Inet6Address", "java.net.Inet6Address$Inet6AddressHolder",
+      "java.net.InetAddress$InetAddressHolder", "io.rpcenv.**");
+
+  private final List<String> exact = new ArrayList<>();
+  private final List<String> packages = new ArrayList<>();
+  private final List<String> packageTrees = new ArrayList<>();
+  private final int maxDepth;
+  private final long maxReferences;
+  private final long maxArrayLength;
+  private final long maxBytes;
+
+  /**
+   * @param allowList extra patterns: {@code a.b.C}, {@code a.b.*} (package), {@code a.b.**} (and subpackages)
+   */
+  public DeserializationPolicy(List<String> allowList, int maxDepth, long maxReferences, long maxArrayLength,
+      long maxBytes) {
+    for (String p : BUILT_IN) {
+      add(p);
+    }
+    for (String p : allowList) {
+      add(p);
+    }
+    this.maxDepth = maxDepth;
+    this.maxReferences = maxReferences;
+    this.maxArrayLength = maxArrayLength;
+    this.maxBytes = maxBytes;
+  }
+
+  private void add(String pattern) {
+    String p = pattern.trim();
+    if (p.isEmpty()) {
+      return;
+    }
+    if (p.startsWith("!") || p.contains("=") || p.contains(";")) {
+      throw new IllegalArgumentException("spark.rpc.serializer.allowList entries are class names or package "
+          + "patterns (com.example.Foo, com.example.*, com.example.**), not filter rules: \"" + p + "\"");
+    }
+    if (p.endsWith(".**")) {
+      packageTrees.add(p.substring(0, p.length() - 2)); // "a.b."
+    } else if (p.endsWith(".*")) {
+      packages.add(p.substring(0, p.length() - 1)); // "a.b."
+    } else {
+      exact.add(p);
+    }
+  }
+
+  /** Whether a class of this name may be deserialized. */
+  boolean allows(String className) {
+    if (exact.contains(className)) {
+      return true;
+    }
+    for (String tree : packageTrees) {
+      if (className.startsWith(tree)) {
+        return true;
+      }
+    }
+    int dot = className.lastIndexOf('.');
+    String pkg = dot < 0 ? "" : className.substring(0, dot + 1);
+    return packages.contains(pkg);
+  }
+
+  /** A filter for one stream; it remembers why it rejected. */
+  Filter newFilter() {
+    return new Filter();
+  }
+
+  /** One stream's filter. */
+  final class Filter implements ObjectInputFilter {
+    private String rejection;
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      if (info.depth() > maxDepth) {
+        return reject("the object graph is deeper than spark.rpc.serializer.maxDepth (" + maxDepth + ")");
+      }
+      if (info.references() > maxReferences) {
+        return reject("it holds more than spark.rpc.serializer.maxReferences (" + maxReferences + ") references");
+      }
+      if (info.arrayLength() > maxArrayLength) {
+        return reject("it declares an array of " + info.arrayLength() + " elements, more than "
+            + "spark.rpc.serializer.maxArrayLength (" + maxArrayLength + ")");
+      }
+      if (info.streamBytes() > maxBytes) {
+        return reject("it is longer than " + maxBytes + " bytes");
+      }
+      Class<?> c = info.serialClass();
+      if (c == null) {
+        return Status.UNDECIDED; // limits only; the class was checked when first seen
+      }
+      while (c.isArray()) {
+        c = c.getComponentType();
+      }
+      if (c.isPrimitive() || allows(c.getName())) {
+        return Status.ALLOWED;
+      }
+      return reject("class " + c.getName() + " is not allowed: add it (or its package, " + packageOf(c)
+          + ".*) to spark.rpc.serializer.allowList");
+    }
+
+    private Status reject(String why) {
+      if (rejection == null) {
+        rejection = why;
+      }
+      return Status.REJECTED;
+    }
+
+    /** Why the stream was rejected, or null if it was not. */
+    String rejection() {
+      return rejection;
+    }
+
+    /** The exception for a rejected stream. */
+    InvalidClassException rejected(java.io.IOException raised) {
+      InvalidClassException e = new InvalidClassException("Deserialization rejected: " + rejection);
+      e.initCause(raised);
+      return e;
+    }
+  }
+
+  private static String packageOf(Class<?> c) {
+    return c.getPackageName().isEmpty() ? "(default package)" : c.getPackageName();
+  }
+}
