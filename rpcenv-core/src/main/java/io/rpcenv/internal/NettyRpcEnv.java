@@ -80,54 +80,39 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.conf = config.conf().copy();
     this.envId = newEnvId();
     this.threads = new EnvThreads(this, name);
-    this.askTimeout = RpcTimeout.askTimeout(conf);
-    this.lookupTimeout = RpcTimeout.lookupTimeout(conf);
-    this.serializeLocal = conf.get(RpcConfigKeys.SERIALIZE_LOCAL_MESSAGES);
-    this.numRetries = conf.get(RpcConfigKeys.NUM_RETRIES);
-    int cores = config.numUsableCores() > 0 ? config.numUsableCores() : Runtime.getRuntime().availableProcessors();
-    this.dispatcher = new Dispatcher(role -> threads.factory(role, false), "RpcEnv '" + name + "'",
-        dispatcherThreads(cores));
-    this.timer = new HashedWheelTimer(threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
-    IoTransport io = IoTransport.select(conf.get(RpcConfigKeys.IO_MODE));
-    Integer ioThreads = conf.get(RpcConfigKeys.IO_THREADS);
-    this.group = io.newGroup(ioThreads != null ? ioThreads : Math.min(cores, 8), threads.factory("io", true));
-    ByteBufAllocator alloc = conf.get(RpcConfigKeys.PREFER_DIRECT_BUFS)
-        ? ByteBufAllocator.DEFAULT : new PooledByteBufAllocator(false);
-    long maxSize = conf.get(RpcConfigKeys.MESSAGE_MAX_SIZE);
+    // First everything that can be wrong with the settings, before any thread or buffer exists.
+    RpcSettingsCheck settings;
+    try {
+      settings = new RpcSettingsCheck(conf, config, name);
+    } catch (RpcException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RpcException("RpcEnv '" + name + "' cannot start: " + e.getMessage(), e);
+    }
+    this.askTimeout = settings.askTimeout;
+    this.lookupTimeout = settings.lookupTimeout;
+    this.serializeLocal = settings.serializeLocal;
+    this.numRetries = settings.transport.numRetries();
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : NettyRpcEnv.class.getClassLoader();
-    this.codec = new Codec(new JavaMessageSerializer(loader, deserializationPolicy(conf, maxSize)), alloc, maxSize,
-        this::bindRef);
-    RpcSecurityManager security = config.securityManager();
-    TlsContexts tls = null;
+    this.codec = new Codec(new JavaMessageSerializer(loader, settings.deserialization), settings.alloc,
+        settings.transport.maxMessageSize(), this::bindRef);
+    // Then the resources; if one cannot be made, those made already are released.
+    Dispatcher d = null;
+    HashedWheelTimer t = null;
+    EventLoopGroup g = null;
     try {
-      long maxOutbox = conf.get(RpcConfigKeys.OUTBOX_MAX_BYTES);
-      if (maxOutbox < maxSize) {
-        throw new IllegalArgumentException("spark.rpc.outbox.maxBytes (" + maxOutbox + " bytes) is smaller than "
-            + "spark.rpc.message.maxSize (" + maxSize + " bytes): a message of the largest allowed size could never "
-            + "be sent");
-      }
-      Duration handshake = conf.get(RpcConfigKeys.HANDSHAKE_TIMEOUT);
-      if (security.isTlsEnabled()) {
-        tls = TlsContexts.build(security.tls(), !config.clientMode(), name, handshake);
-      }
-      this.transport = new Transport(this, new TransportSettings(name, maxSize, handshake,
-          conf.get(RpcConfigKeys.CONNECTION_CREATION_TIMEOUT), numRetries, conf.get(RpcConfigKeys.RETRY_WAIT),
-          conf.get(RpcConfigKeys.BACKLOG), (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.RECEIVE_BUFFER)),
-          (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.SEND_BUFFER)), security.authenticationKey(), tls,
-          conf.get(RpcConfigKeys.MAX_HANDSHAKING_CONNECTIONS), maxOutbox, conf.get(RpcConfigKeys.MAX_OUTSTANDING_ASKS),
-          conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES)), group, io, alloc);
-    } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      timer.stop();
-      try {
-        dispatcher.stop();
-        dispatcher.shutdownThreads(5_000);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      throw e instanceof RpcException ? e : new RpcException("RpcEnv '" + name + "' cannot start: " + e.getMessage(), e);
+      d = new Dispatcher(role -> threads.factory(role, false), "RpcEnv '" + name + "'", settings.dispatcherThreads);
+      t = new HashedWheelTimer(threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
+      g = settings.io.newGroup(settings.ioThreads, threads.factory("io", true));
+      this.transport = new Transport(this, settings.transport, g, settings.io, settings.alloc);
+    } catch (RuntimeException | Error e) {
+      release(d, t, g);
+      throw e;
     }
+    this.dispatcher = d;
+    this.timer = t;
+    this.group = g;
     try {
       if (!config.clientMode()) {
         int port = transport.bind(config.bindAddress(), config.port(), conf.get(RpcConfigKeys.PORT_MAX_RETRIES),
@@ -143,20 +128,22 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     LOG.debug("Started {} ({} transport)", where(), transport.ioName());
   }
 
-  private static DeserializationPolicy deserializationPolicy(RpcConf conf, long maxSize) {
-    Integer maxArray = conf.get(RpcConfigKeys.SERIALIZER_MAX_ARRAY_LENGTH);
-    return new DeserializationPolicy(
-        java.util.Arrays.asList(conf.get(RpcConfigKeys.SERIALIZER_ALLOW_LIST).split(",")),
-        conf.get(RpcConfigKeys.SERIALIZER_MAX_DEPTH), conf.get(RpcConfigKeys.SERIALIZER_MAX_REFERENCES),
-        maxArray != null ? maxArray : maxSize, maxSize + 1024);
-  }
-
-  private int dispatcherThreads(int cores) {
-    String executorId = conf.get(RpcConfigKeys.EXECUTOR_ID);
-    Integer role = executorId == null ? null : conf.get("driver".equals(executorId)
-        ? RpcConfigKeys.DRIVER_DISPATCHER_THREADS : RpcConfigKeys.EXECUTOR_DISPATCHER_THREADS);
-    Integer general = conf.get(RpcConfigKeys.DISPATCHER_THREADS);
-    return role != null ? role : general != null ? general : Math.max(2, cores);
+  /** Releases what a constructor that failed half-way had made. */
+  private static void release(Dispatcher d, HashedWheelTimer t, EventLoopGroup g) {
+    if (g != null) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    if (t != null) {
+      t.stop();
+    }
+    if (d != null) {
+      d.stop();
+      try {
+        d.shutdownThreads(5_000);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static long newEnvId() {

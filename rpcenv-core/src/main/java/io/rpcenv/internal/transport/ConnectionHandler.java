@@ -181,9 +181,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof SSLException || cause instanceof NotSslRecordException) {
-      String what = "TLS handshake with " + connection.peerAddress() + " failed: " + root.getMessage()
-          + (cause instanceof NotSslRecordException ? " (is TLS on at both ends? spark.ssl.rpc.enabled)" : "");
+    if (root instanceof SSLException || root instanceof NotSslRecordException) {
+      String what = "TLS handshake with " + connection.peerAddress() + " failed: " + TlsFailures.describe(root);
       LOG.warn(what);
       connection.fail(new RpcAuthenticationException(what, connection.peerAddress(), root));
       connection.reason(what, root);

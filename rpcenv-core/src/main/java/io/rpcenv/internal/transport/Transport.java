@@ -273,6 +273,10 @@ public final class Transport {
 
   void onInactive(Connection c) {
     handshakeOver(c);
+    if (!c.isReady()) {
+      c.reason("the peer closed the connection during the handshake (spark.ssl.rpc.enabled and spark.authenticate "
+          + "must agree on both sides)", null);
+    }
     removed(c);
     c.closed(closing ? closingReason : null);
     if (c.announced() && !closing) {
