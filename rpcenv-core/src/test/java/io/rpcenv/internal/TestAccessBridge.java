@@ -11,4 +11,9 @@ public final class TestAccessBridge {
   public static List<Connection> connections(RpcEnv env) {
     return ((NettyRpcEnv) env).transport().connections();
   }
+
+  /** A ref to {@code name} at {@code address} without looking it up (for peers that cannot answer lookups). */
+  public static io.rpcenv.RpcEndpointRef refWithoutLookup(RpcEnv env, io.rpcenv.RpcAddress address, String name) {
+    return ((NettyRpcEnv) env).refTo(address, name);
+  }
 }

@@ -1,0 +1,132 @@
+package io.rpcenv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rpcenv.internal.TestAccessBridge;
+import io.rpcenv.testkit.Resources;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Queues are bounded: outbox bytes, outstanding asks, and messages in progress per connection. */
+class BoundsTest {
+  @RegisterExtension final Resources resources = new Resources();
+  final TestEnvs envs = new TestEnvs(resources);
+
+  /** Accepts one connection, answers the handshake like a server-mode env, then never reads again. */
+  private static Thread deafPeer(ServerSocket listener, List<Socket> keep) {
+    Thread t = new Thread(() -> {
+      try {
+        Socket s = listener.accept();
+        keep.add(s);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        in.readInt();
+        in.readByte();
+        in.readFully(new byte[in.readInt()]); // the client's HELLO
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(RawConnection.MAGIC);
+        out.writeByte(1);
+        byte[] hello = {1, 0, 0, 0, 0, 0, 0, 0, 7}; // client-mode flags, env id 7
+        out.writeInt(1 + hello.length);
+        out.writeByte(RawConnection.HELLO);
+        out.write(hello);
+        out.flush();
+      } catch (Exception e) {
+        // the test's own assertions report what went wrong
+      }
+    }, "deaf-peer");
+    t.start();
+    return t;
+  }
+
+  @Test
+  void sendsToAPeerThatStopsReadingFailOnceTheOutboxIsFull() throws Exception {
+    List<Socket> keep = new ArrayList<>();
+    try (ServerSocket listener = new ServerSocket()) {
+      listener.setReceiveBufferSize(16 * 1024);
+      listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      Thread peer = deafPeer(listener, keep);
+      RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.outbox.maxBytes", "1m")
+          .set("spark.rpc.message.maxSize", "256k").set("spark.rpc.io.sendBuffer", "16k"));
+      RpcEndpointRef ref = TestAccessBridge.refWithoutLookup(client,
+          new RpcAddress("127.0.0.1", listener.getLocalPort()), "anything");
+      RpcBackpressureException refused = null;
+      for (int i = 0; i < 500 && refused == null; i++) { // 500 x 200 KiB: far more than any buffer here
+        try {
+          ref.send(new byte[200 * 1024]);
+        } catch (RpcBackpressureException e) {
+          refused = e;
+        }
+      }
+      assertThat(refused).as("no backpressure after 100 MiB").isNotNull();
+      assertThat(refused.getMessage()).contains("spark.rpc.outbox.maxBytes (1048576 bytes)")
+          .contains("127.0.0.1:" + listener.getLocalPort()).contains("Nothing was sent");
+      peer.join(20_000);
+    } finally {
+      for (Socket s : keep) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void asksBeyondTheOutstandingLimitFailAtOnce() throws Exception {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
+    RpcEndpointRef ref = client.setupEndpointRef(server.address(), "silent");
+    List<CompletableFuture<Object>> held = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(ref.ask(i));
+    }
+    CompletableFuture<Object> fifth = ref.ask(5);
+    assertThat(fifth).isCompletedExceptionally();
+    assertThatThrownBy(fifth::join).hasCauseInstanceOf(RpcBackpressureException.class)
+        .hasMessageContaining("spark.rpc.io.maxOutstandingAsks");
+    held.forEach(f -> assertThat(f).isNotDone());
+  }
+
+  @Test
+  void readingPausesWhileTooManyMessagesOfAConnectionAreInProgressAndResumesAfter() throws Exception {
+    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "8"));
+    BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
+    server.setupEndpoint("parking", Endpoints.replying((m, ctx) -> parked.add(ctx)));
+    RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "parking");
+    List<CompletableFuture<Object>> asks = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      asks.add(ref.ask(i));
+    }
+    var inbound = TestAccessBridge.connections(server).get(0);
+    await().atMost(Duration.ofSeconds(20)).until(inbound::isReadingPaused);
+    // answer everything that arrives; reading resumes and every ask completes
+    Thread replier = new Thread(() -> {
+      try {
+        for (int i = 0; i < 50; i++) {
+          parked.take().reply("done");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    replier.start();
+    for (CompletableFuture<Object> ask : asks) {
+      assertThat(ask.get(20, TimeUnit.SECONDS)).isEqualTo("done");
+    }
+    replier.join(20_000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !inbound.isReadingPaused());
+  }
+}
