@@ -47,7 +47,7 @@ public final class RpcSecurityManager {
   public static RpcSecurityManager fromConf(RpcConf conf) {
     Builder b = builder();
     if (conf.get(RpcConfigKeys.AUTHENTICATE)) {
-      b.authenticate(secretFrom(conf));
+      b.authenticate(resolveSecret(conf));
     }
     if (conf.get(RpcConfigKeys.SSL_RPC_ENABLED)) {
       b.tls(new TlsSettings(
@@ -70,7 +70,13 @@ public final class RpcSecurityManager {
     return b.build();
   }
 
-  private static String secretFrom(RpcConf conf) {
+  /**
+   * The shared secret that {@code conf} designates: {@code spark.authenticate.secret}, else the
+   * content of {@code spark.authenticate.secret.file}, else the {@value #SECRET_ENV} environment
+   * variable. For hosts that must hand the secret on (through the environment, never a command
+   * line); throws {@link IllegalArgumentException} naming the settings if there is none.
+   */
+  public static String resolveSecret(RpcConf conf) {
     String secret = conf.get(RpcConfigKeys.AUTH_SECRET);
     if (secret == null && conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null) {
       Path file = Path.of(conf.get(RpcConfigKeys.AUTH_SECRET_FILE));

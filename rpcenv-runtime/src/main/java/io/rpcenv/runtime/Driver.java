@@ -8,11 +8,13 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcException;
+import io.rpcenv.RpcSecurityManager;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverPluginContainer;
 import io.rpcenv.plugin.host.ExecutorDirectory;
 import io.rpcenv.runtime.internal.DriverEndpoint;
 import io.rpcenv.runtime.internal.Messages;
+import io.rpcenv.runtime.internal.SecretSettings;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -54,6 +56,8 @@ public final class Driver implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Object changes = new Object();
   private volatile LocalExecutors localExecutors;
+  /** The secret this driver generated for its local executors, or null. */
+  private final String generatedSecret;
 
   private Driver(RpcConf conf) {
     this.conf = conf.copy();
@@ -63,6 +67,12 @@ public final class Driver implements AutoCloseable {
     String host = this.conf.get(RuntimeConfigKeys.DRIVER_HOST);
     String bind = this.conf.get(RuntimeConfigKeys.DRIVER_BIND_ADDRESS);
     this.conf.set("spark.executor.id", "driver").set(RuntimeConfigKeys.APP_ID.key(), appId);
+    this.generatedSecret = secretToGenerate(this.conf);
+    if (generatedSecret != null) {
+      this.conf.set(RpcConfigKeys.AUTH_SECRET.key(), generatedSecret);
+      LOG.info("Authentication is on and no secret was given: generated one for local executors (executors "
+          + "started elsewhere need a secret of their own: set spark.authenticate.secret or a secret file)");
+    }
     this.env = RpcEnv.create(RpcEnvConfig.builder("driver").bindAddress(bind != null ? bind : host)
         .advertiseAddress(host).port(this.conf.get(RuntimeConfigKeys.DRIVER_PORT)).conf(this.conf).build());
     try {
@@ -85,7 +95,8 @@ public final class Driver implements AutoCloseable {
       this.plugins = DriverPluginContainer.start(env, this.conf, appId, directory, metrics,
           Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
               : Driver.class.getClassLoader());
-      this.endpointImpl = new DriverEndpoint(appId, this.conf::getAll, this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT),
+      this.endpointImpl = new DriverEndpoint(appId, () -> SecretSettings.withoutSecrets(this.conf.getAll()),
+          this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT),
           new DriverEndpoint.Listener() {
             @Override
             public void added(ExecutorInfo executor) {
@@ -123,6 +134,21 @@ public final class Driver implements AutoCloseable {
    */
   public static Driver start(RpcConf conf) {
     return new Driver(conf);
+  }
+
+  /** A fresh secret when authentication is on and none is given anywhere; else null. */
+  private static String secretToGenerate(RpcConf conf) {
+    boolean given = conf.get(RpcConfigKeys.AUTH_SECRET) != null || conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null
+        || System.getenv(RpcSecurityManager.SECRET_ENV) != null;
+    return conf.get(RpcConfigKeys.AUTHENTICATE) && !given ? RpcSecurityManager.generateSecret() : null;
+  }
+
+  /** The shared secret local executors must use, or null when authentication is off. */
+  String secretForLocalExecutors() {
+    if (!conf.get(RpcConfigKeys.AUTHENTICATE)) {
+      return null;
+    }
+    return RpcSecurityManager.resolveSecret(conf);
   }
 
   static void checkHeartbeat(RpcConf conf) {

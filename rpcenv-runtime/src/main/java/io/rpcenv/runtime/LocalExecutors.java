@@ -1,5 +1,7 @@
 package io.rpcenv.runtime;
 
+import io.rpcenv.RpcConfigKeys;
+import io.rpcenv.RpcSecurityManager;
 import io.rpcenv.runtime.cli.RpcenvCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executors started by a driver as child processes of its own: the same Java, the same class
- * path, ids {@code 1..N}. Settings travel in the {@value #CONF_ENV} environment variable, which
- * only the user who started them can read, never on the command line.
+ * path, ids {@code 1..N}. Settings travel in the {@value #CONF_ENV} environment variable and the
+ * shared secret in {@code _SPARK_AUTH_SECRET}, which only the user who started them can read;
+ * nothing secret is ever on a command line.
  */
 public final class LocalExecutors {
   /** The environment variable through which a driver hands its settings to local executors. */
@@ -35,6 +38,10 @@ public final class LocalExecutors {
     }
     Map<String, String> settings = driver.conf().getAll();
     settings.remove("spark.executor.id");
+    // The secret goes in its own variable; passwords (for TLS stores on this machine) stay in the
+    // environment with the rest. Neither is ever on a command line.
+    settings.remove(RpcConfigKeys.AUTH_SECRET.key());
+    String secret = driver.secretForLocalExecutors();
     settings.putIfAbsent(RuntimeConfigKeys.EXECUTOR_HOST.key(), driver.address().host());
     String encoded = io.rpcenv.runtime.internal.Settings.encode(settings);
     List<Process> started = new ArrayList<>();
@@ -58,6 +65,9 @@ public final class LocalExecutors {
       cmd.add(String.valueOf(i));
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
       pb.environment().put(CONF_ENV, encoded);
+      if (secret != null) {
+        pb.environment().put(RpcSecurityManager.SECRET_ENV, secret);
+      }
       try {
         started.add(pb.start());
       } catch (IOException e) {

@@ -2,7 +2,13 @@ package io.rpcenv.runtime.cli;
 
 import io.rpcenv.RpcConf;
 import io.rpcenv.runtime.LocalExecutors;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /** What the commands share: logging defaults, labels, settings. */
 final class Cli {
@@ -27,12 +33,24 @@ final class Cli {
     }
   }
 
-  /** Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then {@code --conf}, then flags. */
-  static RpcConf conf(Map<String, String> fromCommandLine) {
+  /**
+   * Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then
+   * {@code --conf-file}, then {@code --conf} (later ones win).
+   */
+  static RpcConf conf(Path confFile, Map<String, String> fromCommandLine) {
     RpcConf conf = new RpcConf();
     String inherited = System.getenv(LocalExecutors.CONF_ENV);
     if (inherited != null) {
       conf.setAll(io.rpcenv.runtime.internal.Settings.decode(inherited));
+    }
+    if (confFile != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot read --conf-file " + confFile + ": " + e.getMessage(), e);
+      }
+      p.stringPropertyNames().forEach(k -> conf.set(k, p.getProperty(k).trim()));
     }
     if (fromCommandLine != null) {
       conf.setAll(fromCommandLine);

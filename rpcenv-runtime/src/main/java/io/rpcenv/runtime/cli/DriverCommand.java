@@ -27,6 +27,10 @@ final class DriverCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting; repeatable.")
   Map<String, String> conf;
 
+  @Option(names = "--conf-file", paramLabel = "FILE",
+      description = "Settings in Java properties form (keeps secrets and passwords off the command line).")
+  java.nio.file.Path confFile;
+
   @Option(names = "--local-executors", paramLabel = "N", defaultValue = "0",
       description = "Start N executors as child processes of this one.")
   int localExecutors;
@@ -45,7 +49,7 @@ final class DriverCommand implements Callable<Integer> {
           "--port must be 0 or between 1024 and 65535: " + port);
     }
     Cli.prepareOutput("driver", "info");
-    RpcConf settings = Cli.conf(conf);
+    RpcConf settings = Cli.conf(confFile, conf);
     if (host != null) {
       settings.set(RuntimeConfigKeys.DRIVER_HOST.key(), host);
     }

@@ -29,6 +29,10 @@ final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting, over the driver's; repeatable.")
   Map<String, String> conf;
 
+  @Option(names = "--conf-file", paramLabel = "FILE",
+      description = "Settings in Java properties form (keeps secrets and passwords off the command line).")
+  java.nio.file.Path confFile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +43,7 @@ final class ExecutorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--driver: " + e.getMessage());
     }
-    RpcConf settings = Cli.conf(conf);
+    RpcConf settings = Cli.conf(confFile, conf);
     if (host != null) {
       settings.set(RuntimeConfigKeys.EXECUTOR_HOST.key(), host);
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rpcenv", mixinStandardHelpOptions = true, version = "rpcenv 0.1.0",
     description = "Run a driver and executors that host rpcenv plugins.",
-    subcommands = {DriverCommand.class, ExecutorCommand.class, DemoCommand.class})
+    subcommands = {DriverCommand.class, ExecutorCommand.class, DemoCommand.class, TlsKeygenCommand.class})
 public final class RpcenvCli implements Callable<Integer> {
 
   @CommandLine.Spec

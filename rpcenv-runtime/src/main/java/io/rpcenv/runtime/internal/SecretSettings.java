@@ -1,0 +1,27 @@
+package io.rpcenv.runtime.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Which settings are secrets: they never travel to executors over RPC, nor on a command line. */
+public final class SecretSettings {
+  private SecretSettings() {}
+
+  /** Whether {@code key} names a secret or a password. */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("secret") && !k.endsWith("secret.file") || k.contains("password");
+  }
+
+  /** {@code settings} without secrets and passwords. */
+  public static Map<String, String> withoutSecrets(Map<String, String> settings) {
+    Map<String, String> out = new LinkedHashMap<>();
+    settings.forEach((k, v) -> {
+      if (!isSecret(k)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+}
