@@ -416,7 +416,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
       message.reject(new RpcEndpointNotFoundException("Cannot find endpoint: " + endpoint + " (no endpoint '"
           + endpoint + "' is registered in " + where() + ")"));
     } else {
-      inbox.post(message);
+      inbox.deliverInlineOrPost(message);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.rpcenv.internal.dispatch;
 
+import io.rpcenv.InlineRpcEndpoint;
 import io.rpcenv.IsolatedRpcEndpoint;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEnvStoppedException;
@@ -75,7 +76,16 @@ public final class Dispatcher {
     if (endpoint instanceof ThreadSafeRpcEndpoint) {
       concurrency = 1;
     }
-    Inbox inbox = new Inbox(name, where, endpoint, executor, concurrency, beforeStop);
+    boolean inline = endpoint instanceof InlineRpcEndpoint;
+    if (inline && (endpoint instanceof ThreadSafeRpcEndpoint || endpoint instanceof IsolatedRpcEndpoint)) {
+      if (executor != shared) {
+        executor.shutdown();
+        isolatedPools.remove(executor);
+      }
+      throw new IllegalArgumentException("Endpoint " + name + " is an InlineRpcEndpoint, which runs on I/O threads, "
+          + "so it cannot also be thread-safe or isolated");
+    }
+    Inbox inbox = new Inbox(name, where, endpoint, executor, concurrency, beforeStop, inline);
     inboxes.put(name, inbox);
     if (executor != shared) {
       ExecutorService own = executor;

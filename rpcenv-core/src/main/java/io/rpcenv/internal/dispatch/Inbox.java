@@ -31,6 +31,7 @@ public final class Inbox implements Runnable {
   private final Executor executor;
   private final int maxConcurrency;
   private final Runnable beforeStop;
+  private final boolean inline;
   private final Queue<InboxMessage> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -47,7 +48,9 @@ public final class Inbox implements Runnable {
    * @param maxConcurrency how many threads may handle messages at once after onStart
    * @param beforeStop run just before onStop (clears the endpoint's self ref)
    */
-  Inbox(String name, String where, RpcEndpoint endpoint, Executor executor, int maxConcurrency, Runnable beforeStop) {
+  Inbox(String name, String where, RpcEndpoint endpoint, Executor executor, int maxConcurrency, Runnable beforeStop,
+      boolean inline) {
+    this.inline = inline;
     this.name = name;
     this.where = where;
     this.endpoint = endpoint;
@@ -73,6 +76,18 @@ public final class Inbox implements Runnable {
   /** Schedules {@code onStart}. */
   void start() {
     signal();
+  }
+
+  /**
+   * Handles {@code message} right here when the endpoint runs inline and is between {@code onStart}
+   * and a stop request; otherwise queues it like {@link #post}.
+   */
+  public void deliverInlineOrPost(InboxMessage message) {
+    if (inline && started && !stopRequested) {
+      process(message);
+    } else {
+      post(message);
+    }
   }
 
   /** Queues {@code message}; rejects it if the endpoint has already stopped. */

@@ -63,7 +63,7 @@ class InboxTest {
       throws Exception {
     AtomicInteger handled = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> { });
+    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> { }, false);
     inbox.start();
     int posters = 4;
     int perPoster = 2_000;
