@@ -1,0 +1,127 @@
+package io.rpcenv.bench;
+
+import io.rpcenv.bench.harness.Peer;
+import io.rpcenv.bench.harness.Result;
+import io.rpcenv.bench.harness.Runner;
+import io.rpcenv.bench.harness.Workload;
+import io.rpcenv.bench.harness.Workloads;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs every workload against every system, interleaved (A B C D, A B C D, ...), and prints a
+ * markdown table of medians (min–max over the rounds) with the ratios rpcenv / peer and the
+ * targets of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
+ *
+ * <pre>
+ * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
+ * </pre>
+ */
+public final class BenchMain {
+  static final String BEGIN = "<!-- bench:results:begin -->";
+  static final String END = "<!-- bench:results:end -->";
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = options(args);
+    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
+    Workloads.Params params = new Workloads.Params(Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
+        Long.parseLong(opt.getOrDefault("measure-ms", "5000")), 1000, 8,
+        Integer.parseInt(opt.getOrDefault("messages", "1000000")));
+    String benchCp = Files.readString(Path.of(opt.get("bench-classpath"))).trim() + ":" + opt.get("bench-classes");
+    String sparkCp = Files.readString(Path.of(opt.get("spark-classpath"))).trim() + ":" + opt.get("spark-classes");
+    List<Workload> workloads = opt.containsKey("workloads")
+        ? Arrays.stream(opt.get("workloads").split(",")).map(Workload::valueOf).toList()
+        : List.of(Workload.values());
+    Map<String, Peer> all = peers(benchCp, sparkCp);
+    List<String> keys = opt.containsKey("systems") ? List.of(opt.get("systems").split(",")) : List.copyOf(all.keySet());
+
+    Map<String, Map<Workload, List<Result>>> results = new LinkedHashMap<>();
+    Runner runner = new Runner(params);
+    for (int round = 1; round <= rounds; round++) {
+      for (Workload w : workloads) {
+        for (String key : keys) {
+          Peer p = all.get(key);
+          if (!p.workloads().contains(w)) {
+            continue;
+          }
+          long t0 = System.nanoTime();
+          Result r = runner.run(p, w);
+          results.computeIfAbsent(key, k -> new EnumMap<>(Workload.class)).computeIfAbsent(w, k -> new ArrayList<>())
+              .add(r);
+          System.err.printf(Locale.ROOT, "round %d %s %-20s %,14.1f %s%s (%.1f s)%n", round, w, p.label(), r.rate(),
+              w.unit(), r.latencyMicros() == null ? "" : String.format(Locale.ROOT, ", p99 %d us",
+                  r.latencyMicros().getValueAtPercentile(99)), (System.nanoTime() - t0) / 1e9);
+        }
+      }
+    }
+    String table = Report.markdown(results, all, keys, workloads, rounds, params, String.join(" ", args));
+    System.out.println(table);
+    if (opt.containsKey("out")) {
+      Path out = Path.of(opt.get("out"));
+      String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
+      int from = doc.indexOf(BEGIN);
+      int to = doc.indexOf(END);
+      Files.writeString(out, doc.substring(0, from + BEGIN.length()) + "\n" + table + doc.substring(to));
+      System.err.println("wrote " + out.toAbsolutePath());
+    }
+  }
+
+  static Map<String, Peer> peers(String benchCp, String sparkCp) {
+    Map<String, Peer> m = new LinkedHashMap<>();
+    m.put("rpcenv", new Peer("rpcenv", "io.rpcenv.bench.peers.RpcenvPeer", benchCp, List.of(),
+        EnumSet.allOf(Workload.class)));
+    m.put("rpcenv-dispatcher", new Peer("rpcenv (dispatcher)", "io.rpcenv.bench.peers.RpcenvPeer", benchCp,
+        List.of("-Dbench.rpcenv.dispatch=true"), EnumSet.allOf(Workload.class)));
+    m.put("spark", new Peer("Spark 4.0.4", "io.rpcenv.bench.spark.SparkPeer", sparkCp, SPARK_JVM_OPTIONS,
+        EnumSet.allOf(Workload.class)));
+    m.put("grpc", new Peer("gRPC 1.85.1", "io.rpcenv.bench.peers.GrpcPeer", benchCp, List.of(),
+        EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
+    m.put("netty", new Peer("raw Netty 4.2.18", "io.rpcenv.bench.peers.NettyPeer", benchCp, List.of(),
+        EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
+    return m;
+  }
+
+  /** What spark-submit adds to every Spark JVM on Java 17. */
+  static final List<String> SPARK_JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
+      "-Dio.netty.tryReflectionSetAccessible=true");
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("options are --name value pairs; got " + Arrays.toString(args));
+      }
+      m.put(args[i].substring(2), args[++i]);
+    }
+    return m;
+  }
+
+  /** Percentile helpers for reports. */
+  static long p(Histogram h, double percentile) {
+    return h.getValueAtPercentile(percentile);
+  }
+
+  static Instant now() {
+    return Instant.now();
+  }
+}

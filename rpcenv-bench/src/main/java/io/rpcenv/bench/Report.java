@@ -1,0 +1,150 @@
+package io.rpcenv.bench;
+
+import io.rpcenv.bench.harness.Peer;
+import io.rpcenv.bench.harness.Result;
+import io.rpcenv.bench.harness.Runner;
+import io.rpcenv.bench.harness.Workload;
+import io.rpcenv.bench.harness.Workloads;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The markdown report: machine, versions, flags, results with ratios, and the targets of issue 5. */
+final class Report {
+  private Report() {}
+
+  static String markdown(Map<String, Map<Workload, List<Result>>> results, Map<String, Peer> peers,
+      List<String> keys, List<Workload> workloads, int rounds, Workloads.Params params, String args) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Run ").append(Instant.now()).append(" with `./bench.sh ").append(args.replaceAll(
+        "--(bench|spark)-(classpath|classes) \\S+ ?", "").trim()).append("`: ").append(rounds)
+        .append(" interleaved rounds, ").append(params.warmupMillis()).append(" ms warm-up and ")
+        .append(params.measureMillis()).append(" ms measurement per run; every system in its own server JVM and ")
+        .append("client JVM(s) on 127.0.0.1. Figures are medians over the rounds, (min–max) below them.\n\n");
+    sb.append(machine()).append('\n');
+
+    sb.append("| Workload | ");
+    for (String k : keys) {
+      sb.append(peers.get(k).label()).append(" | ");
+    }
+    sb.append("rpcenv / Spark | rpcenv / gRPC | rpcenv / Netty |\n|---|");
+    sb.append("---|".repeat(keys.size() + 3)).append('\n');
+    for (Workload w : workloads) {
+      row(sb, w.name() + " " + w.description() + " (" + w.unit() + ")", results, keys, w, Result::rate, "%,.0f");
+      if (w == Workload.W1 || w == Workload.W5) {
+        for (double pct : new double[] {50, 99, 99.9}) {
+          row(sb, w.name() + " p" + (pct == 99.9 ? "99.9" : String.valueOf((int) pct)) + " latency (us, lower is "
+              + "better)", results, keys, w, r -> r.latencyMicros().getValueAtPercentile(pct), "%,.0f");
+        }
+      }
+    }
+    sb.append('\n').append(targets(results)).append('\n');
+    return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, String title, Map<String, Map<Workload, List<Result>>> results,
+      List<String> keys, Workload w, ToDoubleFunction<Result> metric, String fmt) {
+    sb.append("| ").append(title).append(" | ");
+    for (String k : keys) {
+      List<Result> rs = results.getOrDefault(k, Map.of()).get(w);
+      if (rs == null || rs.isEmpty()) {
+        sb.append("— | ");
+        continue;
+      }
+      List<Double> v = values(rs, metric);
+      sb.append(String.format(Locale.ROOT, fmt, median(v))).append("<br>(").append(String.format(Locale.ROOT, fmt,
+          v.get(0))).append("–").append(String.format(Locale.ROOT, fmt, v.get(v.size() - 1))).append(") | ");
+    }
+    double ours = median(results, "rpcenv", w, metric);
+    for (String peer : new String[] {"spark", "grpc", "netty"}) {
+      double theirs = median(results, peer, w, metric);
+      sb.append(Double.isNaN(ours) || Double.isNaN(theirs) ? "—" : String.format(Locale.ROOT, "%.2f", ours / theirs))
+          .append(" | ");
+    }
+    sb.append('\n');
+  }
+
+  static double median(Map<String, Map<Workload, List<Result>>> results, String key, Workload w,
+      ToDoubleFunction<Result> metric) {
+    List<Result> rs = results.getOrDefault(key, Map.of()).get(w);
+    return rs == null || rs.isEmpty() ? Double.NaN : median(values(rs, metric));
+  }
+
+  private static List<Double> values(List<Result> rs, ToDoubleFunction<Result> metric) {
+    List<Double> v = new ArrayList<>();
+    for (Result r : rs) {
+      v.add(metric.applyAsDouble(r));
+    }
+    Collections.sort(v);
+    return v;
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** The targets of issue 5, each with its measured ratio and whether it is met. */
+  static String targets(Map<String, Map<Workload, List<Result>>> r) {
+    StringBuilder sb = new StringBuilder("| Target (issue 5) | Measured | Met |\n|---|---|---|\n");
+    ToDoubleFunction<Result> rate = Result::rate;
+    ToDoubleFunction<Result> p99 = x -> x.latencyMicros().getValueAtPercentile(99);
+    target(sb, "W1 asks/s ≥ 3.0 × Spark", ratio(r, Workload.W1, "spark", rate), 3.0, true);
+    target(sb, "W1 asks/s ≥ 0.75 × raw Netty", ratio(r, Workload.W1, "netty", rate), 0.75, true);
+    target(sb, "W1 p99 ≤ Spark's p99 / 2", ratio(r, Workload.W1, "spark", p99), 0.5, false);
+    target(sb, "W2 asks/s ≥ 3.0 × Spark", ratio(r, Workload.W2, "spark", rate), 3.0, true);
+    target(sb, "W2 asks/s ≥ 0.75 × raw Netty", ratio(r, Workload.W2, "netty", rate), 0.75, true);
+    target(sb, "W3 msgs/s ≥ 5.0 × Spark", ratio(r, Workload.W3, "spark", rate), 5.0, true);
+    target(sb, "W3 msgs/s ≥ 0.5 × write-batching raw Netty", ratio(r, Workload.W3, "netty", rate), 0.5, true);
+    target(sb, "W4 MiB/s ≥ 2.0 × Spark", ratio(r, Workload.W4, "spark", rate), 2.0, true);
+    target(sb, "W4 MiB/s ≥ 0.75 × raw Netty", ratio(r, Workload.W4, "netty", rate), 0.75, true);
+    target(sb, "W5 asks/s ahead of Spark", ratio(r, Workload.W5, "spark", rate), 1.0, true);
+    target(sb, "W5 p99 below Spark's", ratio(r, Workload.W5, "spark", p99), 1.0, false);
+    target(sb, "W6 asks/s ahead of Spark", ratio(r, Workload.W6, "spark", rate), 1.0, true);
+    return sb.toString();
+  }
+
+  private static double ratio(Map<String, Map<Workload, List<Result>>> r, Workload w, String peer,
+      ToDoubleFunction<Result> metric) {
+    return median(r, "rpcenv", w, metric) / median(r, peer, w, metric);
+  }
+
+  private static void target(StringBuilder sb, String what, double ratio, double bound, boolean atLeast) {
+    String met = Double.isNaN(ratio) ? "not run" : (atLeast ? ratio >= bound : ratio <= bound) ? "yes" : "**no**";
+    sb.append("| ").append(what).append(" | ").append(Double.isNaN(ratio) ? "—"
+        : String.format(Locale.ROOT, "%.2f ×", ratio)).append(" | ").append(met).append(" |\n");
+  }
+
+  static String machine() {
+    String cpu = firstLine("/proc/cpuinfo", "model name");
+    String mem = firstLine("/proc/meminfo", "MemTotal");
+    return "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + mem + ", Linux "
+        + System.getProperty("os.version") + "; JDK " + System.getProperty("java.vm.name") + " "
+        + System.getProperty("java.runtime.version") + ". Versions: rpcenv 0.1.0-SNAPSHOT on Netty 4.2.18.Final "
+        + "(native epoll), Spark 4.0.4 (its own Netty 4.1.118.Final, its default NIO transport), gRPC-java 1.85.1 "
+        + "(grpc-netty-shaded, direct executors), raw Netty 4.2.18.Final (epoll). JVM options of every benchmark JVM: `"
+        + String.join(" ", Runner.COMMON_JVM_OPTIONS) + "`; Spark's JVMs also get the `--add-opens` set that "
+        + "spark-submit adds on Java 17. rpcenv's endpoints are `InlineRpcEndpoint`s (handled on the I/O thread); the "
+        + "\"rpcenv (dispatcher)\" column uses plain endpoints on dispatcher threads.\n";
+  }
+
+  private static String firstLine(String file, String key) {
+    try {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        if (line.startsWith(key)) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return "unknown";
+  }
+}

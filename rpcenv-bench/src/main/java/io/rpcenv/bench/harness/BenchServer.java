@@ -1,0 +1,7 @@
+package io.rpcenv.bench.harness;
+
+/** One system's server: echo endpoints {@code 0..n-1} and a counter of one-way messages. */
+public interface BenchServer extends AutoCloseable {
+  /** The port it listens on (127.0.0.1). */
+  int port();
+}

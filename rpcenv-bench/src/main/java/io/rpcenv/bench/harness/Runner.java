@@ -1,0 +1,119 @@
+package io.rpcenv.bench.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/** Runs one workload against one peer: a server JVM and one or more client JVMs. */
+public final class Runner {
+  /** Options of every benchmark JVM. */
+  public static final List<String> COMMON_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+  private final Workloads.Params params;
+
+  public Runner(Workloads.Params params) {
+    this.params = params;
+  }
+
+  /** One run; throws if a JVM fails or prints no result. */
+  public Result run(Peer peer, Workload w) throws Exception {
+    int endpoints = w == Workload.W6 ? params.endpoints() : 1;
+    Process server = start(peer, List.of("server", String.valueOf(endpoints)));
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String port = null;
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.startsWith("READY ")) {
+          port = line.substring(6).trim();
+          break;
+        }
+      }
+      if (port == null) {
+        throw new IllegalStateException(peer.label() + " server did not start");
+      }
+      drain(out);
+      int jvms = w == Workload.W5 ? 4 : 1;
+      int perJvm = w == Workload.W5 ? 8 : 1;
+      List<Process> clients = new ArrayList<>();
+      for (int i = 0; i < jvms; i++) {
+        clients.add(start(peer, List.of("client", w.name(), port, String.valueOf(endpoints), String.valueOf(perJvm),
+            String.valueOf(params.messages()), String.valueOf(params.warmupMillis()),
+            String.valueOf(params.measureMillis()))));
+      }
+      double rate = 0;
+      Histogram merged = null;
+      for (Process c : clients) {
+        Result r = resultOf(peer, c);
+        rate += r.rate();
+        if (r.latencyMicros() != null) {
+          if (merged == null) {
+            merged = new Histogram(60_000_000L, 3);
+          }
+          merged.add(r.latencyMicros());
+        }
+      }
+      return new Result(rate, merged);
+    } finally {
+      server.getOutputStream().close();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private Result resultOf(Peer peer, Process client) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+    Result result = null;
+    StringBuilder other = new StringBuilder();
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith(Result.PREFIX)) {
+        result = Result.parse(line);
+      } else if (other.length() < 20_000) {
+        other.append(line).append('\n');
+      }
+    }
+    if (!client.waitFor(120, TimeUnit.SECONDS)) {
+      client.destroyForcibly();
+    }
+    if (result == null) {
+      throw new IllegalStateException(peer.label() + " client printed no result (exit " + client.exitValue() + "):\n"
+          + other);
+    }
+    return result;
+  }
+
+  private static Process start(Peer peer, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(COMMON_JVM_OPTIONS);
+    cmd.addAll(peer.jvmOptions());
+    cmd.add("-cp");
+    cmd.add(peer.classpath());
+    cmd.add(PeerMain.class.getName());
+    cmd.add(peer.factory());
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  /** Keeps reading a process's output so that it never blocks on a full pipe. */
+  private static void drain(BufferedReader out) {
+    Thread t = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // discarded
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+  }
+}

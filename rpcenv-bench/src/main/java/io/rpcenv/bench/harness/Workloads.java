@@ -1,0 +1,195 @@
+package io.rpcenv.bench.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The client side of each workload, the same for every system. Sleeping here is the workload's
+ * measurement window, not a wait for something to happen.
+ */
+public final class Workloads {
+  static final int SMALL = 16;
+  static final int LARGE = 8 << 20;
+
+  private Workloads() {}
+
+  /** Runs {@code w} with clients made by {@code connect}; returns what it measured. */
+  static Result run(Workload w, Params p, ClientSupplier connect) throws Exception {
+    return switch (w) {
+      case W1 -> oneAtATime(connect.get(), 1, new byte[SMALL], p);
+      case W2 -> windowed(connect.get(), 64, 1, new byte[SMALL], p);
+      case W3 -> oneWay(connect.get(), p);
+      case W4 -> large(connect.get(), p);
+      case W5 -> fanIn(connect, p);
+      case W6 -> windowed(connect.get(), 64, p.endpoints(), new byte[SMALL], p);
+    };
+  }
+
+  /** Durations and sizes of a run. */
+  public record Params(long warmupMillis, long measureMillis, int endpoints, int clients, int messages) {}
+
+  /** Connects a new client. */
+  @FunctionalInterface
+  interface ClientSupplier {
+    BenchClient get() throws Exception;
+  }
+
+  private static Result oneAtATime(BenchClient c, int endpoints, byte[] payload, Params p) throws Exception {
+    try (c) {
+      Histogram h = new Histogram(60_000_000L, 3);
+      long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis());
+      while (System.nanoTime() < warmEnd) {
+        check(c.ask(0, payload), payload.length);
+      }
+      long start = System.nanoTime();
+      long end = start + TimeUnit.MILLISECONDS.toNanos(p.measureMillis());
+      long n = 0;
+      long now = start;
+      while (now < end) {
+        check(c.ask((int) (n % endpoints), payload), payload.length);
+        long after = System.nanoTime();
+        h.recordValue(Math.max(1, (after - now) / 1000));
+        now = after;
+        n++;
+      }
+      return new Result(n / ((now - start) / 1e9), h);
+    }
+  }
+
+  private static Result windowed(BenchClient c, int window, int endpoints, byte[] payload, Params p) throws Exception {
+    try (c) {
+      AtomicLong completed = new AtomicLong();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CountDownLatch drained = new CountDownLatch(window);
+      long stopAt = System.nanoTime()
+          + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis() + p.measureMillis() + 50);
+      for (int i = 0; i < window; i++) {
+        new Chain(c, endpoints, payload, completed, failure, drained, stopAt, i).next();
+      }
+      Thread.sleep(p.warmupMillis());
+      long c0 = completed.get();
+      long t0 = System.nanoTime();
+      Thread.sleep(p.measureMillis());
+      long c1 = completed.get();
+      long t1 = System.nanoTime();
+      if (!drained.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("asks did not drain");
+      }
+      if (failure.get() != null) {
+        throw new IllegalStateException("an ask failed", failure.get());
+      }
+      return new Result((c1 - c0) / ((t1 - t0) / 1e9), null);
+    }
+  }
+
+  /** One of the window's slots: issues its next ask whenever its last one completes. */
+  private record Chain(BenchClient c, int endpoints, byte[] payload, AtomicLong completed,
+      AtomicReference<Throwable> failure, CountDownLatch drained, long stopAt, int slot) {
+    void next() {
+      int ep = (int) ((completed.get() + slot) % endpoints);
+      c.askAsync(ep, payload, (reply, error) -> {
+        if (error != null || reply == null || reply.length != payload.length) {
+          failure.compareAndSet(null, error != null ? error : new IllegalStateException("bad reply"));
+          drained.countDown();
+          return;
+        }
+        completed.incrementAndGet();
+        if (System.nanoTime() < stopAt && failure.get() == null) {
+          next();
+        } else {
+          drained.countDown();
+        }
+      });
+    }
+  }
+
+  private static Result oneWay(BenchClient c, Params p) throws Exception {
+    try (c) {
+      byte[] payload = new byte[SMALL];
+      for (int i = 0; i < p.messages() / 5; i++) { // warm-up
+        c.send(payload);
+      }
+      long base = c.count();
+      long start = System.nanoTime();
+      for (int i = 0; i < p.messages(); i++) {
+        c.send(payload);
+      }
+      long got = c.count();
+      long end = System.nanoTime();
+      if (got - base != p.messages()) {
+        throw new IllegalStateException("the server counted " + (got - base) + " of " + p.messages() + " messages");
+      }
+      return new Result(p.messages() / ((end - start) / 1e9), null);
+    }
+  }
+
+  private static Result large(BenchClient c, Params p) throws Exception {
+    try (c) {
+      byte[] payload = new byte[LARGE];
+      long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis());
+      while (System.nanoTime() < warmEnd) {
+        check(c.ask(0, payload), LARGE);
+      }
+      long start = System.nanoTime();
+      long end = start + TimeUnit.MILLISECONDS.toNanos(p.measureMillis());
+      long n = 0;
+      long now = start;
+      while (now < end) {
+        check(c.ask(0, payload), LARGE);
+        n++;
+        now = System.nanoTime();
+      }
+      return new Result(n * (LARGE / (1024.0 * 1024.0)) / ((now - start) / 1e9), null);
+    }
+  }
+
+  /** {@code p.clients()} clients in this JVM, each asking one at a time on its own thread. */
+  private static Result fanIn(ClientSupplier connect, Params p) throws Exception {
+    List<BenchClient> clients = new ArrayList<>();
+    for (int i = 0; i < p.clients(); i++) {
+      clients.add(connect.get());
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<Result> results = new ArrayList<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    for (BenchClient c : clients) {
+      Thread t = new Thread(() -> {
+        try {
+          Result r = oneAtATime(c, 1, new byte[SMALL], p);
+          synchronized (results) {
+            results.add(r);
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a fan-in client failed", failure.get());
+    }
+    Histogram all = new Histogram(60_000_000L, 3);
+    double rate = 0;
+    for (Result r : results) {
+      rate += r.rate();
+      all.add(r.latencyMicros());
+    }
+    return new Result(rate, all);
+  }
+
+  private static void check(byte[] reply, int expected) {
+    if (reply == null || reply.length != expected) {
+      throw new IllegalStateException("expected an echo of " + expected + " bytes, got "
+          + (reply == null ? "null" : reply.length));
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.rpcenv.bench.peers;
+
+import io.rpcenv.InlineRpcEndpoint;
+import io.rpcenv.RpcCallContext;
+import io.rpcenv.RpcConf;
+import io.rpcenv.RpcEndpoint;
+import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcEnv;
+import io.rpcenv.ThreadSafeRpcEndpoint;
+import io.rpcenv.bench.harness.BenchClient;
+import io.rpcenv.bench.harness.BenchServer;
+import io.rpcenv.bench.harness.PeerFactory;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * rpcenv: a server-mode env with echo endpoints, a client-mode env asking them. With
+ * {@code -Dbench.rpcenv.dispatch=true} the endpoints are plain (handled on dispatcher threads);
+ * otherwise they are {@link InlineRpcEndpoint}s (handled on the I/O thread).
+ */
+public final class RpcenvPeer implements PeerFactory {
+  private static final boolean DISPATCH = Boolean.getBoolean("bench.rpcenv.dispatch");
+
+  @Override
+  public String name() {
+    return DISPATCH ? "rpcenv (dispatcher)" : "rpcenv";
+  }
+
+  static final class InlineEcho extends RpcEndpoint implements InlineRpcEndpoint {
+    @Override
+    public void receiveAndReply(Object message, RpcCallContext context) {
+      context.reply(message);
+    }
+  }
+
+  static final class DispatchedEcho extends RpcEndpoint {
+    @Override
+    public void receiveAndReply(Object message, RpcCallContext context) {
+      context.reply(message);
+    }
+  }
+
+  /** Counts one-way messages; an ask answers the count after those sent before it (FIFO per connection). */
+  static class Counter extends RpcEndpoint {
+    final AtomicLong count = new AtomicLong();
+
+    @Override
+    public void receive(Object message) {
+      count.incrementAndGet();
+    }
+
+    @Override
+    public void receiveAndReply(Object message, RpcCallContext context) {
+      context.reply(count.get());
+    }
+  }
+
+  static final class InlineCounter extends Counter implements InlineRpcEndpoint {}
+
+  static final class OrderedCounter extends Counter implements ThreadSafeRpcEndpoint {}
+
+  @Override
+  public BenchServer server(int endpoints) {
+    RpcEnv env = RpcEnv.create("bench-server", "127.0.0.1", 0, new RpcConf(), null);
+    for (int i = 0; i < endpoints; i++) {
+      env.setupEndpoint("e" + i, DISPATCH ? new DispatchedEcho() : new InlineEcho());
+    }
+    env.setupEndpoint("counter", DISPATCH ? new OrderedCounter() : new InlineCounter());
+    return new BenchServer() {
+      @Override
+      public int port() {
+        return env.address().port();
+      }
+
+      @Override
+      public void close() {
+        env.close();
+      }
+    };
+  }
+
+  @Override
+  public BenchClient client(int port, int endpoints) {
+    RpcEnv env = RpcEnv.create("bench-client", "127.0.0.1", 0, new RpcConf(), null, true);
+    RpcEndpointRef[] refs = new RpcEndpointRef[endpoints];
+    io.rpcenv.RpcAddress server = new io.rpcenv.RpcAddress("127.0.0.1", port);
+    for (int i = 0; i < endpoints; i++) {
+      refs[i] = env.setupEndpointRef(server, "e" + i);
+    }
+    RpcEndpointRef counter = env.setupEndpointRef(server, "counter");
+    return new BenchClient() {
+      @Override
+      public byte[] ask(int endpoint, byte[] payload) {
+        return refs[endpoint].askSync(payload);
+      }
+
+      @Override
+      public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
+        refs[endpoint].<byte[]>ask(payload).whenComplete((r, e) ->
+            done.accept(r, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+      }
+
+      @Override
+      public void send(byte[] payload) {
+        counter.send(payload);
+      }
+
+      @Override
+      public long count() {
+        return counter.<Long>askSync("count");
+      }
+
+      @Override
+      public void close() {
+        env.close();
+      }
+    };
+  }
+}
