@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -102,6 +104,35 @@ class AskAndSendTest {
     assertThat(ref.<Long>askSync(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
     assertThat(ref.<Boolean>askSync(false)).isFalse();
     assertThat(ref.<byte[]>askSync(new byte[0])).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void largeBodiesArriveIntactInBothDirections(Topology t) throws Exception {
+    BlockingQueue<Object> oneWay = new LinkedBlockingQueue<>();
+    RpcEndpointRef ref = deploy(t, new RpcEndpoint() {
+      @Override
+      public void receive(Object message) {
+        oneWay.add(message);
+      }
+
+      @Override
+      public void receiveAndReply(Object message, RpcCallContext context) {
+        context.reply(message);
+      }
+    });
+    byte[] bytes = new byte[3 << 20];
+    new java.util.Random(7).nextBytes(bytes);
+    String text = "ünïcödé ✓ ".repeat(60_000);
+    List<String> object = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      object.add("element " + i);
+    }
+    assertThat(ref.<byte[]>askSync(bytes)).isEqualTo(bytes);
+    assertThat(ref.<String>askSync(text)).isEqualTo(text);
+    assertThat(ref.<List<String>>askSync(object)).isEqualTo(object);
+    ref.send(bytes);
+    assertThat((byte[]) oneWay.poll(20, TimeUnit.SECONDS)).isEqualTo(bytes);
   }
 
   @ParameterizedTest

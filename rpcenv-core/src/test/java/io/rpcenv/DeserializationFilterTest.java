@@ -46,6 +46,19 @@ class DeserializationFilterTest {
   }
 
   @Test
+  void aLargeBodyAssembledAsItArrivesGoesThroughTheSameFilter() {
+    RpcEndpointRef ref = echo(TestEnvs.conf(), TestEnvs.conf());
+    List<Object> large = new ArrayList<>();
+    large.add(new byte[1 << 20]); // makes the frame large enough to be assembled while it arrives
+    large.add(new Tripwire("hidden in a large message"));
+    assertThatThrownBy(() -> ref.askSync(large))
+        .isInstanceOf(RpcSerializationException.class)
+        .hasMessageContaining("class com.example.untrusted.Tripwire is not allowed");
+    assertThat(Tripwire.TRIPPED).hasValue(0);
+    assertThat(ref.<String>askSync("still serving")).isEqualTo("still serving");
+  }
+
+  @Test
   void anAllowListEntryAdmitsTheClassOrItsPackage() {
     for (String entry : new String[] {"com.example.untrusted.Tripwire", "com.example.untrusted.*", "com.example.**"}) {
       RpcEndpointRef ref = echo(TestEnvs.conf().set("spark.rpc.serializer.allowList", "org.other.*, " + entry),

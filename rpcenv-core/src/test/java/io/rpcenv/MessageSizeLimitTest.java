@@ -80,6 +80,30 @@ class MessageSizeLimitTest {
   }
 
   @Test
+  void aLargeBodyOverTheReceiversLimitIsRefusedExactlyAndKeepsTheConnection() {
+    RpcEnv server = envs.server("server", limit("1m"));
+    server.setupEndpoint("echo", Endpoints.replying((m, ctx) -> ctx.reply(((byte[]) m).length)));
+    RpcEnv client = envs.client("generous", limit("4m"));
+    RpcEndpointRef ref = client.setupEndpointRef(server.address(), "echo");
+    assertThat(ref.<Integer>askSync(new byte[1 << 20])).isEqualTo(1 << 20);
+    assertThatThrownBy(() -> ref.askSync(new byte[(1 << 20) + 1]))
+        .isInstanceOf(RpcMessageTooLargeException.class)
+        .hasMessageContaining(((1 << 20) + 1) + " bytes")
+        .hasMessageContaining("spark.rpc.message.maxSize (1048576 bytes) of the receiving env");
+    assertThat(ref.<Integer>askSync(new byte[5])).isEqualTo(5);
+    assertThat(TestAccess.connectionCount(client)).isEqualTo(1);
+  }
+
+  @Test
+  void aLargeReplyOverTheAskersLimitFailsTheAsk() {
+    RpcEnv server = envs.server("server", limit("4m"));
+    server.setupEndpoint("big", Endpoints.replying((m, ctx) -> ctx.reply(new byte[(1 << 20) + 1])));
+    RpcEndpointRef ref = envs.client("client", limit("1m")).setupEndpointRef(server.address(), "big");
+    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcMessageTooLargeException.class)
+        .hasMessageContaining(((1 << 20) + 1) + " bytes").hasMessageContaining("spark.rpc.message.maxSize (1048576");
+  }
+
+  @Test
   void aReplyOverTheAskersLimitFailsTheAsk() {
     RpcEnv server = envs.server("server", limit("1m"));
     server.setupEndpoint("big", Endpoints.replying((m, ctx) -> ctx.reply(new byte[2048])));

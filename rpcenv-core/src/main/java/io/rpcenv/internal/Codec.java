@@ -8,6 +8,7 @@ import io.rpcenv.internal.serialize.MessageSerializer;
 import io.rpcenv.internal.serialize.RefResolver;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.MessageBody;
 import java.io.IOException;
 import java.util.function.BiFunction;
 
@@ -27,8 +28,8 @@ final class Codec {
   }
 
   /** Reads a body that arrived on {@code connection}; refs in it are bound to that connection. */
-  Object decode(ByteBuf body, Connection connection) throws IOException, ClassNotFoundException {
-    return serializer.read(body, resolverFor(connection));
+  Object decode(MessageBody body, Connection connection) throws IOException, ClassNotFoundException {
+    return body.read(serializer, resolverFor(connection));
   }
 
   RefResolver resolverFor(Connection connection) {

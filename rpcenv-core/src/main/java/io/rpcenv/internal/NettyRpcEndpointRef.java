@@ -30,6 +30,8 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
   private final transient Connection connection;
   private final transient boolean local;
   private final transient byte[] nameUtf8;
+  /** The connection last used to reach a server-mode target; looked up again once it closes. */
+  private transient volatile Connection lastConnection;
 
   /**
    * @param address the target env's listen address, or null for a client-mode target
@@ -56,6 +58,14 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
 
   Connection connection() {
     return connection;
+  }
+
+  Connection lastConnection() {
+    return lastConnection;
+  }
+
+  void lastConnection(Connection c) {
+    lastConnection = c;
   }
 
   byte[] nameUtf8() {

@@ -29,6 +29,7 @@ import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.FailureFrame;
 import io.rpcenv.internal.transport.Frames;
+import io.rpcenv.internal.transport.MessageBody;
 import io.rpcenv.internal.transport.IoTransport;
 import io.rpcenv.internal.transport.TlsContexts;
 import io.rpcenv.internal.transport.Transport;
@@ -253,7 +254,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   // ---- sending ----
 
   void send(NettyRpcEndpointRef ref, Object message) {
-    checkCanSend("send to " + ref.endpointAddress());
+    checkCanSend("send to ", ref);
     if (ref.isLocal()) {
       Inbox inbox = dispatcher.inbox(ref.name());
       if (inbox == null) {
@@ -275,7 +276,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
         : ref.connection() != null ? ref.connection().socketAddress() : null;
     PendingAsk<T> pending = new PendingAsk<>(ref, peer, message, timeout);
     try {
-      checkCanSend("ask " + ref.endpointAddress());
+      checkCanSend("ask ", ref);
       if (ref.isLocal()) {
         Inbox inbox = dispatcher.inbox(ref.name());
         if (inbox == null) {
@@ -357,10 +358,17 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
           + " a client-mode env, which has no listen address, and that env has no connection to this one", null,
           null);
     }
-    return transport.connectionTo(ref.address());
+    Connection last = ref.lastConnection();
+    if (last != null && !last.isClosed()) {
+      return last;
+    }
+    Connection fresh = transport.connectionTo(ref.address());
+    ref.lastConnection(fresh);
+    return fresh;
   }
 
-  private void checkCanSend(String what) {
+  /** Throws unless this env may send now; the error text is only built when it is thrown. */
+  private void checkCanSend(String verb, NettyRpcEndpointRef ref) {
     int s = state.get();
     if (s == RUNNING) {
       return;
@@ -369,7 +377,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     if (s == STOPPING && t != null && t.owner() == this && !t.isIo()) {
       return; // endpoint code still draining, or an onStop saying goodbye
     }
-    throw stoppedException(what);
+    throw stoppedException(verb + ref.endpointAddress());
   }
 
   RpcEnvStoppedException stoppedException(String what) {
@@ -397,12 +405,12 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   // ---- TransportHost ----
 
   @Override
-  public void onRequest(Connection connection, long requestId, String endpoint, ByteBuf body) {
+  public void onRequest(Connection connection, long requestId, String endpoint, MessageBody body) {
     deliver(endpoint, new RemoteAsk(codec, connection, requestId, body));
   }
 
   @Override
-  public void onOneWay(Connection connection, String endpoint, ByteBuf body) {
+  public void onOneWay(Connection connection, String endpoint, MessageBody body) {
     deliver(endpoint, new RemoteOneWay(codec, connection, endpoint, body));
   }
 
@@ -421,7 +429,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   }
 
   @Override
-  public void onResponse(Connection connection, PendingAsk<?> ask, ByteBuf body) {
+  public void onResponse(Connection connection, PendingAsk<?> ask, MessageBody body) {
     Object reply;
     try {
       reply = codec.decode(body, connection);

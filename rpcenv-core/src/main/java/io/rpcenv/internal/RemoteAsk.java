@@ -6,6 +6,7 @@ import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.Failures;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.MessageBody;
 import io.rpcenv.internal.transport.Frames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,18 +21,18 @@ final class RemoteAsk extends AskMessage {
   private final Codec codec;
   private final Connection connection;
   private final long requestId;
-  private final WireBody body;
+  private final MessageBody body;
 
-  RemoteAsk(Codec codec, Connection connection, long requestId, ByteBuf body) {
+  RemoteAsk(Codec codec, Connection connection, long requestId, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.requestId = requestId;
-    this.body = new WireBody(body);
+    this.body = body;
   }
 
   @Override
   protected Object content() throws Exception {
-    return body.read(codec, connection);
+    return codec.decode(body, connection);
   }
 
   @Override
@@ -39,7 +40,7 @@ final class RemoteAsk extends AskMessage {
     ByteBuf frame;
     try {
       frame = Frames.response(codec.alloc, requestId, response, codec.serializer, codec.maxSize, "reply",
-          "ask #" + requestId + " from " + connection.peerAddress());
+          this);
     } catch (RpcException e) {
       // The asker must not wait for a reply that will never come.
       writeFailure(Failures.codeFor(e), e.getMessage(), null);
@@ -80,6 +81,12 @@ final class RemoteAsk extends AskMessage {
   @Override
   public RpcAddress senderAddress() {
     return connection.peerAddress();
+  }
+
+  /** Described lazily in error texts, e.g. "the reply to ask #7 from host:port". */
+  @Override
+  public String toString() {
+    return describe();
   }
 
   @Override

@@ -1,26 +1,26 @@
 package io.rpcenv.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.MessageBody;
 
 /** A one-way message that arrived over a connection; the sender learns nothing of its fate. */
 final class RemoteOneWay extends OneWayMessage {
   private final Codec codec;
   private final Connection connection;
   private final String endpoint;
-  private final WireBody body;
+  private final MessageBody body;
 
-  RemoteOneWay(Codec codec, Connection connection, String endpoint, ByteBuf body) {
+  RemoteOneWay(Codec codec, Connection connection, String endpoint, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.endpoint = endpoint;
-    this.body = new WireBody(body);
+    this.body = body;
   }
 
   @Override
   protected Object content() throws Exception {
-    return body.read(codec, connection);
+    return codec.decode(body, connection);
   }
 
   @Override

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.StreamCorruptedException;
@@ -80,21 +82,39 @@ public final class JavaMessageSerializer implements MessageSerializer {
         return Boolean.TRUE;
       case FALSE:
         return Boolean.FALSE;
-      case JAVA: {
-        DeserializationPolicy.Filter filter = policy.newFilter();
-        try (ObjectInputStream ois = new RpcObjectInputStream(new ByteBufInputStream(in), loader, refs)) {
-          ois.setObjectInputFilter(filter);
-          return ois.readObject();
-        } catch (IOException e) {
-          // a rejection can surface through a class's own readObject as another IOException
-          if (filter.rejection() != null) {
-            throw filter.rejected(e);
-          }
-          throw e;
-        }
-      }
+      case JAVA:
+        return readJava(new ByteBufInputStream(in), refs);
       default:
         throw new StreamCorruptedException("unknown body tag " + tag);
+    }
+  }
+
+  /** A large body: a byte array is handed back as it is, with no copy. */
+  @Override
+  public Object read(byte tag, byte[] rest, RefResolver refs) throws IOException, ClassNotFoundException {
+    switch (tag) {
+      case BYTES:
+        return rest;
+      case STRING:
+        return new String(rest, StandardCharsets.UTF_8);
+      case JAVA:
+        return readJava(new ByteArrayInputStream(rest), refs);
+      default:
+        return MessageSerializer.super.read(tag, rest, refs);
+    }
+  }
+
+  private Object readJava(InputStream in, RefResolver refs) throws IOException, ClassNotFoundException {
+    DeserializationPolicy.Filter filter = policy.newFilter();
+    try (ObjectInputStream ois = new RpcObjectInputStream(in, loader, refs)) {
+      ois.setObjectInputFilter(filter);
+      return ois.readObject();
+    } catch (IOException e) {
+      // a rejection can surface through a class's own readObject as another IOException
+      if (filter.rejection() != null) {
+        throw filter.rejected(e);
+      }
+      throw e;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.rpcenv.internal.serialize;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 
 /**
@@ -14,4 +15,12 @@ public interface MessageSerializer {
 
   /** Reads one value from all readable bytes of {@code in}; does not release it. */
   Object read(ByteBuf in, RefResolver refs) throws IOException, ClassNotFoundException;
+
+  /**
+   * Reads one value written as {@code tag} followed by {@code rest}: a large body that arrived
+   * into an array. A serializer may hand back {@code rest} itself where the value is that array.
+   */
+  default Object read(byte tag, byte[] rest, RefResolver refs) throws IOException, ClassNotFoundException {
+    return read(Unpooled.wrappedBuffer(new byte[] {tag}, rest), refs);
+  }
 }

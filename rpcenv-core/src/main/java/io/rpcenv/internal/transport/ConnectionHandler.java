@@ -29,6 +29,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final Connection connection;
   private final FrameDecoder decoder;
   private final Handshake handshake;
+  private final EndpointNames names = new EndpointNames();
   private boolean handshakeDone;
   private ScheduledFuture<?> deadline;
 
@@ -56,6 +57,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof LargeFrame large) { // only after the handshake: larger frames are refused before it
+      route(ctx, large.head(), large.rest());
+      return;
+    }
     ByteBuf frame = (ByteBuf) msg;
     if (!handshakeDone) {
       try {
@@ -75,33 +80,59 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    route(ctx, frame, null);
+  }
+
+  /**
+   * Routes a frame after the handshake. {@code largeRest}, when not null, is the body after its
+   * tag, assembled as it arrived; {@code frame} then ends with the tag.
+   */
+  private void route(ChannelHandlerContext ctx, ByteBuf frame, byte[] largeRest) {
     byte type = frame.readByte();
     switch (type) {
       case Protocol.REQUEST: {
         long id = frame.readLong();
-        String endpoint = Frames.readUtf8Short(frame);
-        if (tooLarge(frame)) {
-          long size = bodySize(frame);
-          frame.release();
+        String endpoint = names.read(frame);
+        MessageBody body = body(frame, largeRest);
+        if (body.size() > limit()) {
+          long size = body.size();
+          body.discard();
           connection.sendReply(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '"
               + endpoint + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
               + "spark.rpc.message.maxSize (" + limit() + " bytes) of the receiving env", null, null, 0));
           return;
         }
         connection.inboundStarted();
-        transport.host().onRequest(connection, id, endpoint, frame); // host owns the frame now
+        transport.host().onRequest(connection, id, endpoint, body); // host owns the body now
         return;
       }
       case Protocol.ONE_WAY: {
-        String endpoint = Frames.readUtf8Short(frame);
-        if (tooLarge(frame)) {
+        String endpoint = names.read(frame);
+        MessageBody body = body(frame, largeRest);
+        if (body.size() > limit()) {
           LOG.warn("Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
-              + "spark.rpc.message.maxSize ({} bytes)", bodySize(frame), endpoint, connection.peerAddress(), limit());
-          frame.release();
+              + "spark.rpc.message.maxSize ({} bytes)", body.size(), endpoint, connection.peerAddress(), limit());
+          body.discard();
           return;
         }
         connection.inboundStarted();
-        transport.host().onOneWay(connection, endpoint, frame);
+        transport.host().onOneWay(connection, endpoint, body);
+        return;
+      }
+      case Protocol.RESPONSE: {
+        long id = frame.readLong();
+        MessageBody body = body(frame, largeRest);
+        try {
+          PendingAsk<?> ask = takePending(id, type);
+          if (ask != null && body.size() > limit()) {
+            ask.fail(Frames.tooLarge("reply from " + connection.peerAddress() + " to the " + ask.describe(),
+                body.size(), limit(), false));
+          } else if (ask != null) {
+            transport.host().onResponse(connection, ask, body);
+          }
+        } finally {
+          body.discard(); // nothing left if it was read
+        }
         return;
       }
       default:
@@ -111,6 +142,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           frame.release();
         }
     }
+  }
+
+  /** The rest of {@code frame} as a body; a large frame's head is released once its tag is read. */
+  private static MessageBody body(ByteBuf frame, byte[] largeRest) {
+    if (largeRest == null) {
+      return MessageBody.of(frame);
+    }
+    byte tag = frame.readByte();
+    frame.release();
+    return MessageBody.ofArray(tag, largeRest);
   }
 
   private void failHandshake(ChannelHandlerContext ctx, HandshakeFailure f) {
@@ -128,13 +169,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The frame fit the allowance, but its body (after the serializer tag) is over the limit. */
-  private boolean tooLarge(ByteBuf body) {
-    return bodySize(body) > limit();
-  }
-
-  private static long bodySize(ByteBuf body) {
-    return Math.max(0, body.readableBytes() - 1L);
+  /** The ask waiting for {@code id}, no longer outstanding; or null (logged) if it timed out or was aborted. */
+  private PendingAsk<?> takePending(long id, byte type) {
+    PendingAsk<?> ask = connection.takePending(id);
+    if (ask == null) {
+      LOG.warn("Ignoring {} for ask #{} from {}: it is no longer outstanding (it timed out or was aborted)",
+          type == Protocol.RESPONSE ? "reply" : "failure", id, connection.peerAddress());
+    }
+    return ask;
   }
 
   private long limit() {
@@ -143,19 +185,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void control(byte type, ByteBuf frame) {
     switch (type) {
-      case Protocol.RESPONSE:
       case Protocol.FAILURE: {
-        long id = frame.readLong();
-        PendingAsk<?> ask = connection.takePending(id);
-        if (ask == null) {
-          LOG.warn("Ignoring {} for ask #{} from {}: it is no longer outstanding (it timed out or was aborted)",
-              type == Protocol.RESPONSE ? "reply" : "failure", id, connection.peerAddress());
-        } else if (type == Protocol.RESPONSE && tooLarge(frame)) {
-          ask.fail(Frames.tooLarge("reply from " + connection.peerAddress() + " to the " + ask.describe(),
-              bodySize(frame), limit(), false));
-        } else if (type == Protocol.RESPONSE) {
-          transport.host().onResponse(connection, ask, frame);
-        } else {
+        PendingAsk<?> ask = takePending(frame.readLong(), type);
+        if (ask != null) {
           transport.host().onFailure(connection, ask, frame);
         }
         return;

@@ -2,6 +2,7 @@ package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.List;
  * Checks the peer's preface, then cuts the stream into frames. A frame's length is checked
  * against the limit from its header alone, before any of it is buffered; a frame that will not
  * fit the buffer is given room for its exact size once, instead of growing step by step. Emits
- * each frame, without its length field, as a retained slice.
+ * each frame, without its length field, as a retained slice; a large request, one-way message or
+ * reply (see {@link Protocol#LARGE_FRAME}) is emitted as a {@link LargeFrame} whose body was copied
+ * into its final array piece by piece as it arrived.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
   private final String peer;
@@ -18,6 +21,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private boolean prefaceSeen;
   private int maxFrame = Protocol.MAX_HANDSHAKE_FRAME;
   private boolean failed;
+  /** The large frame being assembled: its head through the body tag, and the rest of the body. */
+  private byte[] largeHead;
+  private byte[] largeRest;
+  private int largeFilled;
 
   /**
    * @param peer the remote address, for error texts
@@ -37,6 +44,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
       in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (largeRest != null) {
+      continueLarge(in, out);
       return;
     }
     if (!prefaceSeen) {
@@ -72,6 +83,21 @@ final class FrameDecoder extends ByteToMessageDecoder {
               + " bytes (spark.rpc.message.maxSize=" + messageLimit + " bytes plus headers)"));
     }
     int needed = 4 + length;
+    if (in.readableBytes() < needed && length >= Protocol.LARGE_FRAME && maxFrame > Protocol.MAX_HANDSHAKE_FRAME) {
+      int tagAt = Protocol.bodyOffset(in, in.readerIndex() + 4, length);
+      if (tagAt == Protocol.NEED_MORE) {
+        return;
+      }
+      if (tagAt != Protocol.NO_BODY) {
+        in.skipBytes(4);
+        largeHead = new byte[tagAt + 1];
+        in.readBytes(largeHead);
+        largeRest = new byte[length - tagAt - 1];
+        largeFilled = 0;
+        continueLarge(in, out);
+        return;
+      }
+    }
     if (in.readableBytes() < needed) {
       int missing = needed - in.readableBytes();
       if (missing > in.writableBytes() && missing <= in.maxWritableBytes() && in.refCnt() == 1 && !in.isReadOnly()) {
@@ -81,6 +107,18 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(4);
     out.add(in.readRetainedSlice(length));
+  }
+
+  /** Copies what has arrived of the large frame's body into its array; emits the frame when complete. */
+  private void continueLarge(ByteBuf in, List<Object> out) {
+    int n = Math.min(in.readableBytes(), largeRest.length - largeFilled);
+    in.readBytes(largeRest, largeFilled, n);
+    largeFilled += n;
+    if (largeFilled == largeRest.length) {
+      out.add(new LargeFrame(Unpooled.wrappedBuffer(largeHead), largeRest));
+      largeHead = null;
+      largeRest = null;
+    }
   }
 
   private static String printable(ByteBuf in, int from, int length) {

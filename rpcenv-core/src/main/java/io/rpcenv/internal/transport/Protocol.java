@@ -55,8 +55,55 @@ public final class Protocol {
    * this is refused from its length field alone. Bounded endpoint names and failure texts fit.
    */
   public static final int HEADER_ALLOWANCE = 64 * 1024;
+  /**
+   * Frames of at least this length (requests, one-way messages and replies) have their bodies
+   * copied into one array as they arrive, instead of being buffered whole and copied afterwards.
+   */
+  public static final int LARGE_FRAME = 256 * 1024;
   /** Longest endpoint name, in UTF-8 bytes. */
   public static final int MAX_ENDPOINT_NAME = 1024;
+  /** What {@link #bodyOffset} returns when more bytes are needed to tell. */
+  static final int NEED_MORE = -1;
+  /** What {@link #bodyOffset} returns for a frame without a message body (or a malformed one). */
+  static final int NO_BODY = -2;
+
+  /**
+   * Where the body (its serializer tag) of the frame whose type byte is at {@code typeAt} starts,
+   * relative to the type byte; {@link #NEED_MORE} or {@link #NO_BODY} otherwise. {@code length} is
+   * the frame's length without its length field.
+   */
+  static int bodyOffset(io.netty.buffer.ByteBuf in, int typeAt, int length) {
+    int readable = in.writerIndex() - typeAt;
+    if (readable < 1) {
+      return NEED_MORE;
+    }
+    int offset;
+    switch (in.getByte(typeAt)) {
+      case RESPONSE:
+        offset = 1 + 8;
+        break;
+      case REQUEST:
+      case ONE_WAY: {
+        int nameAt = in.getByte(typeAt) == REQUEST ? 1 + 8 : 1;
+        if (readable < nameAt + 2) {
+          return NEED_MORE;
+        }
+        int n = in.getUnsignedShort(typeAt + nameAt);
+        if (n > MAX_ENDPOINT_NAME) {
+          return NO_BODY; // refused where the whole frame is read
+        }
+        offset = nameAt + 2 + n;
+        break;
+      }
+      default:
+        return NO_BODY;
+    }
+    if (offset >= length) {
+      return NO_BODY;
+    }
+    return readable > offset ? offset : NEED_MORE; // the tag itself must have arrived too
+  }
+
   /** Longest failure message carried in a FAILURE frame, in chars; longer ones are cut. */
   public static final int MAX_FAILURE_MESSAGE = 4 * 1024;
   /** Longest stack text carried in a FAILURE frame, in chars; longer ones are cut. */

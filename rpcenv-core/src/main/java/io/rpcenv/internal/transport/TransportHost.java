@@ -12,14 +12,14 @@ public interface TransportHost {
   /** Where this env listens, or null in client mode. */
   RpcAddress listenAddress();
 
-  /** An ask arrived; the host owns {@code body} (the serialized message) and must release it. */
-  void onRequest(Connection connection, long requestId, String endpoint, ByteBuf body);
+  /** An ask arrived; the host owns {@code body} (the serialized message) and must read or discard it. */
+  void onRequest(Connection connection, long requestId, String endpoint, MessageBody body);
 
   /** A one-way message arrived; the host owns {@code body}. */
-  void onOneWay(Connection connection, String endpoint, ByteBuf body);
+  void onOneWay(Connection connection, String endpoint, MessageBody body);
 
-  /** A reply for {@code ask} arrived; deserialize {@code body} (not owned) and complete the ask. */
-  void onResponse(Connection connection, PendingAsk<?> ask, ByteBuf body);
+  /** A reply for {@code ask} arrived; deserialize {@code body} (discarded afterwards) and complete the ask. */
+  void onResponse(Connection connection, PendingAsk<?> ask, MessageBody body);
 
   /** A failure for {@code ask} arrived; {@code frame} (not owned) is positioned after the request id. */
   void onFailure(Connection connection, PendingAsk<?> ask, ByteBuf frame);

@@ -112,7 +112,7 @@ class FrameDecoderTest {
   }
 
   @Test
-  void aLargeFrameIsBufferedInOneAllocationOfItsExactSize() {
+  void aLargeFrameWithoutAMessageBodyIsBufferedInOneAllocationOfItsExactSize() {
     FrameDecoder big = new FrameDecoder("peer", 1 << 20);
     EmbeddedChannel c = new EmbeddedChannel(big);
     try {
@@ -127,6 +127,77 @@ class FrameDecoderTest {
       ByteBuf out = c.readInbound();
       assertThat(out.readableBytes()).isEqualTo(600_000);
       assertThat(out.getByte(599_999)).isEqualTo((byte) (599_999 & 0xff));
+      out.release();
+    } finally {
+      c.finishAndReleaseAll();
+    }
+  }
+
+  /** A REQUEST frame for endpoint "echo" whose body is tag 2 and {@code n} bytes counting up. */
+  private static ByteBuf largeRequest(int n) {
+    ByteBuf b = Unpooled.buffer();
+    b.writeInt(0).writeByte(Protocol.REQUEST).writeLong(77).writeShort(4).writeBytes("echo".getBytes());
+    b.writeByte(2);
+    for (int i = 0; i < n; i++) {
+      b.writeByte(i);
+    }
+    return b.setInt(0, b.writerIndex() - 4);
+  }
+
+  private static void feedInPieces(EmbeddedChannel c, ByteBuf whole, int... firstPieces) {
+    for (int n : firstPieces) {
+      c.writeInbound(whole.readRetainedSlice(n));
+    }
+    while (whole.readableBytes() > 0) {
+      c.writeInbound(whole.readRetainedSlice(Math.min(50_000, whole.readableBytes())));
+    }
+    whole.release();
+  }
+
+  @Test
+  void aLargeRequestBodyIsAssembledIntoOneArrayAsItArrivesEvenWhenItsHeaderIsSplit() {
+    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
+    EmbeddedChannel c = new EmbeddedChannel(big);
+    try {
+      c.writeInbound(preface());
+      big.handshakeDone();
+      int n = Protocol.LARGE_FRAME + 1000;
+      ByteBuf tail = frame(3); // a small frame right behind it, in the same reads
+      ByteBuf both = Unpooled.wrappedBuffer(largeRequest(n), tail);
+      feedInPieces(c, both, 2, 5, 8, 1);
+      LargeFrame large = c.readInbound();
+      assertThat(large.head().readByte()).isEqualTo(Protocol.REQUEST);
+      assertThat(large.head().readLong()).isEqualTo(77);
+      assertThat(large.head().readShort()).isEqualTo((short) 4);
+      large.head().skipBytes(4);
+      assertThat(large.head().readByte()).isEqualTo((byte) 2);
+      assertThat(large.head().isReadable()).isFalse();
+      large.head().release();
+      assertThat(large.rest()).hasSize(n);
+      for (int i = 0; i < n; i += 997) {
+        assertThat(large.rest()[i]).isEqualTo((byte) i);
+      }
+      ByteBuf small = c.readInbound();
+      assertThat(small.readableBytes()).isEqualTo(3);
+      small.release();
+    } finally {
+      c.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aLargeFrameWithAnOverlongEndpointNameIsLeftToTheWholeFramePath() {
+    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
+    EmbeddedChannel c = new EmbeddedChannel(big);
+    try {
+      c.writeInbound(preface());
+      big.handshakeDone();
+      ByteBuf f = Unpooled.buffer();
+      f.writeInt(Protocol.LARGE_FRAME).writeByte(Protocol.ONE_WAY).writeShort(Protocol.MAX_ENDPOINT_NAME + 1);
+      f.writeZero(Protocol.LARGE_FRAME - 3);
+      feedInPieces(c, f, 10);
+      ByteBuf out = c.readInbound();
+      assertThat(out.readableBytes()).isEqualTo(Protocol.LARGE_FRAME);
       out.release();
     } finally {
       c.finishAndReleaseAll();
