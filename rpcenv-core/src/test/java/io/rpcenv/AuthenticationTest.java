@@ -129,10 +129,14 @@ class AuthenticationTest {
     for (int kind = 0; kind < 3; kind++) {
       try (RawConnection raw = new RawConnection(server.address().port())) {
         raw.hello(null);
-        switch (kind) {
-          case 0 -> raw.request(1, "echo", new Tripwire("ask"));
-          case 1 -> raw.oneWay("echo", new Tripwire("send"));
-          default -> raw.request(2, "endpoint-verifier", new Tripwire("lookup"));
+        try {
+          switch (kind) {
+            case 0 -> raw.request(1, "echo", new Tripwire("ask"));
+            case 1 -> raw.oneWay("echo", new Tripwire("send"));
+            default -> raw.request(2, "endpoint-verifier", new Tripwire("lookup"));
+          }
+        } catch (java.net.SocketException closedFirst) {
+          // the server may refuse the unauthenticated HELLO before the crafted frame is even written
         }
         assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
       }
@@ -148,7 +152,12 @@ class AuthenticationTest {
     // 3. a reply for an ask that was never made
     try (RawConnection raw = new RawConnection(server.address().port())) {
       raw.hello(null);
-      raw.frame(RawConnection.RESPONSE, RawConnection.requestPayload(7, "", RawConnection.javaBody(new Tripwire("r"))));
+      try {
+        raw.frame(RawConnection.RESPONSE, RawConnection.requestPayload(7, "",
+            RawConnection.javaBody(new Tripwire("r"))));
+      } catch (java.net.SocketException closedFirst) {
+        // refused at the HELLO already
+      }
       assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
     }
     assertThat(Tripwire.TRIPPED).hasValue(0);

@@ -101,6 +101,39 @@ class BoundsTest {
   }
 
   @Test
+  void asksThatTimedOutOrWereAbortedGiveTheirPlaceBackAtOnce() throws Exception {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    server.setupEndpoint("echo", Endpoints.echo());
+    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
+    RpcEndpointRef silent = client.setupEndpointRef(server.address(), "silent");
+    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+    RpcTimeout brief = new RpcTimeout(Duration.ofMillis(200), "spark.rpc.askTimeout");
+    for (int round = 0; round < 3; round++) {
+      List<CompletableFuture<Object>> timedOut = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        timedOut.add(silent.ask(i, brief));
+      }
+      List<AbortableRpcFuture<Object>> aborted = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        aborted.add(silent.askAbortable(i, RpcTimeout.INFINITE));
+      }
+      aborted.forEach(a -> a.abort(new IllegalStateException("not needed")));
+      for (CompletableFuture<Object> f : timedOut) {
+        assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcTimeoutException.class);
+      }
+      // every place is free again the moment the futures have failed: four more asks fit
+      List<CompletableFuture<Object>> next = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        next.add(echo.ask("round " + round + " ask " + i));
+      }
+      for (int i = 0; i < 4; i++) {
+        assertThat(next.get(i).get(20, TimeUnit.SECONDS)).isEqualTo("round " + round + " ask " + i);
+      }
+    }
+  }
+
+  @Test
   void readingPausesWhileTooManyMessagesOfAConnectionAreInProgressAndResumesAfter() throws Exception {
     RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "8"));
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();

@@ -1,5 +1,6 @@
 package io.rpcenv.internal.call;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
@@ -10,6 +11,7 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcTimeout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One outstanding ask: the future the caller holds, its timeout on the env's timer, and the
@@ -20,19 +22,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTask, AbortableRpcFuture<T> {
 
-  /** Where an ask is registered while it waits: a connection's map of outstanding requests. */
+  /** Where an ask is registered while it waits: a connection's outstanding requests. */
   public interface Owner {
-    /** Removes {@code ask} under {@code id}; true if it was still registered. */
-    boolean forget(long id, PendingAsk<?> ask);
+    /** Stops waiting for the reply to {@code ask}, which has completed otherwise (timeout, abort). */
+    void forget(long id, PendingAsk<?> ask);
+
+    /** One of the asks counted against spark.rpc.io.maxOutstandingAsks no longer counts. */
+    void slotFreed();
   }
+
+  private static final AtomicIntegerFieldUpdater<PendingAsk> CLAIMED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "claimed");
+  private static final AtomicIntegerFieldUpdater<PendingAsk> SLOT_FREED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "slotFreed");
 
   private final RpcEndpointRef target;
   private final RpcAddress peer;
   private final Class<?> messageClass;
   private final RpcTimeout timeout;
-  private Owner owner;
+  private volatile Owner owner;
   private long id;
+  @SuppressWarnings("unused") // through CLAIMED
+  private volatile int claimed;
+  @SuppressWarnings("unused") // through SLOT_FREED
+  private volatile int slotFreed;
   private volatile Timeout timer;
+  /** The encoded request, held here while it waits in the connection's queue. */
+  private ByteBuf request;
 
   /**
    * @param target the endpoint asked
@@ -49,8 +65,46 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
 
   /** Records where the ask is registered; called before the request is written. */
   public void register(Owner owner, long id) {
-    this.owner = owner;
     this.id = id;
+    this.owner = owner; // published after the id
+  }
+
+  /**
+   * Claims the right to complete this ask: true for the first of reply, failure, timeout, abort
+   * and cancel, false for the rest.
+   */
+  public boolean claim() {
+    return CLAIMED.compareAndSet(this, 0, 1);
+  }
+
+  /** Whether a reply, failure, timeout, abort or cancel has claimed this ask. */
+  public boolean isClaimed() {
+    return claimed != 0;
+  }
+
+  /** Gives back this ask's place among its connection's outstanding asks; only the first call counts. */
+  public void freeSlot() {
+    Owner o = owner;
+    if (o != null && SLOT_FREED.compareAndSet(this, 0, 1)) {
+      o.slotFreed();
+    }
+  }
+
+  /** The request id under which the connection knows this ask. */
+  public long id() {
+    return id;
+  }
+
+  /** Holds the encoded request until the connection writes it. */
+  public void attachRequest(ByteBuf frame) {
+    request = frame;
+  }
+
+  /** The encoded request, handed over to whoever writes or releases it. */
+  public ByteBuf takeRequest() {
+    ByteBuf r = request;
+    request = null;
+    return r;
   }
 
   /** Starts the timeout clock. */
@@ -87,7 +141,8 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   /** Timer expiry: fails with a timeout naming the peer, the endpoint and the setting. */
   @Override
   public void run(Timeout t) {
-    if (owner == null || owner.forget(id, this)) {
+    if (claim()) {
+      forget();
       completeExceptionally(timeout.timeoutException("Cannot receive any reply from "
           + (peer == null ? "this env" : peer.hostPort()) + " in " + timeout.describe() + " (" + describe() + ")"));
     }
@@ -100,12 +155,17 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
 
   @Override
   public void abort(Throwable reason) {
-    forget();
-    fail(reason);
+    if (claim()) {
+      forget();
+      fail(reason);
+    }
   }
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    if (!claim()) {
+      return false;
+    }
     forget();
     cancelTimer();
     return super.cancel(mayInterruptIfRunning);
@@ -122,9 +182,11 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
     return "ask of " + (messageClass == null ? "null" : messageClass.getName()) + " to " + target.endpointAddress();
   }
 
+  /** Frees the slot at once, so the caller may ask again; the reply is no longer awaited. */
   private void forget() {
     Owner o = owner;
     if (o != null) {
+      freeSlot();
       o.forget(id, this);
     }
   }

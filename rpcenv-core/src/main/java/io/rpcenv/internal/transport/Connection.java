@@ -3,14 +3,14 @@ package io.rpcenv.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.collection.LongObjectHashMap;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.PendingAsk;
-import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,9 +34,13 @@ public final class Connection implements PendingAsk.Owner {
 
   private final Transport transport;
   private final RpcAddress target;
-  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  /** Frames to write: a ByteBuf, or a PendingAsk holding its request. */
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final Map<Long, PendingAsk<?>> pending = new ConcurrentHashMap<>();
+  /** Asks written and waiting for replies; touched on the event loop only. */
+  private final LongObjectHashMap<PendingAsk<?>> pending = new LongObjectHashMap<>();
+  /** Asks queued or waiting for replies, for spark.rpc.io.maxOutstandingAsks. */
+  private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicLong requestIds = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicInteger inflight = new AtomicInteger();
@@ -103,7 +107,7 @@ public final class Connection implements PendingAsk.Owner {
    */
   public void send(ByteBuf frame) {
     checkOutbox(frame);
-    if (!enqueue(frame)) {
+    if (!enqueue(frame, frame.readableBytes())) {
       throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
     }
   }
@@ -126,15 +130,19 @@ public final class Connection implements PendingAsk.Owner {
       }
       return;
     }
-    if (!enqueue(frame)) {
+    if (!enqueue(frame, frame.readableBytes())) {
       LOG.debug("Answer not sent: the connection to {} is closed", peerAddress());
     }
   }
 
-  /** Registers {@code ask} under {@code id} and queues its request frame. */
+  /**
+   * Queues {@code ask}'s request frame; the event loop registers it under {@code id} when it
+   * writes it. If the connection has closed, the ask fails with the reason.
+   */
   public void ask(long id, PendingAsk<?> ask, ByteBuf frame) {
     int max = transport.settings().maxOutstandingAsks();
-    if (pending.size() >= max) {
+    if (outstanding.incrementAndGet() > max) {
+      outstanding.decrementAndGet();
       frame.release();
       ask.fail(new RpcBackpressureException("Too many asks to " + peerAddress() + " are outstanding (" + max
           + ", spark.rpc.io.maxOutstandingAsks); the " + ask.describe() + " was not sent"));
@@ -143,19 +151,23 @@ public final class Connection implements PendingAsk.Owner {
     try {
       checkOutbox(frame);
     } catch (RpcBackpressureException e) {
+      outstanding.decrementAndGet();
       ask.fail(e);
       return;
     }
     ask.register(this, id);
-    pending.put(id, ask);
-    if (!enqueue(frame) && pending.remove(id, ask)) {
-      RpcException f = failure;
-      if (f != null) {
-        ask.fail(f);
-      } else {
-        ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
-            closeCause);
-      }
+    ask.attachRequest(frame);
+    enqueue(ask, frame.readableBytes()); // if closed, releaseQueued has failed the ask
+  }
+
+  /** Fails an ask that was never written, or never answered, because the connection closed. */
+  private void failClosed(PendingAsk<?> ask, RpcException failAsksWith) {
+    RpcException f = failAsksWith != null ? failAsksWith : failure;
+    if (f != null) {
+      ask.fail(f);
+    } else {
+      ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
+          closeCause);
     }
   }
 
@@ -232,31 +244,64 @@ public final class Connection implements PendingAsk.Owner {
    * false (having released what the closed connection holds) if it has closed. The state is
    * read after the offer, so a close that races with it either sees the frame or is seen here.
    */
-  private boolean enqueue(ByteBuf frame) {
-    queuedBytes.addAndGet(frame.readableBytes());
-    queue.offer(frame);
+  private boolean enqueue(Object item, int bytes) {
+    queuedBytes.addAndGet(bytes);
+    queue.offer(item);
     int s = state;
     if (s == READY) {
       scheduleDrain();
     } else if (s == CLOSED) {
-      releaseQueued();
+      releaseQueued(null);
       return false;
     }
     return true;
   }
 
+  /** Drops a completed (timed out, aborted) ask from the asks waiting for replies, on the event loop. */
   @Override
-  public boolean forget(long id, PendingAsk<?> ask) {
-    return pending.remove(id, ask);
+  public void forget(long id, PendingAsk<?> ask) {
+    Channel ch = channel;
+    if (ch == null) {
+      return; // never written: the drain or the close drops it from the queue
+    }
+    if (ch.eventLoop().inEventLoop()) {
+      unregister(id, ask);
+    } else {
+      try {
+        ch.eventLoop().execute(() -> unregister(id, ask));
+      } catch (RejectedExecutionException envStopped) {
+        // the event loop has ended, and every connection with it
+      }
+    }
   }
 
-  /** The ask waiting for {@code id}, removed; or null if it is no longer outstanding. */
+  @Override
+  public void slotFreed() {
+    outstanding.decrementAndGet();
+  }
+
+  private void unregister(long id, PendingAsk<?> ask) {
+    if (pending.get(id) == ask) {
+      pending.remove(id);
+      ask.freeSlot();
+    }
+  }
+
+  /**
+   * The ask waiting for {@code id}, removed and claimed for completion; or null if it is no
+   * longer outstanding (it timed out or was aborted). Event loop only.
+   */
   PendingAsk<?> takePending(long id) {
-    return pending.remove(id);
+    PendingAsk<?> ask = pending.remove(id);
+    if (ask == null) {
+      return null;
+    }
+    ask.freeSlot();
+    return ask.claim() ? ask : null;
   }
 
   int outstandingAsks() {
-    return pending.size();
+    return outstanding.get();
   }
 
   Channel channel() {
@@ -311,16 +356,20 @@ public final class Connection implements PendingAsk.Owner {
       failAsksWith = failure;
     }
     state = CLOSED;
-    int undelivered = releaseQueued();
+    int undelivered = releaseQueued(failAsksWith);
     int failed = 0;
-    for (Map.Entry<Long, PendingAsk<?>> e : pending.entrySet()) {
-      if (pending.remove(e.getKey(), e.getValue())) {
-        failed++;
-        if (failAsksWith != null) {
-          e.getValue().fail(failAsksWith);
-        } else {
-          e.getValue().failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed"
-              + reasonSuffix(), closeCause);
+    Channel ch = channel;
+    // Written asks are only ever registered on the event loop; off it (a connection closed before it
+    // was ready) there are none, and the channel's own close comes back here on the event loop.
+    if (ch == null || ch.eventLoop().inEventLoop()) {
+      // Copied first: failing an ask runs its callbacks, which may abort others.
+      PendingAsk<?>[] written = pending.values().toArray(new PendingAsk<?>[0]);
+      pending.clear();
+      for (PendingAsk<?> ask : written) {
+        ask.freeSlot();
+        if (ask.claim()) {
+          failed++;
+          failClosed(ask, failAsksWith);
         }
       }
     }
@@ -360,10 +409,23 @@ public final class Connection implements PendingAsk.Owner {
     if (state != READY || ch == null) {
       return;
     }
-    ByteBuf frame;
+    Object item;
     boolean wrote = false;
-    while ((frame = queue.poll()) != null) {
-      queuedBytes.addAndGet(-frame.readableBytes());
+    while ((item = queue.poll()) != null) {
+      ByteBuf frame;
+      if (item instanceof PendingAsk<?> ask) {
+        frame = ask.takeRequest();
+        queuedBytes.addAndGet(-frame.readableBytes());
+        if (ask.isClaimed()) { // timed out or aborted while queued: not worth sending
+          frame.release();
+          ask.freeSlot();
+          continue;
+        }
+        pending.put(ask.id(), ask);
+      } else {
+        frame = (ByteBuf) item;
+        queuedBytes.addAndGet(-frame.readableBytes());
+      }
       ch.write(frame, ch.voidPromise());
       wrote = true;
     }
@@ -372,13 +434,21 @@ public final class Connection implements PendingAsk.Owner {
     }
   }
 
-  private int releaseQueued() {
+  /** Releases every queued frame; queued asks fail (with {@code failAsksWith} if given). */
+  private int releaseQueued(RpcException failAsksWith) {
     int n = 0;
-    ByteBuf frame;
-    while ((frame = queue.poll()) != null) {
+    Object item;
+    while ((item = queue.poll()) != null) {
+      ByteBuf frame = item instanceof PendingAsk<?> ask ? ask.takeRequest() : (ByteBuf) item;
       queuedBytes.addAndGet(-frame.readableBytes());
       frame.release();
       n++;
+      if (item instanceof PendingAsk<?> ask) {
+        ask.freeSlot();
+        if (ask.claim()) {
+          failClosed(ask, failAsksWith);
+        }
+      }
     }
     return n;
   }
