@@ -7,7 +7,6 @@ import io.rpcenv.bench.harness.Workload;
 import io.rpcenv.bench.harness.Workloads;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * Runs every workload against every system, interleaved (A B C D, A B C D, ...), and prints a
@@ -25,6 +23,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
+ *            [--messages 1000000] [--idle-connections 1000] [--out docs/BENCHMARKS.md]
  * </pre>
  */
 public final class BenchMain {
@@ -34,6 +33,15 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     Map<String, String> opt = options(args);
     int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
     Workloads.Params params = new Workloads.Params(Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
@@ -42,10 +50,15 @@ public final class BenchMain {
     String benchCp = Files.readString(Path.of(opt.get("bench-classpath"))).trim() + ":" + opt.get("bench-classes");
     String sparkCp = Files.readString(Path.of(opt.get("spark-classpath"))).trim() + ":" + opt.get("spark-classes");
     List<Workload> workloads = opt.containsKey("workloads")
-        ? Arrays.stream(opt.get("workloads").split(",")).map(Workload::valueOf).toList()
+        ? Arrays.stream(opt.get("workloads").split(",")).map(BenchMain::workload).toList()
         : List.of(Workload.values());
     Map<String, Peer> all = peers(benchCp, sparkCp);
     List<String> keys = opt.containsKey("systems") ? List.of(opt.get("systems").split(",")) : List.copyOf(all.keySet());
+    for (String k : keys) {
+      if (!all.containsKey(k)) {
+        throw new IllegalArgumentException("unknown system '" + k + "' in --systems; known: " + all.keySet());
+      }
+    }
 
     Map<String, Map<Workload, List<Result>>> results = new LinkedHashMap<>();
     Runner runner = new Runner(params);
@@ -67,6 +80,10 @@ public final class BenchMain {
       }
     }
     String table = Report.markdown(results, all, keys, workloads, rounds, params, String.join(" ", args));
+    int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "1000"));
+    if (idle > 0 && keys.contains("rpcenv")) {
+      table += "\n" + IdleFootprint.measure(idle, benchCp).markdown();
+    }
     System.out.println(table);
     if (opt.containsKey("out")) {
       Path out = Path.of(opt.get("out"));
@@ -105,23 +122,30 @@ public final class BenchMain {
       "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
       "-Dio.netty.tryReflectionSetAccessible=true");
 
+  private static final List<String> OPTIONS = List.of("rounds", "warmup-ms", "measure-ms", "messages", "workloads",
+      "systems", "out", "idle-connections", "bench-classpath", "bench-classes", "spark-classpath", "spark-classes");
+
   private static Map<String, String> options(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("options are --name value pairs; got " + Arrays.toString(args));
       }
-      m.put(args[i].substring(2), args[++i]);
+      String name = args[i].substring(2);
+      if (!OPTIONS.contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name + "; known: --" + String.join(", --", OPTIONS));
+      }
+      m.put(name, args[++i]);
     }
     return m;
   }
 
-  /** Percentile helpers for reports. */
-  static long p(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile);
-  }
-
-  static Instant now() {
-    return Instant.now();
+  private static Workload workload(String name) {
+    try {
+      return Workload.valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown workload '" + name + "' in --workloads; known: "
+          + Arrays.toString(Workload.values()));
+    }
   }
 }

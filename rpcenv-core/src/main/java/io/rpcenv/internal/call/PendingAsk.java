@@ -100,6 +100,11 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
     request = frame;
   }
 
+  /** Size of the encoded request while it is held here. */
+  public int requestBytes() {
+    return request.readableBytes();
+  }
+
   /** The encoded request, handed over to whoever writes or releases it. */
   public ByteBuf takeRequest() {
     ByteBuf r = request;

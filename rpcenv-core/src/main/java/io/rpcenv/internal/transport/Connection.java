@@ -55,6 +55,8 @@ public final class Connection implements PendingAsk.Owner {
   private volatile Throwable closeCause;
   private volatile RpcException failure;
   private volatile boolean readingPaused;
+  /** Frames were written straight to the channel and await the next drain's flush; event loop only. */
+  private boolean unflushed;
   private boolean announced;
   boolean countedAsHandshaking;
   volatile int connectAttempts;
@@ -245,6 +247,16 @@ public final class Connection implements PendingAsk.Owner {
    * read after the offer, so a close that races with it either sees the frame or is seen here.
    */
   private boolean enqueue(Object item, int bytes) {
+    Channel ch = channel;
+    if (state == READY && ch != null && ch.eventLoop().inEventLoop() && queue.isEmpty()) {
+      // On the event loop with nothing queued ahead (an inline reply, an ask from a callback):
+      // straight to the channel, flushed once with the rest of this batch.
+      if (write(ch, item)) {
+        unflushed = true;
+        scheduleDrain();
+      }
+      return true;
+    }
     queuedBytes.addAndGet(bytes);
     queue.offer(item);
     int s = state;
@@ -410,28 +422,37 @@ public final class Connection implements PendingAsk.Owner {
       return;
     }
     Object item;
-    boolean wrote = false;
+    boolean wrote = unflushed;
+    unflushed = false;
     while ((item = queue.poll()) != null) {
-      ByteBuf frame;
-      if (item instanceof PendingAsk<?> ask) {
-        frame = ask.takeRequest();
-        queuedBytes.addAndGet(-frame.readableBytes());
-        if (ask.isClaimed()) { // timed out or aborted while queued: not worth sending
-          frame.release();
-          ask.freeSlot();
-          continue;
-        }
-        pending.put(ask.id(), ask);
-      } else {
-        frame = (ByteBuf) item;
-        queuedBytes.addAndGet(-frame.readableBytes());
-      }
-      ch.write(frame, ch.voidPromise());
-      wrote = true;
+      queuedBytes.addAndGet(-(item instanceof PendingAsk<?> ask ? ask.requestBytes() : ((ByteBuf) item)
+          .readableBytes()));
+      wrote |= write(ch, item);
     }
     if (wrote) {
       ch.flush();
     }
+  }
+
+  /**
+   * Writes one frame or ask (without flushing), registering the ask as waiting for its reply; an
+   * ask that timed out or was aborted before this point is dropped instead. Event loop only.
+   */
+  private boolean write(Channel ch, Object item) {
+    ByteBuf frame;
+    if (item instanceof PendingAsk<?> ask) {
+      frame = ask.takeRequest();
+      if (ask.isClaimed()) { // not worth sending any more
+        frame.release();
+        ask.freeSlot();
+        return false;
+      }
+      pending.put(ask.id(), ask);
+    } else {
+      frame = (ByteBuf) item;
+    }
+    ch.write(frame, ch.voidPromise());
+    return true;
   }
 
   /** Releases every queued frame; queued asks fail (with {@code failAsksWith} if given). */

@@ -28,7 +28,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final Transport transport;
   private final Connection connection;
   private final FrameDecoder decoder;
-  private final Handshake handshake;
+  private Handshake handshake; // dropped once done: an idle connection keeps only what it needs
   private final EndpointNames names = new EndpointNames();
   private boolean handshakeDone;
   private ScheduledFuture<?> deadline;
@@ -69,6 +69,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (peer != null) {
           handshakeDone = true;
           deadline.cancel(false);
+          deadline = null;
+          handshake = null;
           decoder.handshakeDone();
           connection.ready(peer);
           transport.onReady(connection);

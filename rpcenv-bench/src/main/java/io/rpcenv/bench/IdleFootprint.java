@@ -1,0 +1,118 @@
+package io.rpcenv.bench;
+
+import io.netty.util.internal.PlatformDependent;
+import io.rpcenv.RpcConf;
+import io.rpcenv.RpcEnv;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory an idle server env spends per client connection: a server env in this JVM, and a
+ * child JVM that opens {@code n} connections and completes the handshake on each (as a client-mode
+ * env does, speaking the protocol of {@code io.rpcenv.internal.transport.Protocol}), then stays
+ * silent. Heap after full GCs and Netty's direct memory are read before and after.
+ */
+public final class IdleFootprint {
+  private IdleFootprint() {}
+
+  /** What was measured. */
+  record Footprint(int connections, long heapBytes, long directBytes, int threadsBefore, int threadsAfter) {
+    String markdown() {
+      return String.format(Locale.ROOT, "Idle server env with %,d handshaked client connections: heap +%,d bytes "
+          + "(%,d bytes per connection, after full GCs), Netty direct memory +%,d bytes, threads %d before and %d "
+          + "after.%n", connections, heapBytes, heapBytes / connections, directBytes, threadsBefore, threadsAfter);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("client")) {
+      clients(Integer.parseInt(args[1]), Integer.parseInt(System.getProperty("footprint.port")));
+      return;
+    }
+    System.out.print(measure(args.length > 0 ? Integer.parseInt(args[0]) : 1000, System.getProperty(
+        "java.class.path")).markdown());
+  }
+
+  static Footprint measure(int n, String classpath) throws Exception {
+    try (RpcEnv server = RpcEnv.create("idle-server", "127.0.0.1", 0, new RpcConf()
+        .set("spark.rpc.io.maxHandshakingConnections", String.valueOf(n)), null)) {
+      server.setupEndpoint("idle", new io.rpcenv.RpcEndpoint() { });
+      long heap0 = settledHeap();
+      long direct0 = PlatformDependent.usedDirectMemory();
+      int threads0 = Thread.activeCount();
+      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-Dfootprint.port=" + server.address().port(), "-cp", classpath,
+          IdleFootprint.class.getName(), "client", String.valueOf(n)).redirectErrorStream(true).start();
+      try {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (!"READY".equals(line)) {
+          throw new IllegalStateException("the connecting JVM failed: " + line);
+        }
+        long heap1 = settledHeap();
+        long direct1 = PlatformDependent.usedDirectMemory();
+        return new Footprint(n, heap1 - heap0, direct1 - direct0, threads0, Thread.activeCount());
+      } finally {
+        child.getOutputStream().close();
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static long settledHeap() throws InterruptedException {
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(200); // let reference processing finish between collections
+      best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return best;
+  }
+
+  /** Opens {@code n} connections, each handshaked as a client-mode env, prints READY, waits for stdin to close. */
+  private static void clients(int n, int port) throws IOException {
+    List<Socket> open = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket("127.0.0.1", port);
+      DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      out.writeInt(0x52504345); // preface "RPCE", version 1
+      out.writeByte(1);
+      out.writeInt(1 + 1 + 8); // HELLO: type, flags (client mode), env id
+      out.writeByte(1);
+      out.writeByte(1);
+      out.writeLong(ThreadLocalRandom.current().nextLong());
+      out.flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      in.readInt();
+      in.readByte();
+      byte[] hello = new byte[in.readInt()];
+      in.readFully(hello);
+      if (hello[0] != 1) {
+        throw new IOException("expected the server's HELLO, got frame type " + hello[0]);
+      }
+      open.add(s);
+    }
+    System.out.println("READY");
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // stay connected until the measuring JVM closes our input
+    }
+    for (Socket s : open) {
+      s.close();
+    }
+  }
+}
