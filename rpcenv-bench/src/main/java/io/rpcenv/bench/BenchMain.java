@@ -22,7 +22,7 @@ import java.util.Map;
  * targets of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
  *
  * <pre>
- * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
+ * ./bench.sh [--rounds 5] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
  *            [--messages 1000000] [--idle-connections 1000] [--out docs/BENCHMARKS.md]
  * </pre>
  */
@@ -43,7 +43,7 @@ public final class BenchMain {
 
   private static void run(String[] args) throws Exception {
     Map<String, String> opt = options(args);
-    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
+    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
     Workloads.Params params = new Workloads.Params(Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
         Long.parseLong(opt.getOrDefault("measure-ms", "5000")), 1000, 8,
         Integer.parseInt(opt.getOrDefault("messages", "1000000")));
