@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.untrusted.Tripwire;
 import com.example.untrusted.UntrustedFailure;
+import com.example.untrusted.UntrustedRecord;
 import io.rpcenv.testkit.Resources;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -42,6 +43,19 @@ class DeserializationFilterTest {
         .hasMessageContaining("class com.example.untrusted.Tripwire is not allowed")
         .hasMessageContaining("spark.rpc.serializer.allowList");
     assertThat(Tripwire.TRIPPED).hasValue(0);
+    assertThat(ref.<String>askSync("still serving")).isEqualTo("still serving");
+  }
+
+  @Test
+  void aRecordOutsideTheAllowListIsRejectedTheSameWayBeforeItsConstructorRuns() {
+    RpcEndpointRef ref = echo(TestEnvs.conf(), TestEnvs.conf());
+    UntrustedRecord.CONSTRUCTED.set(0);
+    UntrustedRecord hostile = new UntrustedRecord("hostile");
+    assertThatThrownBy(() -> ref.askSync(hostile))
+        .isInstanceOf(RpcSerializationException.class)
+        .hasMessageContaining("class com.example.untrusted.UntrustedRecord is not allowed")
+        .hasMessageContaining("spark.rpc.serializer.allowList");
+    assertThat(UntrustedRecord.CONSTRUCTED).hasValue(1); // ours, above: none on the server
     assertThat(ref.<String>askSync("still serving")).isEqualTo("still serving");
   }
 

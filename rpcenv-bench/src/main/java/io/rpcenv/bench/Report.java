@@ -23,8 +23,10 @@ final class Report {
   static String markdown(Map<String, Map<Workload, List<Result>>> results, Map<String, Peer> peers,
       List<String> keys, List<Workload> workloads, int rounds, Workloads.Params params, String args) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Run ").append(Instant.now()).append(" with `./bench.sh ").append(args.replaceAll(
-        "--(bench|spark)-(classpath|classes) \\S+ ?", "").trim()).append("`: ").append(rounds)
+    // bench.sh adds the class paths, and the output file when run without options
+    String command = ("./bench.sh " + args.replaceAll("--(bench|spark)-(classpath|classes) \\S+ ?", "")
+        .replaceAll("--out docs/BENCHMARKS.md ?", "")).trim();
+    sb.append("Run ").append(Instant.now()).append(" with `").append(command).append("`: ").append(rounds)
         .append(" interleaved rounds, ").append(params.warmupMillis()).append(" ms warm-up and ")
         .append(params.measureMillis()).append(" ms measurement per run; every system in its own server JVM and ")
         .append("client JVM(s) on 127.0.0.1. Figures are medians over the rounds, (min–max) below them.\n\n");

@@ -77,6 +77,59 @@ public final class DeserializationPolicy {
     return packages.contains(pkg);
   }
 
+  int maxDepth() {
+    return maxDepth;
+  }
+
+  long maxReferences() {
+    return maxReferences;
+  }
+
+  long maxArrayLength() {
+    return maxArrayLength;
+  }
+
+  private String deeperThanAllowed() {
+    return "the object graph is deeper than spark.rpc.serializer.maxDepth (" + maxDepth + ")";
+  }
+
+  private String tooManyReferencesText() {
+    return "it holds more than spark.rpc.serializer.maxReferences (" + maxReferences + ") references";
+  }
+
+  private String arrayTooLongText(long length) {
+    return "it declares an array of " + length + " elements, more than spark.rpc.serializer.maxArrayLength ("
+        + maxArrayLength + ")";
+  }
+
+  private static String notAllowedText(String className) {
+    int dot = className.lastIndexOf('.');
+    String pkg = dot < 0 ? "(default package)" : className.substring(0, dot);
+    return "class " + className + " is not allowed: add it (or its package, " + pkg
+        + ".*) to spark.rpc.serializer.allowList";
+  }
+
+  /** The errors of readers that do not go through an object stream, worded as the filter's. */
+  InvalidClassException notAllowed(String className) {
+    return rejection(notAllowedText(className));
+  }
+
+  InvalidClassException tooDeep() {
+    return rejection(deeperThanAllowed());
+  }
+
+  InvalidClassException tooManyReferences() {
+    return rejection(tooManyReferencesText());
+  }
+
+  InvalidClassException arrayTooLong(long length) {
+    return rejection(arrayTooLongText(length));
+  }
+
+  private static InvalidClassException rejection(String why) {
+    return new InvalidClassException("Deserialization rejected: " + why);
+  }
+
   /** A filter for one stream; it remembers why it rejected. */
   Filter newFilter() {
     return new Filter();
@@ -89,14 +142,13 @@ public final class DeserializationPolicy {
     @Override
     public Status checkInput(FilterInfo info) {
       if (info.depth() > maxDepth) {
-        return reject("the object graph is deeper than spark.rpc.serializer.maxDepth (" + maxDepth + ")");
+        return reject(deeperThanAllowed());
       }
       if (info.references() > maxReferences) {
-        return reject("it holds more than spark.rpc.serializer.maxReferences (" + maxReferences + ") references");
+        return reject(tooManyReferencesText());
       }
       if (info.arrayLength() > maxArrayLength) {
-        return reject("it declares an array of " + info.arrayLength() + " elements, more than "
-            + "spark.rpc.serializer.maxArrayLength (" + maxArrayLength + ")");
+        return reject(arrayTooLongText(info.arrayLength()));
       }
       if (info.streamBytes() > maxBytes) {
         return reject("it is longer than " + maxBytes + " bytes");
@@ -111,8 +163,7 @@ public final class DeserializationPolicy {
       if (c.isPrimitive() || allows(c.getName())) {
         return Status.ALLOWED;
       }
-      return reject("class " + c.getName() + " is not allowed: add it (or its package, " + packageOf(c)
-          + ".*) to spark.rpc.serializer.allowList");
+      return reject(notAllowedText(c.getName()));
     }
 
     private Status reject(String why) {
@@ -129,13 +180,9 @@ public final class DeserializationPolicy {
 
     /** The exception for a rejected stream. */
     InvalidClassException rejected(java.io.IOException raised) {
-      InvalidClassException e = new InvalidClassException("Deserialization rejected: " + rejection);
+      InvalidClassException e = DeserializationPolicy.rejection(rejection);
       e.initCause(raised);
       return e;
     }
-  }
-
-  private static String packageOf(Class<?> c) {
-    return c.getPackageName().isEmpty() ? "(default package)" : c.getPackageName();
   }
 }

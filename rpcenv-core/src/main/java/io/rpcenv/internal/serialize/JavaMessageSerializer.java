@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Java serialization with a one-byte tag in front, so that the commonest bodies (null, byte
- * arrays, strings, boxed ints, longs and booleans) skip the object-stream machinery entirely.
+ * arrays, strings, boxed ints, longs and booleans, and records of simple components, see
+ * {@link RecordShape}) skip the object-stream machinery entirely.
  */
 public final class JavaMessageSerializer implements MessageSerializer {
   static final byte NULL = 0;
@@ -25,14 +26,17 @@ public final class JavaMessageSerializer implements MessageSerializer {
   static final byte LONG = 5;
   static final byte TRUE = 6;
   static final byte FALSE = 7;
+  static final byte RECORD = 8;
 
   private final ClassLoader loader;
   private final DeserializationPolicy policy;
+  private final RecordCodec records;
 
   /** Resolves classes through {@code loader}; deserializes only what {@code policy} allows. */
   public JavaMessageSerializer(ClassLoader loader, DeserializationPolicy policy) {
     this.loader = loader;
     this.policy = policy;
+    this.records = new RecordCodec(loader, policy);
   }
 
   @Override
@@ -50,12 +54,23 @@ public final class JavaMessageSerializer implements MessageSerializer {
       out.writeByte(LONG).writeLong(l);
     } else if (value instanceof Boolean b) {
       out.writeByte(b ? TRUE : FALSE);
-    } else {
+    } else if (!(value instanceof Record) || !writeRecord(value, out)) {
       out.writeByte(JAVA);
       try (ObjectOutputStream oos = new ObjectOutputStream(new ByteBufOutputStream(out))) {
         oos.writeObject(value);
       }
     }
+  }
+
+  /** Writes a record of simple components; false (nothing written) for any other record. */
+  private static boolean writeRecord(Object value, ByteBuf out) throws IOException {
+    RecordShape shape = RecordShape.of(value.getClass());
+    if (shape == null) {
+      return false;
+    }
+    out.writeByte(RECORD);
+    RecordCodec.write(value, shape, out);
+    return true;
   }
 
   @Override
@@ -84,6 +99,8 @@ public final class JavaMessageSerializer implements MessageSerializer {
         return Boolean.FALSE;
       case JAVA:
         return readJava(new ByteBufInputStream(in), refs);
+      case RECORD:
+        return records.read(in);
       default:
         throw new StreamCorruptedException("unknown body tag " + tag);
     }
