@@ -52,7 +52,8 @@ public final class BenchMain {
     List<Workload> workloads = opt.containsKey("workloads")
         ? Arrays.stream(opt.get("workloads").split(",")).map(BenchMain::workload).toList()
         : List.of(Workload.values());
-    Map<String, Peer> all = peers(benchCp, sparkCp);
+    Versions versions = Versions.of(benchCp, sparkCp);
+    Map<String, Peer> all = peers(benchCp, sparkCp, versions);
     List<String> keys = opt.containsKey("systems") ? List.of(opt.get("systems").split(",")) : List.copyOf(all.keySet());
     for (String k : keys) {
       if (!all.containsKey(k)) {
@@ -79,7 +80,8 @@ public final class BenchMain {
         }
       }
     }
-    String table = Report.markdown(results, all, keys, workloads, rounds, params, String.join(" ", args));
+    String table = Report.markdown(results, all, keys, workloads, rounds, params, String.join(" ", args),
+        versions);
     int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "1000"));
     if (idle > 0 && keys.contains("rpcenv")) {
       table += "\n" + IdleFootprint.measure(idle, benchCp).markdown();
@@ -95,17 +97,17 @@ public final class BenchMain {
     }
   }
 
-  static Map<String, Peer> peers(String benchCp, String sparkCp) {
+  static Map<String, Peer> peers(String benchCp, String sparkCp, Versions v) {
     Map<String, Peer> m = new LinkedHashMap<>();
     m.put("rpcenv", new Peer("rpcenv", "io.rpcenv.bench.peers.RpcenvPeer", benchCp, List.of(),
         EnumSet.allOf(Workload.class)));
     m.put("rpcenv-dispatcher", new Peer("rpcenv (dispatcher)", "io.rpcenv.bench.peers.RpcenvPeer", benchCp,
         List.of("-Dbench.rpcenv.dispatch=true"), EnumSet.allOf(Workload.class)));
-    m.put("spark", new Peer("Spark 4.0.4", "io.rpcenv.bench.spark.SparkPeer", sparkCp, SPARK_JVM_OPTIONS,
+    m.put("spark", new Peer("Spark " + v.spark(), "io.rpcenv.bench.spark.SparkPeer", sparkCp, SPARK_JVM_OPTIONS,
         EnumSet.allOf(Workload.class)));
-    m.put("grpc", new Peer("gRPC 1.85.1", "io.rpcenv.bench.peers.GrpcPeer", benchCp, List.of(),
+    m.put("grpc", new Peer("gRPC " + v.grpc(), "io.rpcenv.bench.peers.GrpcPeer", benchCp, List.of(),
         EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
-    m.put("netty", new Peer("raw Netty 4.2.18", "io.rpcenv.bench.peers.NettyPeer", benchCp, List.of(),
+    m.put("netty", new Peer("raw Netty " + v.netty().replace(".Final", ""), "io.rpcenv.bench.peers.NettyPeer", benchCp, List.of(),
         EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
     return m;
   }

@@ -21,7 +21,7 @@ final class Report {
   private Report() {}
 
   static String markdown(Map<String, Map<Workload, List<Result>>> results, Map<String, Peer> peers,
-      List<String> keys, List<Workload> workloads, int rounds, Workloads.Params params, String args) {
+      List<String> keys, List<Workload> workloads, int rounds, Workloads.Params params, String args, Versions v) {
     StringBuilder sb = new StringBuilder();
     // bench.sh adds the class paths, and the output file when run without options
     String command = ("./bench.sh " + args.replaceAll("--(bench|spark)-(classpath|classes) \\S+ ?", "")
@@ -30,7 +30,7 @@ final class Report {
         .append(" interleaved rounds, ").append(params.warmupMillis()).append(" ms warm-up and ")
         .append(params.measureMillis()).append(" ms measurement per run; every system in its own server JVM and ")
         .append("client JVM(s) on 127.0.0.1. Figures are medians over the rounds, (min–max) below them.\n\n");
-    sb.append(machine()).append('\n');
+    sb.append(machine(v)).append('\n');
 
     sb.append("| Workload | ");
     for (String k : keys) {
@@ -124,14 +124,15 @@ final class Report {
         : String.format(Locale.ROOT, "%.2f ×", ratio)).append(" | ").append(met).append(" |\n");
   }
 
-  static String machine() {
+  static String machine(Versions v) {
     String cpu = firstLine("/proc/cpuinfo", "model name");
     String mem = firstLine("/proc/meminfo", "MemTotal");
     return "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + mem + ", Linux "
         + System.getProperty("os.version") + "; JDK " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.runtime.version") + ". Versions: rpcenv 0.1.0-SNAPSHOT on Netty 4.2.18.Final "
-        + "(native epoll), Spark 4.0.4 (its own Netty 4.1.118.Final, its default NIO transport), gRPC-java 1.85.1 "
-        + "(grpc-netty-shaded, direct executors), raw Netty 4.2.18.Final (epoll). JVM options of every benchmark JVM: `"
+        + System.getProperty("java.runtime.version") + ". Versions: rpcenv " + v.rpcenv() + " (commit " + v.commit()
+        + ") on Netty " + v.netty() + " (native epoll), Spark " + v.spark() + " (its own Netty " + v.sparkNetty()
+        + ", its default NIO transport), gRPC-java " + v.grpc() + " (grpc-netty-shaded, direct executors), raw "
+        + "Netty " + v.netty() + " (epoll). JVM options of every benchmark JVM: `"
         + String.join(" ", Runner.COMMON_JVM_OPTIONS) + "`; Spark's JVMs also get the `--add-opens` set that "
         + "spark-submit adds on Java 17. rpcenv's endpoints are `InlineRpcEndpoint`s (handled on the I/O thread); the "
         + "\"rpcenv (dispatcher)\" column uses plain endpoints on dispatcher threads.\n";
