@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,13 @@ public final class Executor {
   private Executor(RpcConf localConf, String driverUrl, String executorId) {
     this.executorId = executorId;
     RpcEndpointAddress driverAddress = RpcEndpointAddress.parse(driverUrl);
+    // Made first (its thread starts with its first task): once registered, the driver may tell this
+    // executor to stop at any moment, and the stop must find everything it shuts down.
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
     this.env = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(localConf).build());
     try {
       this.driver = env.setupEndpointRefByURI(driverUrl);
@@ -67,14 +75,14 @@ public final class Executor {
           plugins.map(ExecutorPluginContainer::endpoint).orElse(null)));
       Duration every = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
       int maxFailures = conf.get(RuntimeConfigKeys.HEARTBEAT_MAX_FAILURES);
-      this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-      heartbeats.scheduleAtFixedRate(() -> heartbeat(every, maxFailures), every.toMillis(), every.toMillis(),
-          TimeUnit.MILLISECONDS);
+      try {
+        heartbeats.scheduleAtFixedRate(() -> heartbeat(every, maxFailures), every.toMillis(), every.toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stoppedAlready) {
+        // the driver told us to stop right after registering: the stop is under way
+      }
     } catch (RuntimeException e) {
+      heartbeats.shutdownNow();
       env.close();
       throw e;
     }
@@ -145,9 +153,7 @@ public final class Executor {
       } else {
         LOG.warn("Executor {} stopping ({}): {}", executorId, code.meaning(), reason);
       }
-      if (heartbeats != null) {
-        heartbeats.shutdownNow();
-      }
+      heartbeats.shutdownNow();
       if (plugins != null) { // null when the stop comes during start-up
         plugins.ifPresent(ExecutorPluginContainer::shutdown);
       }

@@ -1,11 +1,15 @@
 package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rpcenv.RpcAuthenticationException;
 import io.rpcenv.internal.call.FailureCode;
@@ -30,7 +34,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final FrameDecoder decoder;
   private Handshake handshake; // dropped once done: an idle connection keeps only what it needs
   private final EndpointNames names = new EndpointNames();
+  /** How long a connection closed with a reason keeps draining the peer's input. */
+  private static final long CLOSE_LINGER_MILLIS = 1000;
+
   private boolean handshakeDone;
+  private boolean closing;
   private ScheduledFuture<?> deadline;
 
   ConnectionHandler(Transport transport, Connection connection, FrameDecoder decoder) {
@@ -57,6 +65,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) { // only draining until the peer sees our CLOSE
+      ReferenceCountUtil.release(msg instanceof LargeFrame large ? large.head() : msg);
+      return;
+    }
     if (msg instanceof LargeFrame large) { // only after the handshake: larger frames are refused before it
       route(ctx, large.head(), large.rest());
       return;
@@ -241,17 +253,34 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Tells the peer why (best effort), then closes. */
+  /**
+   * Tells the peer why, then closes. Our side of the stream ends after the CLOSE frame, but what
+   * the peer still sends is read and dropped for a moment: closing with unread input would reset
+   * the connection, and the peer would lose the reason along with its receive buffer.
+   */
   private void closeWithReason(ChannelHandlerContext ctx, byte code, String reason, Throwable cause) {
     connection.reason(reason, cause);
-    if (ctx.channel().isActive()) {
-      if (!handshakeDone && !connection.isOutbound() && !handshake.answered()) {
-        // The peer reads our preface before any frame; it has not had it yet.
-        ctx.write(Frames.prefaceOnly(ctx.alloc()));
-      }
-      ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.close();
+    if (closing) {
+      return; // the first reason was sent already
     }
+    closing = true;
+    Channel ch = ctx.channel();
+    if (!ch.isActive()) {
+      ctx.close();
+      return;
+    }
+    if (!handshakeDone && !connection.isOutbound() && handshake != null && !handshake.answered()) {
+      // The peer reads our preface before any frame; it has not had it yet.
+      ctx.write(Frames.prefaceOnly(ctx.alloc()));
+    }
+    ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason)).addListener((ChannelFuture written) -> {
+      if (written.isSuccess() && ch instanceof DuplexChannel duplex && ch.pipeline().get(SslHandler.class) == null) {
+        duplex.shutdownOutput();
+        ch.config().setAutoRead(true); // drain what the peer sends until it closes, or the linger ends
+        ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      } else {
+        ch.close();
+      }
+    });
   }
 }
