@@ -113,18 +113,10 @@ public final class SparkPeer implements PeerFactory {
       env.setupEndpoint("e" + i, new Echo(env));
     }
     env.setupEndpoint("counter", new Counter(env));
-    return new BenchServer() {
-      @Override
-      public int port() {
-        return env.address().port();
-      }
-
-      @Override
-      public void close() {
-        env.shutdown();
-        env.awaitTermination();
-      }
-    };
+    return BenchServer.of(env.address().port(), () -> {
+      env.shutdown();
+      env.awaitTermination();
+    });
   }
 
   @Override

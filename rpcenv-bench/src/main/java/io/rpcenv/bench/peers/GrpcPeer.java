@@ -85,17 +85,7 @@ public final class GrpcPeer implements PeerFactory {
             }))
             .build())
         .build().start();
-    return new BenchServer() {
-      @Override
-      public int port() {
-        return server.getPort();
-      }
-
-      @Override
-      public void close() throws InterruptedException {
-        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      }
-    };
+    return BenchServer.of(server.getPort(), () -> server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @Override

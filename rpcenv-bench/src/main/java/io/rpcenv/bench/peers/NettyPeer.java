@@ -93,18 +93,10 @@ public final class NettyPeer implements PeerFactory {
             });
           }
         }).bind("127.0.0.1", 0).sync().channel();
-    return new BenchServer() {
-      @Override
-      public int port() {
-        return ((InetSocketAddress) ch.localAddress()).getPort();
-      }
-
-      @Override
-      public void close() {
-        ch.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
-      }
-    };
+    return BenchServer.of(((InetSocketAddress) ch.localAddress()).getPort(), () -> {
+      ch.close().syncUninterruptibly();
+      group.shutdownGracefully().syncUninterruptibly();
+    });
   }
 
   @Override

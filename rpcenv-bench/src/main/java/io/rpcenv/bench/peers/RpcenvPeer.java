@@ -67,17 +67,7 @@ public final class RpcenvPeer implements PeerFactory {
       env.setupEndpoint("e" + i, DISPATCH ? new DispatchedEcho() : new InlineEcho());
     }
     env.setupEndpoint("counter", DISPATCH ? new OrderedCounter() : new InlineCounter());
-    return new BenchServer() {
-      @Override
-      public int port() {
-        return env.address().port();
-      }
-
-      @Override
-      public void close() {
-        env.close();
-      }
-    };
+    return BenchServer.of(env.address().port(), env::close);
   }
 
   @Override
