@@ -249,7 +249,9 @@ class PluginRpcTest {
     Journal.drain();
     plugins.onTaskStart(); // the fixture throws here; the container logs it
     plugins.onTaskSucceeded();
-    assertThat(Journal.drain()).containsExactly("task-start", "task-succeeded");
+    // other entries (the driver hearing of the executor) may arrive at any moment: keep the hooks'
+    assertThat(Journal.drain().stream().filter(e -> e.startsWith("task-")))
+        .containsExactly("task-start", "task-succeeded");
   }
 
   @Test
