@@ -33,8 +33,14 @@ public final class RpcConfigKeys {
 
   /** Idle-connection timeout while asks are outstanding. */
   public static final ConfigKey<Duration> CONNECTION_TIMEOUT = ConfigKey.time("spark.rpc.io.connectionTimeout",
-      TimeUnit.SECONDS, null, "A connection with outstanding asks that stays silent this long is considered dead.")
-      .fallbackTo(NETWORK_TIMEOUT);
+      TimeUnit.SECONDS, null, "A connection with outstanding asks from which nothing arrives this long is closed "
+          + "and its asks fail; quiet connections without outstanding asks stay open.")
+      .fallbackTo(NETWORK_TIMEOUT).checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+
+  /** Keepalive pings. */
+  public static final ConfigKey<Boolean> KEEPALIVE = ConfigKey.bool("spark.rpc.io.keepalive", true,
+      "Ping a connection with outstanding asks once it has been quiet for a quarter of "
+          + "spark.rpc.io.connectionTimeout, so a live but busy peer is never mistaken for a dead one.");
 
   /** TCP connect timeout. */
   public static final ConfigKey<Duration> CONNECTION_CREATION_TIMEOUT = ConfigKey.time(
@@ -108,7 +114,8 @@ public final class RpcConfigKeys {
 
   /** Base wait between retries. */
   public static final ConfigKey<Duration> RETRY_WAIT = ConfigKey.time("spark.rpc.retry.wait", TimeUnit.SECONDS,
-      "1s", "Wait before the first retry; each further retry doubles it (up to 30s), with 20% jitter.");
+      "1s", "Longest wait before the first retry; each further retry doubles it (up to 30s); each wait is drawn at "
+          + "random between a tenth of that and all of it.");
 
   /** Test mode: serialize local messages. */
   public static final ConfigKey<Boolean> SERIALIZE_LOCAL_MESSAGES = ConfigKey.bool(

@@ -13,7 +13,8 @@ package io.rpcenv;
  *
  * <h2>Threading</h2>
  * A plain endpoint may run {@code receive} and {@code receiveAndReply} on several dispatcher
- * threads at once, in any order, once {@code onStart} has returned; it must be thread-safe.
+ * threads at once (all shared threads but one, so no single endpoint can hold them all), in any
+ * order, once {@code onStart} has returned; it must be thread-safe.
  * Implement {@link ThreadSafeRpcEndpoint} to get one message at a time in FIFO order, or
  * {@link IsolatedRpcEndpoint} to get dedicated threads. Callbacks must not block for long on the
  * shared dispatcher threads: other endpoints wait for them.

@@ -1,6 +1,7 @@
 package io.rpcenv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.rpcenv.testkit.Resources;
@@ -63,8 +64,23 @@ class BlockingGuardTest {
   }
 
   @Test
-  void aPlainEndpointMayAskItselfSynchronouslyWhenAnotherThreadCanAnswer() {
+  void aPlainEndpointAllowedOneThreadAskingItselfSynchronouslyFailsFast() {
+    // two shared threads: a plain endpoint may use one, so asking itself could only time out
     RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
+    RpcEndpointRef ref = env.setupEndpoint("plain", new RpcEndpoint() {
+      @Override
+      public void receiveAndReply(Object message, RpcCallContext context) {
+        context.reply("outer".equals(message) ? "got " + self().askSync("inner") : "inner reply");
+      }
+    });
+    assertThatThrownBy(() -> ref.askSync("outer")).isInstanceOf(RpcRemoteException.class)
+        .hasMessageContaining("called askSync on itself");
+  }
+
+  @Test
+  void aPlainEndpointMayAskItselfSynchronouslyWhenAnotherThreadCanAnswer() {
+    // with 3 shared threads a plain endpoint may use 2: one to ask, one to answer
+    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "3"));
     RpcEndpointRef ref = env.setupEndpoint("plain", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {

@@ -24,7 +24,7 @@ class ThreadingModelTest {
 
   @Test
   void aPlainEndpointHandlesMessagesConcurrently() throws Exception {
-    RpcEnv env = env(2);
+    RpcEnv env = env(3); // a plain endpoint gets all shared threads but one
     CyclicBarrier both = new CyclicBarrier(2); // passes only if two handlers run at the same time
     RpcEndpointRef ref = env.setupEndpoint("plain", Endpoints.replying((m, ctx) -> {
       try {
@@ -38,6 +38,32 @@ class ThreadingModelTest {
     var b = ref.<String>ask("b");
     assertThat(a.get(20, TimeUnit.SECONDS)).isEqualTo("met");
     assertThat(b.get(20, TimeUnit.SECONDS)).isEqualTo("met");
+  }
+
+  @Test
+  void aPlainEndpointNeverHoldsTheLastSharedThread() throws Exception {
+    RpcEnv env = env(3);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger inside = new AtomicInteger();
+    RpcEndpointRef busy = env.setupEndpoint("busy", Endpoints.receiving(m -> {
+      inside.incrementAndGet();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    RpcEndpointRef other = env.setupEndpoint("other", Endpoints.echo());
+    try {
+      for (int i = 0; i < 5; i++) {
+        busy.send(i);
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> inside.get() == 2);
+      assertThat(other.<String>askSync("still served")).isEqualTo("still served");
+      assertThat(inside.get()).isEqualTo(2);
+    } finally {
+      release.countDown();
+    }
   }
 
   static class Counter extends RpcEndpoint implements ThreadSafeRpcEndpoint {

@@ -60,7 +60,8 @@ final class RpcSettingsCheck {
         (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.RECEIVE_BUFFER)),
         (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.SEND_BUFFER)), security.authenticationKey(), tls,
         conf.get(RpcConfigKeys.MAX_HANDSHAKING_CONNECTIONS), maxOutbox, conf.get(RpcConfigKeys.MAX_OUTSTANDING_ASKS),
-        conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES));
+        conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES), conf.get(RpcConfigKeys.CONNECTION_TIMEOUT),
+        conf.get(RpcConfigKeys.KEEPALIVE));
   }
 
   private static int dispatcherThreads(RpcConf conf, int cores) {

@@ -61,7 +61,9 @@ public final class Dispatcher {
       throw new IllegalArgumentException("There is already an RpcEndpoint called " + name + " in " + where);
     }
     ExecutorService executor = shared;
-    int concurrency = sharedThreads;
+    // A plain endpoint may use all shared threads but one, so that one endpoint that blocks (or is
+    // simply busy) can never keep every other endpoint, lookups and heartbeats from running.
+    int concurrency = Math.max(1, sharedThreads - 1);
     if (endpoint instanceof IsolatedRpcEndpoint isolated) {
       int threads = isolated.threadCount();
       if (threads < 1) {

@@ -57,6 +57,10 @@ public final class Connection implements PendingAsk.Owner {
   private volatile boolean readingPaused;
   /** Frames were written straight to the channel and await the next drain's flush; event loop only. */
   private boolean unflushed;
+  /** Frames read and asks written since the handshake, for the keepalive; event loop only. */
+  private long framesRead;
+  private long asksWritten;
+  private Keepalive keepalive;
   private boolean announced;
   boolean countedAsHandshaking;
   volatile int connectAttempts;
@@ -329,7 +333,34 @@ public final class Connection implements PendingAsk.Owner {
   void ready(Hello peerHello) {
     this.peer = peerHello;
     this.state = READY;
+    Channel ch = channel;
+    TransportSettings s = transport.settings();
+    keepalive = new Keepalive(this, ch, s.connectionTimeout(), s.keepalive());
+    keepalive.start();
     scheduleDrain();
+  }
+
+  /** A frame arrived (event loop). */
+  void frameRead() {
+    framesRead++;
+  }
+
+  long framesRead() {
+    return framesRead;
+  }
+
+  long asksWritten() {
+    return asksWritten;
+  }
+
+  /** Asks written and waiting for replies (event loop). */
+  int asksAwaitingReplies() {
+    return pending.size();
+  }
+
+  /** The peer answered our keepalive PING (event loop). */
+  void pongReceived() {
+    keepalive.pongReceived();
   }
 
   /** Whether the handshake has completed and the connection is not closed. */
@@ -368,6 +399,10 @@ public final class Connection implements PendingAsk.Owner {
       failAsksWith = failure;
     }
     state = CLOSED;
+    Keepalive k = keepalive;
+    if (k != null) {
+      k.stop();
+    }
     int undelivered = releaseQueued(failAsksWith);
     int failed = 0;
     Channel ch = channel;
@@ -448,6 +483,7 @@ public final class Connection implements PendingAsk.Owner {
         return false;
       }
       pending.put(ask.id(), ask);
+      asksWritten++;
     } else {
       frame = (ByteBuf) item;
     }

@@ -102,6 +102,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
    * tag, assembled as it arrived; {@code frame} then ends with the tag.
    */
   private void route(ChannelHandlerContext ctx, ByteBuf frame, byte[] largeRest) {
+    connection.frameRead();
     byte type = frame.readByte();
     switch (type) {
       case Protocol.REQUEST: {
@@ -151,7 +152,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       default:
         try {
-          control(type, frame);
+          control(ctx, type, frame);
         } finally {
           frame.release();
         }
@@ -197,7 +198,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     return transport.settings().maxMessageSize();
   }
 
-  private void control(byte type, ByteBuf frame) {
+  private void control(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
     switch (type) {
       case Protocol.FAILURE: {
         PendingAsk<?> ask = takePending(frame.readLong(), type);
@@ -206,6 +207,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         return;
       }
+      case Protocol.PING:
+        ctx.writeAndFlush(Frames.pong(ctx.alloc()), ctx.voidPromise());
+        return;
+      case Protocol.PONG:
+        connection.pongReceived();
+        return;
       case Protocol.CLOSE:
         frame.readByte();
         connection.reason("peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame), null);

@@ -92,6 +92,16 @@ public final class Frames {
     return buf.writeInt(1 + proof.length).writeByte(Protocol.AUTH).writeBytes(proof);
   }
 
+  /** A keepalive PING. */
+  static ByteBuf ping(ByteBufAllocator alloc) {
+    return alloc.buffer(Protocol.FRAME_HEADER).writeInt(1).writeByte(Protocol.PING);
+  }
+
+  /** The answer to a PING. */
+  static ByteBuf pong(ByteBufAllocator alloc) {
+    return alloc.buffer(Protocol.FRAME_HEADER).writeInt(1).writeByte(Protocol.PONG);
+  }
+
   /** The preface followed by a HELLO frame. */
   static ByteBuf prefaceAndHello(ByteBufAllocator alloc, Hello hello) {
     ByteBuf buf = alloc.buffer(64);

@@ -12,6 +12,8 @@ package io.rpcenv.internal.transport;
  * RESPONSE  requestId:8 body
  * FAILURE   requestId:8 code:1 message:utf8-32 className:utf8-16 stack:utf8-32 [serialized exception]
  * CLOSE     code:1 reason:utf8-16  (sent before closing a connection on purpose)
+ * PING      (nothing)               (keepalive: sent on a quiet connection with outstanding asks)
+ * PONG      (nothing)               (the answer to a PING, from the I/O thread)
  * </pre>
  *
  * The first frame in each direction is HELLO; the connecting side speaks first. With
@@ -37,6 +39,8 @@ public final class Protocol {
   public static final byte FAILURE = 5;
   public static final byte CLOSE = 6;
   public static final byte AUTH = 7;
+  public static final byte PING = 8;
+  public static final byte PONG = 9;
 
   public static final byte FLAG_CLIENT_MODE = 1;
   public static final byte FLAG_AUTH = 2;

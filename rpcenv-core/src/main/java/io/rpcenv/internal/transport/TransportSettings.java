@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param maxOutboxBytes most bytes waiting to be written to one peer
  * @param maxOutstandingAsks most asks waiting for replies on one connection
  * @param maxInflightMessages most messages from one connection in progress before reading pauses
+ * @param connectionTimeout silence after which a connection with outstanding asks is considered dead
+ * @param keepalive whether quiet connections with outstanding asks are pinged
  */
 public record TransportSettings(
     String envName,
@@ -36,4 +38,6 @@ public record TransportSettings(
     int maxHandshaking,
     long maxOutboxBytes,
     int maxOutstandingAsks,
-    int maxInflightMessages) {}
+    int maxInflightMessages,
+    Duration connectionTimeout,
+    boolean keepalive) {}

@@ -1,0 +1,93 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds connections that died without closing (a peer frozen or a network that silently drops
+ * packets) while asks wait on them, long before TCP would give up. Every quarter of
+ * {@code spark.rpc.io.connectionTimeout} it looks at what the connection read since the last
+ * look. A connection with outstanding asks that has been quiet gets a PING, which any live peer
+ * answers from its I/O thread, however busy its endpoints are; if nothing at all arrives for the
+ * whole timeout, the connection is closed and its asks fail with a connection error naming the
+ * setting. Connections without outstanding asks are never closed for being quiet. With
+ * {@code spark.rpc.io.keepalive=false} no PING is sent and Spark's rule applies: quiet for the
+ * timeout, with asks outstanding and none written for as long. Event loop only.
+ */
+final class Keepalive implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Keepalive.class);
+
+  /** Checks per timeout; silent for more checks than this means dead. */
+  static final int CHECKS_PER_TIMEOUT = 4;
+
+  private final Connection connection;
+  private final Channel channel;
+  private final Duration timeout;
+  private final boolean ping;
+  private long framesSeen;
+  private long asksSeen;
+  private int quietChecks;
+  private int checksSinceAsk;
+  private boolean pingOutstanding;
+  private ScheduledFuture<?> task;
+
+  Keepalive(Connection connection, Channel channel, Duration timeout, boolean ping) {
+    this.connection = connection;
+    this.channel = channel;
+    this.timeout = timeout;
+    this.ping = ping;
+  }
+
+  void start() {
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / CHECKS_PER_TIMEOUT);
+    task = channel.eventLoop().scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  /** Any thread. */
+  void stop() {
+    ScheduledFuture<?> t = task;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  void pongReceived() {
+    pingOutstanding = false;
+  }
+
+  @Override
+  public void run() {
+    long frames = connection.framesRead();
+    long asks = connection.asksWritten();
+    boolean heard = frames != framesSeen;
+    checksSinceAsk = asks != asksSeen ? 0 : checksSinceAsk + 1;
+    framesSeen = frames;
+    asksSeen = asks;
+    int waiting = connection.asksAwaitingReplies();
+    if (heard || (waiting == 0 && !pingOutstanding)) {
+      quietChecks = 0;
+      return;
+    }
+    quietChecks++;
+    if (ping && !pingOutstanding) {
+      pingOutstanding = true;
+      channel.writeAndFlush(Frames.ping(channel.alloc()), channel.voidPromise());
+      return;
+    }
+    boolean dead = quietChecks > CHECKS_PER_TIMEOUT && (ping || checksSinceAsk > CHECKS_PER_TIMEOUT);
+    if (dead) {
+      String why = "nothing arrived from " + connection.peerAddress() + " for "
+          + connection.transport().describe(timeout) + " while "
+          + waiting + " asks waited on it" + (ping ? " and a keepalive ping went unanswered" : "")
+          + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";
+      LOG.warn("Closing the connection: {}", why);
+      connection.reason(why, null);
+      stop();
+      channel.close();
+    }
+  }
+}
