@@ -1,16 +1,21 @@
 package io.rpcenv;
 
-/** A server env in its own process, for two-process tests: prints its URL, serves until killed or stdin closes. */
+/**
+ * A server env in its own process, for two-process tests: prints its URL, serves until killed or
+ * stdin closes. Arguments, both optional: the port (0 for any) and a label put in its replies.
+ */
 public final class EchoServerMain {
   private EchoServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    RpcEnv env = RpcEnv.create("child", "127.0.0.1", 0, new RpcConf(), null);
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    String label = args.length > 1 ? args[1] : "child";
+    RpcEnv env = RpcEnv.create("child", "127.0.0.1", port, new RpcConf(), null);
     env.setupEndpoint("echo", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {
         if (!"hold".equals(message)) {
-          context.reply("child echoes " + message);
+          context.reply(label + " echoes " + message);
         }
       }
     });
