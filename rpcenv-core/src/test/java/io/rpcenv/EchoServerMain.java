@@ -2,7 +2,8 @@ package io.rpcenv;
 
 /**
  * A server env in its own process, for two-process tests: prints its URL, serves until killed or
- * stdin closes. Arguments, both optional: the port (0 for any) and a label put in its replies.
+ * stdin closes. Arguments, all optional: the port (0 for any), a label put in its replies, and
+ * the host to listen on (127.0.0.1).
  */
 public final class EchoServerMain {
   private EchoServerMain() {}
@@ -10,7 +11,8 @@ public final class EchoServerMain {
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     String label = args.length > 1 ? args[1] : "child";
-    RpcEnv env = RpcEnv.create("child", "127.0.0.1", port, new RpcConf(), null);
+    String host = args.length > 2 ? args[2] : "127.0.0.1";
+    RpcEnv env = RpcEnv.create("child", host, port, new RpcConf(), null);
     env.setupEndpoint("echo", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {

@@ -40,7 +40,16 @@ public final class ChildJvm implements AutoCloseable {
   /** As {@link #start(String, Class, Map, String...)}, with extra JVM options such as {@code -Dkey=value}. */
   public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmOptions, Map<String, String> env,
       String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return startWithPrefix(name, List.of(), mainClass, jvmOptions, env, args);
+  }
+
+  /**
+   * As {@link #start(String, Class, List, Map, String...)}, run through {@code prefix}, a command
+   * that runs the rest, such as {@code ip netns exec NAME} (see {@link NetNamespace#execPrefix()}).
+   */
+  public static ChildJvm startWithPrefix(String name, List<String> prefix, Class<?> mainClass, List<String> jvmOptions,
+      Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
