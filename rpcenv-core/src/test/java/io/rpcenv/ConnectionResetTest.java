@@ -146,7 +146,10 @@ class ConnectionResetTest {
     }
     proxy.resetAll();
     for (CompletableFuture<String> f : old) {
-      assertThat(catchCause(f)).isInstanceOf(RpcConnectionException.class);
+      assertThat(catchCause(f)).isInstanceOf(RpcConnectionException.class)
+          .hasMessageContaining("closed (connection reset by peer)")
+          .hasMessageContaining("spark://echo@127.0.0.1:" + proxy.port())
+          .hasMessageNotContaining("io.netty"); // said in words, not in the transport's class names
     }
     // New asks on a new connection reuse the same request ids (they are per connection).
     List<CompletableFuture<String>> fresh = new ArrayList<>();

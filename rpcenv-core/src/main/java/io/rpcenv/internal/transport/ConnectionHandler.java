@@ -252,12 +252,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       } else {
         LOG.warn("Error on connection with {}; closing it", connection.peerAddress(), root);
       }
-      connection.reason(root.toString(), root);
+      connection.reason(root instanceof IOException io ? describe(io) : root.toString(), root);
       if (handshakeDone) {
         transport.host().onNetworkError(connection, root);
       }
       ctx.close();
     }
+  }
+
+  /**
+   * An I/O error in words, without the transport's class names: Netty's native errors read
+   * "recvAddress(..) failed with error(-104): Connection reset by peer"; the last part is what
+   * happened.
+   */
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    int cut = m.lastIndexOf("): ");
+    String what = cut >= 0 && m.contains("failed with error(") ? m.substring(cut + 3) : m;
+    return what.isEmpty() ? m : Character.toLowerCase(what.charAt(0)) + what.substring(1);
   }
 
   /**
