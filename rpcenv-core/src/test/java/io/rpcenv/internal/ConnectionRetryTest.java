@@ -42,4 +42,54 @@ class ConnectionRetryTest {
     });
     assertThat(reply.get(30, TimeUnit.SECONDS)).isEqualTo("late hello");
   }
+
+  @Test
+  void clientsThatLostTheSamePeerAtOnceComeBackSpreadOut() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    RpcConf conf = new RpcConf().set("spark.rpc.numRetries", "1").set("spark.rpc.retry.wait", "2s")
+        .set("spark.rpc.askTimeout", "60s");
+    int n = 20;
+    java.util.List<NettyRpcEnv> clients = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      clients.add((NettyRpcEnv) resources.add(RpcEnv.create("client-" + i, "127.0.0.1", 0, conf, null, true)));
+    }
+    java.util.List<CompletableFuture<Object>> asks = new java.util.ArrayList<>();
+    for (NettyRpcEnv c : clients) { // all at once, as when a driver goes away under its executors
+      asks.add(c.refTo(new RpcAddress("127.0.0.1", port), "echo").ask("hello"));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.transport().connections()
+        .stream().anyMatch(x -> x.connectAttempts() >= 1 && !x.isReady())));
+    long firstFailures = System.nanoTime();
+    java.util.List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket peer = new ServerSocket(port, 100, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Thread acceptor = new Thread(() -> {
+        while (!peer.isClosed()) {
+          try (java.net.Socket s = peer.accept()) {
+            arrivals.add(System.nanoTime());
+          } catch (java.io.IOException closed) {
+            return;
+          }
+        }
+      });
+      acceptor.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.size() >= n);
+      peer.close();
+      acceptor.join(10_000);
+    }
+    java.util.List<Long> ms = arrivals.stream().map(t -> TimeUnit.NANOSECONDS.toMillis(t - firstFailures))
+        .sorted().toList();
+    // Each retry waits between a tenth of 2 s and 2 s, so 20 of them spread over more than a second
+    // (a fixed wait with 20% jitter would keep them within 800 ms), and no 300 ms brings a crowd.
+    assertThat(ms.get(ms.size() - 1) - ms.get(0)).as("spread of arrivals %s ms", ms).isGreaterThanOrEqualTo(1000);
+    for (long from : ms) {
+      long inWindow = ms.stream().filter(t -> t >= from && t < from + 300).count();
+      assertThat(inWindow).as("arrivals within 300 ms of %d: %s", from, ms).isLessThanOrEqualTo(12);
+    }
+    for (CompletableFuture<Object> ask : asks) {
+      assertThat(ask).failsWithin(Duration.ofSeconds(30));
+    }
+  }
 }
