@@ -33,4 +33,20 @@ public final class ReadmeSection {
           + "-Drpcenv.updateReadme=true); it should be:\n" + expected);
     }
   }
+
+  /**
+   * Replaces the text between {@code <!-- NAME:begin -->} and {@code <!-- NAME:end -->} in
+   * {@code file} (a document with generated figures, such as {@code docs/RELIABILITY.md}).
+   */
+  public static void replace(Path file, String name, String text) throws IOException {
+    String doc = Files.readString(file);
+    String begin = "<!-- " + name + ":begin -->\n";
+    String end = "<!-- " + name + ":end -->";
+    int from = doc.indexOf(begin);
+    int to = doc.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IOException(file + " has no section " + begin.trim() + " ... " + end);
+    }
+    Files.writeString(file, doc.substring(0, from + begin.length()) + text + doc.substring(to));
+  }
 }
