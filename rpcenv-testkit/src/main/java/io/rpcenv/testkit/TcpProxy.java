@@ -165,6 +165,8 @@ public final class TcpProxy implements AutoCloseable {
     final Socket client;
     final Socket target;
     final AtomicLong[] budget = {new AtomicLong(Long.MAX_VALUE), new AtomicLong(Long.MAX_VALUE)};
+    /** Directions that have reached their end of stream; at two the connection is over. */
+    final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
 
     Link(Socket client, Socket target) {
       this.client = client;
@@ -207,6 +209,9 @@ public final class TcpProxy implements AutoCloseable {
             }
           }
           to.shutdownOutput();
+          if (ended.incrementAndGet() == 2) {
+            close();
+          }
         } catch (IOException | InterruptedException e) {
           close();
         }

@@ -30,6 +30,7 @@ final class Keepalive implements Runnable {
   private final boolean ping;
   private long framesSeen;
   private long asksSeen;
+  private long asksWhenLastHeard;
   private int quietChecks;
   private int checksSinceAsk;
   private boolean pingOutstanding;
@@ -68,7 +69,14 @@ final class Keepalive implements Runnable {
     framesSeen = frames;
     asksSeen = asks;
     int waiting = connection.asksAwaitingReplies();
-    if (heard || (waiting == 0 && !pingOutstanding)) {
+    if (heard) {
+      asksWhenLastHeard = asks;
+      quietChecks = 0;
+      return;
+    }
+    // Asks written since the peer was last heard from are expected to be answered even if they
+    // have timed out meanwhile: their silence is what gives a dead connection away.
+    if (waiting == 0 && !pingOutstanding && asks == asksWhenLastHeard) {
       quietChecks = 0;
       return;
     }
