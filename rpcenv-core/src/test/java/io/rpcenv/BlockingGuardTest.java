@@ -63,30 +63,28 @@ class BlockingGuardTest {
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
   }
 
-  @Test
-  void aPlainEndpointAllowedOneThreadAskingItselfSynchronouslyFailsFast() {
-    // two shared threads: a plain endpoint may use one, so asking itself could only time out
-    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
-    RpcEndpointRef ref = env.setupEndpoint("plain", new RpcEndpoint() {
+  /** A plain endpoint that answers "outer" by asking itself, synchronously, for "inner". */
+  private RpcEndpointRef selfAsker(int dispatcherThreads) {
+    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads",
+        String.valueOf(dispatcherThreads)));
+    return env.setupEndpoint("plain", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {
         context.reply("outer".equals(message) ? "got " + self().askSync("inner") : "inner reply");
       }
     });
-    assertThatThrownBy(() -> ref.askSync("outer")).isInstanceOf(RpcRemoteException.class)
+  }
+
+  @Test
+  void aPlainEndpointAllowedOneThreadAskingItselfSynchronouslyFailsFast() {
+    // two shared threads: a plain endpoint may use one, so asking itself could only time out
+    assertThatThrownBy(() -> selfAsker(2).askSync("outer")).isInstanceOf(RpcRemoteException.class)
         .hasMessageContaining("called askSync on itself");
   }
 
   @Test
   void aPlainEndpointMayAskItselfSynchronouslyWhenAnotherThreadCanAnswer() {
     // with 3 shared threads a plain endpoint may use 2: one to ask, one to answer
-    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "3"));
-    RpcEndpointRef ref = env.setupEndpoint("plain", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply("outer".equals(message) ? "got " + self().askSync("inner") : "inner reply");
-      }
-    });
-    assertThat(ref.<String>askSync("outer")).isEqualTo("got inner reply");
+    assertThat(selfAsker(3).<String>askSync("outer")).isEqualTo("got inner reply");
   }
 }

@@ -16,16 +16,10 @@ public final class ReadmeSection {
   public static void assertMatches(String name, String expected) throws IOException {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);
-    String begin = "<!-- " + name + ":begin -->\n";
-    String end = "<!-- " + name + ":end -->";
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    if (from < 0 || to < from) {
-      throw new AssertionError("README.md has no section " + begin.trim() + " ... " + end);
-    }
-    String actual = text.substring(from + begin.length(), to);
+    int[] at = bounds(readme, text, name);
+    String actual = text.substring(at[0], at[1]);
     if (!actual.equals(expected) && Boolean.getBoolean("rpcenv.updateReadme")) {
-      Files.writeString(readme, text.substring(0, from + begin.length()) + expected + text.substring(to));
+      Files.writeString(readme, text.substring(0, at[0]) + expected + text.substring(at[1]));
       return;
     }
     if (!actual.equals(expected)) {
@@ -40,13 +34,19 @@ public final class ReadmeSection {
    */
   public static void replace(Path file, String name, String text) throws IOException {
     String doc = Files.readString(file);
+    int[] at = bounds(file, doc, name);
+    Files.writeString(file, doc.substring(0, at[0]) + text + doc.substring(at[1]));
+  }
+
+  /** Where the section's text starts and ends in {@code text}; fails naming the markers if absent. */
+  private static int[] bounds(Path file, String text, String name) {
     String begin = "<!-- " + name + ":begin -->\n";
     String end = "<!-- " + name + ":end -->";
-    int from = doc.indexOf(begin);
-    int to = doc.indexOf(end);
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
     if (from < 0 || to < from) {
-      throw new IOException(file + " has no section " + begin.trim() + " ... " + end);
+      throw new AssertionError(file.getFileName() + " has no section " + begin.trim() + " ... " + end);
     }
-    Files.writeString(file, doc.substring(0, from + begin.length()) + text + doc.substring(to));
+    return new int[] {from + begin.length(), to};
   }
 }
