@@ -89,8 +89,9 @@ final class Keepalive implements Runnable {
     boolean dead = quietChecks > CHECKS_PER_TIMEOUT && (ping || checksSinceAsk > CHECKS_PER_TIMEOUT);
     if (dead) {
       String why = "nothing arrived from " + connection.peerAddress() + " for "
-          + connection.transport().describe(timeout) + " while "
-          + waiting + " asks waited on it" + (ping ? " and a keepalive ping went unanswered" : "")
+          + connection.transport().describe(timeout)
+          + (waiting > 0 ? " while " + waiting + " asks waited on it" : " after it left asks unanswered")
+          + (ping ? " and a keepalive ping went unanswered" : "")
           + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";
       LOG.warn("Closing the connection: {}", why);
       connection.reason(why, null);
