@@ -75,6 +75,19 @@ public final class RpcConfigKeys {
       "Overrides spark.rpc.netty.dispatcher.numThreads when spark.executor.id is set to anything but \"driver\".")
       .checked(RpcConfigKeys::positive);
 
+  /** Reporting endpoint code that runs too long. */
+  public static final ConfigKey<Duration> STALL_WARNING = ConfigKey.time("spark.rpc.dispatcher.stallWarning",
+      TimeUnit.SECONDS, "10s", "When one message (or onStart/onStop) has been running this long, log a warning "
+          + "naming the endpoint, the message and where its thread is, and a line when it ends; 0 turns it off.")
+      .checked(d -> d.isNegative() ? "must not be negative" : null);
+
+  /** Bound on waiting for endpoints at shutdown. */
+  public static final ConfigKey<Duration> ENDPOINT_STOP_TIMEOUT = ConfigKey.time("spark.rpc.endpointStopTimeout",
+      TimeUnit.SECONDS, "30s", "How long shutdown waits for endpoints to handle their queued messages and run "
+          + "onStop; endpoints still busy then are named in a warning, their queued messages fail, their threads are "
+          + "interrupted, and the env closes anyway.")
+      .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+
   /** Netty event-loop thread count. */
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.integer("spark.rpc.io.threads", null,
       "Network I/O threads of one env (server and client side share them).")

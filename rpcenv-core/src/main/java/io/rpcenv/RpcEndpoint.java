@@ -17,7 +17,8 @@ package io.rpcenv;
  * order, once {@code onStart} has returned; it must be thread-safe.
  * Implement {@link ThreadSafeRpcEndpoint} to get one message at a time in FIFO order, or
  * {@link IsolatedRpcEndpoint} to get dedicated threads. Callbacks must not block for long on the
- * shared dispatcher threads: other endpoints wait for them.
+ * shared dispatcher threads: other endpoints wait for them. One that runs longer than
+ * {@code spark.rpc.dispatcher.stallWarning} (10 s) is reported in the log, with where it waits.
  *
  * <h2>Errors</h2>
  * An exception from {@code receiveAndReply} is sent to the asker and then passed to

@@ -112,13 +112,22 @@ public abstract class RpcEnv implements AutoCloseable {
    * {@link RpcEnvStoppedException}; every endpoint gets {@code onStop} (no network events are
    * delivered for connections this shutdown closes); messages already sent are flushed; then
    * connections, the listening socket and all threads are closed. Idempotent.
+   *
+   * <p>An endpoint still busy {@code spark.rpc.endpointStopTimeout} (30 s) after the shutdown
+   * began (blocked in a message or in {@code onStop}) is named in a warning with what it is doing;
+   * its queued messages fail, its {@code onStop} is not called, its threads are interrupted, and
+   * the shutdown carries on, so it always finishes.
    */
   public abstract void shutdown();
 
   /** Whether {@link #shutdown()} has been called. */
   public abstract boolean isShutdown();
 
-  /** Whether shutdown has finished: every {@code onStop} has run and every thread has ended. */
+  /**
+   * Whether shutdown has finished: every {@code onStop} has run (or its endpoint was given up on,
+   * see {@link #shutdown()}) and every thread has ended, or was still running endpoint code
+   * 10 s after it was interrupted.
+   */
   public abstract boolean isTerminated();
 
   /** Waits until shutdown has finished. Throws {@link IllegalStateException} on one of this env's own threads. */

@@ -141,4 +141,56 @@ class ShutdownTest {
     assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(env.awaitTermination(Duration.ofSeconds(20))).isTrue();
   }
+
+  @Test
+  void shutdownGivesUpOnAnEndpointStillBusyAfterTheStopTimeoutAndAlwaysFinishes() throws Exception {
+    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "500ms")
+        .set("spark.rpc.netty.dispatcher.numThreads", "2"));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Endpoints.Recording other = new Endpoints.Recording();
+    java.util.List<String> blockerStops = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.setupEndpoint("blocker", new RpcEndpoint() {
+      @Override
+      public void receiveAndReply(Object message, RpcCallContext context) {
+        entered.countDown();
+        try {
+          new CountDownLatch(1).await(); // never released: only the interrupt ends it
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+        }
+      }
+
+      @Override
+      public void onStop() {
+        blockerStops.add("onStop");
+      }
+    });
+    server.setupEndpoint("other", other);
+    RpcEnv client = envs.client("client");
+    RpcEndpointRef blocker = client.setupEndpointRef(server.address(), "blocker");
+    CompletableFuture<Object> first = blocker.ask("block");
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+    java.util.List<CompletableFuture<Object>> queued = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      queued.add(blocker.ask("queued " + i)); // a plain endpoint on 2 threads takes one message at a time
+    }
+    // Frames of one connection are delivered in order: once this is answered, the three are queued.
+    assertThat(client.setupEndpointRef(server.address(), "other").<String>askSync("after")).isEqualTo("after");
+    long start = System.nanoTime();
+    server.shutdown();
+    assertThat(server.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(ms).as("waited for the stop timeout, then went on").isBetween(450L, 20_000L);
+    assertThat(interrupted.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(blockerStops).as("onStop of an abandoned endpoint").isEmpty();
+    assertThat(other.events).startsWith("onStart").endsWith("onStop");
+    for (CompletableFuture<Object> ask : queued) { // told before the connection closes
+      assertThatThrownBy(() -> ask.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcEnvStoppedException.class)
+          .hasMessageContaining("endpoint 'blocker'").hasMessageContaining("still busy")
+          .hasMessageContaining("spark.rpc.endpointStopTimeout");
+    }
+    assertThatThrownBy(() -> first.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining(server.address().hostPort());
+  }
 }

@@ -30,6 +30,11 @@ final class EnvThreads {
     };
   }
 
+  /** Every thread made so far, live or ended. */
+  Iterable<Thread> all() {
+    return created;
+  }
+
   /** A started daemon thread for a one-off job. */
   Thread start(String role, Runnable job) {
     Thread t = factory(role, false).newThread(job);

@@ -23,6 +23,7 @@ import io.rpcenv.internal.call.PendingAsk;
 import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.NetworkEvent;
+import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.serialize.DeserializationPolicy;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.serialize.SerializedRef;
@@ -65,6 +66,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   private final RpcTimeout lookupTimeout;
   final boolean serializeLocal;
   private final int numRetries;
+  private final Duration endpointStopTimeout;
   private final Dispatcher dispatcher;
   private final HashedWheelTimer timer;
   private final EventLoopGroup group;
@@ -94,6 +96,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.lookupTimeout = settings.lookupTimeout;
     this.serializeLocal = settings.serializeLocal;
     this.numRetries = settings.transport.numRetries();
+    this.endpointStopTimeout = settings.endpointStopTimeout;
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : NettyRpcEnv.class.getClassLoader();
     this.codec = new Codec(new JavaMessageSerializer(loader, settings.deserialization), settings.alloc,
@@ -114,6 +117,10 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.dispatcher = d;
     this.timer = t;
     this.group = g;
+    if (!settings.stallWarning.isZero()) {
+      new StallWatch(settings.stallWarning.toNanos(), RpcTimeout.of(settings.stallWarning).describe(), threads::all,
+          StallWatch.LOG_SINK).runOn(timer);
+    }
     try {
       if (!config.clientMode()) {
         int port = transport.bind(config.bindAddress(), config.port(), conf.get(RpcConfigKeys.PORT_MAX_RETRIES),
@@ -140,7 +147,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     if (d != null) {
       d.stop();
       try {
-        d.shutdownThreads(5_000);
+        d.shutdownThreads(5_000, true);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
       }
@@ -488,7 +495,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
 
   private void finishShutdown() {
     try {
-      dispatcher.stop().join();
+      boolean abandoned = stopEndpoints();
       state.set(CLOSING);
       RpcEnvStoppedException stopped = new RpcEnvStoppedException(where() + " was shut down while the ask was "
           + "outstanding");
@@ -503,7 +510,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
         }
       }
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-      if (!dispatcher.shutdownThreads(10_000)) {
+      if (!dispatcher.shutdownThreads(10_000, abandoned)) {
         LOG.warn("{}: dispatcher threads did not end within 10 s", where());
       }
       List<String> alive = threads.joinAll(10_000);
@@ -516,6 +523,34 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
       state.set(TERMINATED);
       termination.complete(null);
       LOG.debug("{} terminated", where());
+    }
+  }
+
+  /**
+   * Stops every endpoint, waiting at most {@code spark.rpc.endpointStopTimeout}; then gives up on
+   * those still busy, saying which and what they are doing. Returns whether any was given up on.
+   */
+  private boolean stopEndpoints() throws InterruptedException {
+    CompletableFuture<Void> stopped = dispatcher.stop();
+    try {
+      stopped.get(endpointStopTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return false;
+    } catch (TimeoutException e) {
+      String waited = RpcTimeout.of(endpointStopTimeout).describe();
+      StringBuilder stuck = new StringBuilder();
+      for (Inbox inbox : dispatcher.abandonUnfinished("the endpoint was still busy with an earlier one " + waited
+          + " after the shutdown began (spark.rpc.endpointStopTimeout)")) {
+        String running = StallWatch.running(inbox, threads.all());
+        stuck.append(stuck.isEmpty() ? "" : "; ").append('\'').append(inbox.name()).append('\'')
+            .append(running.isEmpty() ? "" : " (" + running + ")");
+      }
+      LOG.warn("{}: endpoints still busy {} after shutdown began (spark.rpc.endpointStopTimeout): {}. Closing "
+          + "anyway: their queued messages fail, those not yet in onStop never get it, and their threads are "
+          + "interrupted",
+          where(), waited, stuck);
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e); // cannot happen: endpoint terminations never fail
     }
   }
 

@@ -23,6 +23,8 @@ final class RpcSettingsCheck {
   final RpcTimeout lookupTimeout;
   final boolean serializeLocal;
   final int dispatcherThreads;
+  final Duration stallWarning;
+  final Duration endpointStopTimeout;
   final int ioThreads;
   final IoTransport io;
   final ByteBufAllocator alloc;
@@ -35,6 +37,8 @@ final class RpcSettingsCheck {
     serializeLocal = conf.get(RpcConfigKeys.SERIALIZE_LOCAL_MESSAGES);
     int cores = config.numUsableCores() > 0 ? config.numUsableCores() : Runtime.getRuntime().availableProcessors();
     dispatcherThreads = dispatcherThreads(conf, cores);
+    stallWarning = conf.get(RpcConfigKeys.STALL_WARNING);
+    endpointStopTimeout = conf.get(RpcConfigKeys.ENDPOINT_STOP_TIMEOUT);
     Integer configuredIo = conf.get(RpcConfigKeys.IO_THREADS);
     ioThreads = configuredIo != null ? configuredIo : Math.min(cores, 8);
     io = IoTransport.select(conf.get(RpcConfigKeys.IO_MODE));

@@ -1,6 +1,8 @@
 package io.rpcenv.internal;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,10 +12,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that only the calling thread could do.
  */
 public final class RpcThread extends FastThreadLocalThread {
+  private static final VarHandle INBOX;
+  private static final VarHandle SEQ;
+  private static final VarHandle LIFECYCLE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      INBOX = lookup.findVarHandle(RpcThread.class, "currentInbox", Object.class);
+      SEQ = lookup.findVarHandle(RpcThread.class, "messageSeq", long.class);
+      LIFECYCLE = lookup.findVarHandle(RpcThread.class, "lifecycle", String.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Object owner;
   private final boolean io;
-  /** The inbox this dispatcher thread is draining right now, or null. Written only by this thread. */
+  /*
+   * What this thread runs, for askSync's self-wait check (on this thread) and for the stall watch
+   * (on another). Written only by this thread, with opaque stores: no fence. Per message only a
+   * long is stored, never a reference, because a reference store into this long-lived object costs
+   * a garbage collector barrier with a fence (G1); the inbox reference changes once per batch.
+   */
   private Object currentInbox;
+  /** Odd while endpoint code runs: incremented when a message starts and when it ends. */
+  private long messageSeq;
+  /** "onStart" or "onStop" while one runs, else null. */
+  private String lifecycle;
 
   private RpcThread(Runnable task, String name, Object owner, boolean io) {
     super(task, name);
@@ -32,12 +58,45 @@ public final class RpcThread extends FastThreadLocalThread {
     return io;
   }
 
+  /** The inbox this thread is draining, or last drained (then {@link #messageSeq()} is even); or null. */
   public Object currentInbox() {
-    return currentInbox;
+    return INBOX.getOpaque(this);
   }
 
   public void currentInbox(Object inbox) {
-    this.currentInbox = inbox;
+    INBOX.setOpaque(this, inbox);
+  }
+
+  /** Marks the start of endpoint code for one message of {@link #currentInbox()}; called by this thread only. */
+  public void beginMessage() {
+    SEQ.setOpaque(this, messageSeq + 1);
+  }
+
+  /** Marks the end of the endpoint code begun by {@link #beginMessage}. */
+  public void endMessage() {
+    SEQ.setOpaque(this, messageSeq + 1);
+  }
+
+  /** As {@link #beginMessage()}, for the lifecycle callback {@code what} ("onStart", "onStop"). */
+  public void beginLifecycle(String what) {
+    LIFECYCLE.setOpaque(this, what);
+    beginMessage();
+  }
+
+  /** Marks the end of the callback begun by {@link #beginLifecycle}. */
+  public void endLifecycle() {
+    endMessage();
+    LIFECYCLE.setOpaque(this, (String) null);
+  }
+
+  /** Counts starts and ends of endpoint code on this thread: odd while some runs; read by the stall watch. */
+  public long messageSeq() {
+    return (long) SEQ.getOpaque(this);
+  }
+
+  /** The lifecycle callback running, or null for a message (or nothing). */
+  public String lifecycle() {
+    return (String) LIFECYCLE.getOpaque(this);
   }
 
   /** The calling thread as an {@link RpcThread}, or null. */

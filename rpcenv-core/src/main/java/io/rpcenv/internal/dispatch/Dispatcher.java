@@ -30,6 +30,8 @@ public final class Dispatcher {
   private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
   private final List<ExecutorService> isolatedPools = new ArrayList<>();
   private volatile boolean stopped;
+  /** The inboxes {@link #stop()} is stopping. */
+  private List<Inbox> stopping = List.of();
 
   /**
    * @param threads makes the threads of a pool, given the pool's role ("dispatcher" or an endpoint name)
@@ -138,6 +140,7 @@ public final class Dispatcher {
       stopped = true;
       all = new ArrayList<>(inboxes.values());
       inboxes.clear();
+      stopping = all;
     }
     List<CompletableFuture<Void>> done = new ArrayList<>();
     for (Inbox inbox : all) {
@@ -147,9 +150,32 @@ public final class Dispatcher {
     return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
   }
 
-  /** After {@link #stop()}: ends every dispatcher thread, waiting at most {@code millis}. */
-  public boolean shutdownThreads(long millis) throws InterruptedException {
-    shared.shutdown();
+  /**
+   * After {@link #stop()} did not complete in time: {@linkplain Inbox#abandon() abandons} every
+   * endpoint that has not finished, and returns them; {@code why} is told to the senders of the
+   * messages they had queued.
+   */
+  public synchronized List<Inbox> abandonUnfinished(String why) {
+    List<Inbox> stuck = new ArrayList<>();
+    for (Inbox inbox : stopping) {
+      if (!inbox.termination().isDone()) {
+        inbox.abandon(why);
+        stuck.add(inbox);
+      }
+    }
+    return stuck;
+  }
+
+  /**
+   * After {@link #stop()}: ends every dispatcher thread, waiting at most {@code millis};
+   * {@code interrupt} interrupts threads still running endpoint code.
+   */
+  public boolean shutdownThreads(long millis, boolean interrupt) throws InterruptedException {
+    if (interrupt) {
+      shared.shutdownNow();
+    } else {
+      shared.shutdown();
+    }
     List<ExecutorService> pools;
     synchronized (this) {
       pools = new ArrayList<>(isolatedPools);
@@ -157,7 +183,11 @@ public final class Dispatcher {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     boolean all = shared.awaitTermination(millis, TimeUnit.MILLISECONDS);
     for (ExecutorService p : pools) {
-      p.shutdown();
+      if (interrupt) {
+        p.shutdownNow();
+      } else {
+        p.shutdown();
+      }
       all &= p.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
     return all;

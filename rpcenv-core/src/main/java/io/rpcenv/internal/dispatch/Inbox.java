@@ -2,6 +2,7 @@ package io.rpcenv.internal.dispatch;
 
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointNotFoundException;
+import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.RpcThread;
 import java.util.Queue;
@@ -39,6 +40,8 @@ public final class Inbox implements Runnable {
   private volatile boolean started;
   private volatile boolean stopRequested;
   private volatile boolean terminated;
+  /** Why the endpoint was given up on at shutdown, or null. */
+  private volatile String abandoned;
 
   /**
    * @param name the endpoint's name
@@ -84,7 +87,11 @@ public final class Inbox implements Runnable {
    */
   public void deliverInlineOrPost(InboxMessage message) {
     if (inline && started && !stopRequested) {
-      process(message);
+      RpcThread thread = RpcThread.current();
+      if (thread != null && thread.currentInbox() != this) {
+        thread.currentInbox(this);
+      }
+      process(message, thread);
     } else {
       post(message);
     }
@@ -111,6 +118,18 @@ public final class Inbox implements Runnable {
     signal();
   }
 
+  /**
+   * Gives up on an endpoint that did not finish stopping in time: what is queued is rejected, later
+   * posts too, and {@code onStop} is not called. A thread still inside the endpoint leaves when
+   * its call returns.
+   */
+  void abandon(String why) {
+    abandoned = why;
+    terminated = true;
+    rejectQueued();
+    termination.complete(null);
+  }
+
   @Override
   public void run() {
     RpcThread thread = RpcThread.current();
@@ -120,7 +139,7 @@ public final class Inbox implements Runnable {
       thread.currentInbox(this);
     }
     try {
-      drain();
+      drain(thread);
     } finally {
       if (thread != null) {
         thread.currentInbox(previous);
@@ -128,10 +147,10 @@ public final class Inbox implements Runnable {
     }
   }
 
-  private void drain() {
+  private void drain(RpcThread thread) {
     if (!started) {
       // Only one drainer can exist until onStart is done, since concurrency is still 1.
-      boolean ok = call("onStart", endpoint::onStart);
+      boolean ok = call(thread, "onStart", endpoint::onStart);
       started = true;
       if (ok && maxConcurrency > 1 && !stopRequested) {
         concurrency = maxConcurrency;
@@ -150,7 +169,7 @@ public final class Inbox implements Runnable {
       InboxMessage m = queue.poll();
       if (m == null) {
         if (stopRequested && drainers.get() == 1) {
-          finishStop();
+          finishStop(thread);
           return;
         }
         drainers.decrementAndGet();
@@ -163,7 +182,7 @@ public final class Inbox implements Runnable {
       if (concurrency > 1 && !queue.isEmpty()) {
         signal(); // more work than hands: bring another thread
       }
-      process(m);
+      process(m, thread);
       if (++handled >= BATCH) {
         executor.execute(this); // keep our slot, but let other endpoints' work run first
         return;
@@ -171,7 +190,24 @@ public final class Inbox implements Runnable {
     }
   }
 
-  private void process(InboxMessage m) {
+  /**
+   * Handles one message. {@code thread} is the caller when it is one of ours: it shows the stall
+   * watch what endpoint code runs.
+   */
+  private void process(InboxMessage m, RpcThread thread) {
+    if (thread == null) {
+      handle(m);
+      return;
+    }
+    thread.beginMessage();
+    try {
+      handle(m);
+    } finally {
+      thread.endMessage();
+    }
+  }
+
+  private void handle(InboxMessage m) {
     Object content;
     try {
       content = m.content();
@@ -194,9 +230,9 @@ public final class Inbox implements Runnable {
     }
   }
 
-  private void finishStop() {
+  private void finishStop(RpcThread thread) {
     beforeStop.run();
-    call("onStop", endpoint::onStop);
+    call(thread, "onStop", endpoint::onStop);
     terminated = true;
     rejectQueued();
     drainers.decrementAndGet();
@@ -204,7 +240,10 @@ public final class Inbox implements Runnable {
   }
 
   /** Runs a lifecycle callback; returns false if it threw (the error goes to onError). */
-  private boolean call(String what, Runnable callback) {
+  private boolean call(RpcThread thread, String what, Runnable callback) {
+    if (thread != null) {
+      thread.beginLifecycle(what);
+    }
     try {
       callback.run();
       return true;
@@ -215,6 +254,10 @@ public final class Inbox implements Runnable {
         onError(t, what);
       }
       return false;
+    } finally {
+      if (thread != null) {
+        thread.endLifecycle();
+      }
     }
   }
 
@@ -270,11 +313,16 @@ public final class Inbox implements Runnable {
   }
 
   private RpcException stoppedException() {
+    String why = abandoned;
+    if (why != null) {
+      return new RpcEnvStoppedException(where + " shut down before endpoint '" + name + "' could handle the "
+          + "message: " + why);
+    }
     return new RpcEndpointNotFoundException("Endpoint '" + name + "' of " + where + " was stopped before it could "
         + "handle the message");
   }
 
-  private String describe() {
+  String describe() {
     return "'" + name + "' of " + where;
   }
 }
