@@ -22,18 +22,25 @@ class StallWarningTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
-  @Test
-  void aBlockedEndpointIsReportedWithItsStackAndAgainWhenItFinishes() throws Exception {
-    ChildJvm child = resources.add(ChildJvm.start("stalling", StallingEndpointMain.class, Map.of(), "300ms", "30s"));
+  /** A {@link StallingEndpointMain} process, and refs to its two endpoints from an env of this test. */
+  private record Stalling(ChildJvm child, RpcEndpointRef blocker, RpcEndpointRef release) {}
+
+  private Stalling startStalling(String stallWarning, String endpointStopTimeout) throws Exception {
+    ChildJvm child = resources.add(ChildJvm.start("stalling", StallingEndpointMain.class, Map.of(), stallWarning,
+        endpointStopTimeout));
     String hostPort = child.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
         .substring("LISTENING ".length());
     RpcAddress server = RpcAddress.fromSparkURL("spark://" + hostPort);
     RpcEnv client = envs.client("parent", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"));
-    RpcEndpointRef blocker = client.setupEndpointRef(server, "blocker");
-    RpcEndpointRef release = client.setupEndpointRef(server, "release");
+    return new Stalling(child, client.setupEndpointRef(server, "blocker"), client.setupEndpointRef(server, "release"));
+  }
 
+  @Test
+  void aBlockedEndpointIsReportedWithItsStackAndAgainWhenItFinishes() throws Exception {
+    Stalling stalling = startStalling("300ms", "30s");
+    ChildJvm child = stalling.child();
     long start = System.nanoTime();
-    CompletableFuture<String> blocked = blocker.ask("block");
+    CompletableFuture<String> blocked = stalling.blocker().ask("block");
     String report = child.awaitLine(l -> l.contains("has been running for more than"), Duration.ofSeconds(60));
     long reportedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(report).contains("WARN").contains("Endpoint 'blocker' of RpcEnv 'stalling'")
@@ -45,7 +52,7 @@ class StallWarningTest {
     assertThat(blocked).isNotDone();
 
     // the other dispatcher thread still serves: the release endpoint answers, and unblocks the first
-    assertThat(release.<String>askSync("go")).isEqualTo("ok");
+    assertThat(stalling.release().<String>askSync("go")).isEqualTo("ok");
     assertThat(blocked.get(60, TimeUnit.SECONDS)).isEqualTo("released");
     String finished = child.awaitLine(l -> l.contains("finished after about"), Duration.ofSeconds(60));
     assertThat(finished).contains("INFO").contains("Endpoint 'blocker' of RpcEnv 'stalling'");
@@ -54,13 +61,10 @@ class StallWarningTest {
 
   @Test
   void shutdownGivesUpOnABlockedEndpointAfterTheStopTimeoutAndSaysWhatItWasDoing() throws Exception {
-    ChildJvm child = resources.add(ChildJvm.start("stuck", StallingEndpointMain.class, Map.of(), "0", "500ms"));
-    String hostPort = child.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
-        .substring("LISTENING ".length());
-    RpcAddress server = RpcAddress.fromSparkURL("spark://" + hostPort);
-    RpcEnv client = envs.client("parent", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"));
-    CompletableFuture<String> blocked = client.setupEndpointRef(server, "blocker").ask("block");
-    assertThat(client.setupEndpointRef(server, "release").<String>askSync("shutdown")).isEqualTo("ok");
+    Stalling stalling = startStalling("0", "500ms");
+    ChildJvm child = stalling.child();
+    CompletableFuture<String> blocked = stalling.blocker().ask("block");
+    assertThat(stalling.release().<String>askSync("shutdown")).isEqualTo("ok");
     String warning = child.awaitLine(l -> l.contains("endpoints still busy"), Duration.ofSeconds(60));
     assertThat(warning).contains("WARN").contains("RpcEnv 'stalling'").contains("500 ms")
         .contains("spark.rpc.endpointStopTimeout").contains("'blocker' (handling a message on thread rpcenv-stalling-dispatcher-");

@@ -5,6 +5,7 @@ import io.rpcenv.internal.RpcThread;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,24 +27,10 @@ public final class StallWatch {
   private static final int FRAMES = 12;
 
   /** Where reports go: the log, or a test. */
-  public interface Sink {
-    void stalled(String report);
-
-    void recovered(String report);
-  }
+  public record Sink(Consumer<String> stalled, Consumer<String> recovered) {}
 
   /** Reports to this class's logger: WARN for a stall, INFO when it ends. */
-  public static final Sink LOG_SINK = new Sink() {
-    @Override
-    public void stalled(String report) {
-      LOG.warn(report);
-    }
-
-    @Override
-    public void recovered(String report) {
-      LOG.info(report);
-    }
-  };
+  public static final Sink LOG_SINK = new Sink(LOG::warn, LOG::info);
 
   private final long thresholdNanos;
   private final String thresholdText;
@@ -109,7 +96,7 @@ public final class StallWatch {
     if (s != null && s.seq != seq) {
       seen.remove(thread);
       if (s.reported) {
-        sink.recovered(s.what + " finished after about " + seconds(now - s.sinceNanos) + " on thread "
+        sink.recovered().accept(s.what + " finished after about " + seconds(now - s.sinceNanos) + " on thread "
             + thread.getName());
       }
       s = null;
@@ -128,7 +115,7 @@ public final class StallWatch {
       s.reported = true;
       s.what = "Endpoint " + (thread.currentInbox() instanceof Inbox i ? i.describe() : "?") + " "
           + doing(thread);
-      sink.stalled(report(thread, s.what));
+      sink.stalled().accept(report(thread, s.what));
     }
   }
 

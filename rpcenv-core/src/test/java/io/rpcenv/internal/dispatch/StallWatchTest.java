@@ -23,17 +23,8 @@ class StallWatchTest {
   private final List<String> stalled = new CopyOnWriteArrayList<>();
   private final List<String> recovered = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
-  private final StallWatch watch = new StallWatch(THRESHOLD, "10 seconds", () -> threads, new StallWatch.Sink() {
-    @Override
-    public void stalled(String report) {
-      stalled.add(report);
-    }
-
-    @Override
-    public void recovered(String report) {
-      recovered.add(report);
-    }
-  });
+  private final StallWatch watch = new StallWatch(THRESHOLD, "10 seconds", () -> threads,
+      new StallWatch.Sink(stalled::add, recovered::add));
 
   @AfterEach
   void stopThreads() throws InterruptedException {
