@@ -36,6 +36,15 @@ class PartitionTest {
     return envs.client("client", clientConf).setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
   }
 
+  /** An echo ref through the proxy, used once, then cut off by a blackhole. */
+  private RpcEndpointRef echoBehindABlackhole(String askTimeout, String connectionTimeout) throws Exception {
+    RpcEndpointRef ref = echoThroughProxy(TestEnvs.conf().set("spark.rpc.askTimeout", askTimeout)
+        .set("spark.rpc.io.connectionTimeout", connectionTimeout));
+    assertThat(ref.<String>askSync("before")).isEqualTo("before");
+    proxy.blackhole();
+    return ref;
+  }
+
   private static Throwable failureOf(CompletableFuture<?> f) {
     Throwable t = catchThrowable(() -> f.get(60, TimeUnit.SECONDS));
     assertThat(t).isInstanceOf(ExecutionException.class);
@@ -44,10 +53,7 @@ class PartitionTest {
 
   @Test
   void asksFailByTheirDeadlineDuringASilentPartitionAndTrafficResumesAfterIt() throws Exception {
-    RpcEndpointRef ref = echoThroughProxy(TestEnvs.conf().set("spark.rpc.askTimeout", "1s")
-        .set("spark.rpc.io.connectionTimeout", "2s"));
-    assertThat(ref.<String>askSync("before")).isEqualTo("before");
-    proxy.blackhole();
+    RpcEndpointRef ref = echoBehindABlackhole("1s", "2s");
     long start = System.nanoTime();
     List<CompletableFuture<String>> asks = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -68,10 +74,7 @@ class PartitionTest {
 
   @Test
   void withALongAskTimeoutTheKeepaliveFailsAsksLongBeforeTheirDeadline() throws Exception {
-    RpcEndpointRef ref = echoThroughProxy(TestEnvs.conf().set("spark.rpc.askTimeout", "120s")
-        .set("spark.rpc.io.connectionTimeout", "1s"));
-    assertThat(ref.<String>askSync("before")).isEqualTo("before");
-    proxy.blackhole();
+    RpcEndpointRef ref = echoBehindABlackhole("120s", "1s");
     long start = System.nanoTime();
     CompletableFuture<String> ask = ref.ask("lost");
     assertThat(failureOf(ask)).isInstanceOf(RpcConnectionException.class)
