@@ -1,11 +1,8 @@
 package io.rpcenv.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcConfigKeys;
@@ -17,33 +14,26 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
-import io.rpcenv.RpcSecurityManager;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.call.PendingAsk;
 import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.NetworkEvent;
 import io.rpcenv.internal.dispatch.StallWatch;
-import io.rpcenv.internal.serialize.DeserializationPolicy;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.FailureFrame;
 import io.rpcenv.internal.transport.Frames;
 import io.rpcenv.internal.transport.MessageBody;
-import io.rpcenv.internal.transport.IoTransport;
-import io.rpcenv.internal.transport.TlsContexts;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.internal.transport.TransportHost;
-import io.rpcenv.internal.transport.TransportSettings;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   private static final Logger LOG = LoggerFactory.getLogger(NettyRpcEnv.class);
 
-  private static final int RUNNING = 0;
-  private static final int STOPPING = 1;
-  private static final int CLOSING = 2;
-  private static final int TERMINATED = 3;
-
   private final String name;
   private final RpcConf conf;
   private final long envId;
@@ -66,17 +51,14 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   private final RpcTimeout lookupTimeout;
   final boolean serializeLocal;
   private final int numRetries;
-  private final Duration endpointStopTimeout;
   private final Dispatcher dispatcher;
   private final HashedWheelTimer timer;
   private final EventLoopGroup group;
   private final Transport transport;
   final Codec codec;
   private final EnvThreads threads;
-  private final AtomicInteger state = new AtomicInteger(RUNNING);
-  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private final EnvShutdown lifecycle;
   private volatile RpcAddress address;
-  private volatile Thread shutdownThread;
 
   NettyRpcEnv(RpcEnvConfig config) {
     this.name = config.name();
@@ -96,7 +78,6 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.lookupTimeout = settings.lookupTimeout;
     this.serializeLocal = settings.serializeLocal;
     this.numRetries = settings.transport.numRetries();
-    this.endpointStopTimeout = settings.endpointStopTimeout;
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : NettyRpcEnv.class.getClassLoader();
     this.codec = new Codec(new JavaMessageSerializer(loader, settings.deserialization), settings.alloc,
@@ -117,6 +98,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     this.dispatcher = d;
     this.timer = t;
     this.group = g;
+    this.lifecycle = new EnvShutdown(this::where, d, transport, t, g, threads, settings.endpointStopTimeout);
     if (!settings.stallWarning.isZero()) {
       new StallWatch(settings.stallWarning.toNanos(), RpcTimeout.of(settings.stallWarning).describe(), threads::all,
           StallWatch.LOG_SINK).runOn(timer);
@@ -208,7 +190,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   public RpcEndpointRef setupEndpoint(String endpointName, RpcEndpoint endpoint) {
     Objects.requireNonNull(endpointName, "name");
     Objects.requireNonNull(endpoint, "endpoint");
-    if (state.get() != RUNNING) {
+    if (lifecycle.state() != EnvShutdown.RUNNING) {
       throw stoppedException("register endpoint '" + endpointName + "'");
     }
     NettyRpcEndpointRef ref = new NettyRpcEndpointRef(this, address, endpointName, address == null ? envId : 0, null);
@@ -376,12 +358,12 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
 
   /** Throws unless this env may send now; the error text is only built when it is thrown. */
   private void checkCanSend(String verb, NettyRpcEndpointRef ref) {
-    int s = state.get();
-    if (s == RUNNING) {
+    int s = lifecycle.state();
+    if (s == EnvShutdown.RUNNING) {
       return;
     }
     RpcThread t = RpcThread.current();
-    if (s == STOPPING && t != null && t.owner() == this && !t.isIo()) {
+    if (s == EnvShutdown.STOPPING && t != null && t.owner() == this && !t.isIo()) {
       return; // endpoint code still draining, or an onStop saying goodbye
     }
     throw stoppedException(verb + ref.endpointAddress());
@@ -470,7 +452,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
 
   /** Spark's addressing of events: the socket address, and a server-mode peer's listen address too. */
   private void postEvents(Connection connection, NetworkEvent.Kind kind, Throwable cause) {
-    if (state.get() != RUNNING) {
+    if (lifecycle.state() != EnvShutdown.RUNNING) {
       return; // our own shutdown closes connections: endpoints hear nothing of it
     }
     RpcAddress socket = connection.socketAddress();
@@ -487,124 +469,29 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
 
   @Override
   public void shutdown() {
-    if (!state.compareAndSet(RUNNING, STOPPING)) {
-      return;
-    }
-    shutdownThread = threads.start("shutdown", this::finishShutdown);
-  }
-
-  private void finishShutdown() {
-    try {
-      boolean abandoned = stopEndpoints();
-      state.set(CLOSING);
-      RpcEnvStoppedException stopped = new RpcEnvStoppedException(where() + " was shut down while the ask was "
-          + "outstanding");
-      try {
-        transport.close(stopped).get(10, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        LOG.warn("{}: connections did not close within 10 s", where());
-      }
-      for (Timeout t : timer.stop()) {
-        if (t.task() instanceof PendingAsk<?> p) {
-          p.fail(stopped);
-        }
-      }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-      if (!dispatcher.shutdownThreads(10_000, abandoned)) {
-        LOG.warn("{}: dispatcher threads did not end within 10 s", where());
-      }
-      List<String> alive = threads.joinAll(10_000);
-      if (!alive.isEmpty()) {
-        LOG.warn("{}: threads still running after shutdown: {}", where(), alive);
-      }
-    } catch (Throwable t) {
-      LOG.error("Error while shutting down {}", where(), t);
-    } finally {
-      state.set(TERMINATED);
-      termination.complete(null);
-      LOG.debug("{} terminated", where());
-    }
-  }
-
-  /**
-   * Stops every endpoint, waiting at most {@code spark.rpc.endpointStopTimeout}; then gives up on
-   * those still busy, saying which and what they are doing. Returns whether any was given up on.
-   */
-  private boolean stopEndpoints() throws InterruptedException {
-    CompletableFuture<Void> stopped = dispatcher.stop();
-    try {
-      stopped.get(endpointStopTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      return false;
-    } catch (TimeoutException e) {
-      String waited = RpcTimeout.of(endpointStopTimeout).describe();
-      StringBuilder stuck = new StringBuilder();
-      for (Inbox inbox : dispatcher.abandonUnfinished("the endpoint was still busy with an earlier one " + waited
-          + " after the shutdown began (spark.rpc.endpointStopTimeout)")) {
-        String running = StallWatch.running(inbox, threads.all());
-        stuck.append(stuck.isEmpty() ? "" : "; ").append('\'').append(inbox.name()).append('\'')
-            .append(running.isEmpty() ? "" : " (" + running + ")");
-      }
-      LOG.warn("{}: endpoints still busy {} after shutdown began (spark.rpc.endpointStopTimeout): {}. Closing "
-          + "anyway: their queued messages fail, those not yet in onStop never get it, and their threads are "
-          + "interrupted",
-          where(), waited, stuck);
-      return true;
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e); // cannot happen: endpoint terminations never fail
-    }
+    lifecycle.start();
   }
 
   @Override
   public boolean isShutdown() {
-    return state.get() != RUNNING;
+    return lifecycle.state() != EnvShutdown.RUNNING;
   }
 
   @Override
   public boolean isTerminated() {
-    return termination.isDone();
+    return lifecycle.isTerminated();
   }
 
   @Override
   public void awaitTermination() {
     checkNotOwnThread();
-    termination.join();
-    joinShutdownThread(Long.MAX_VALUE);
+    lifecycle.await();
   }
 
   @Override
   public boolean awaitTermination(Duration timeout) {
     checkNotOwnThread();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return joinShutdownThread(deadline);
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return true;
-    }
-  }
-
-  /** The shutdown thread reports termination as its last act; wait for it to be gone too. */
-  private boolean joinShutdownThread(long deadlineNanos) {
-    Thread t = shutdownThread;
-    if (t == null) {
-      return true;
-    }
-    try {
-      long left = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - System.nanoTime();
-      if (deadlineNanos == Long.MAX_VALUE) {
-        t.join();
-      } else if (left > 0) {
-        TimeUnit.NANOSECONDS.timedJoin(t, left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return !t.isAlive();
+    return lifecycle.await(timeout);
   }
 
   private void checkNotOwnThread() {
