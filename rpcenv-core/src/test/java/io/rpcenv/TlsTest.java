@@ -75,6 +75,17 @@ class TlsTest {
   }
 
   @Test
+  void aFrameFarOverTheLimitClosesTheTlsConnectionAndTheSenderLearnsWhy() {
+    RpcEnv s = echoServer(tls(server).set("spark.rpc.message.maxSize", "1k"));
+    RpcEndpointRef ref = envs.client("client", tls(null).set("spark.rpc.message.maxSize", "32m"))
+        .setupEndpointRef(s.address(), "echo");
+    // the receiver closes while the rest of the 16 MiB is still arriving; its reason must get through
+    assertThatThrownBy(() -> ref.askSync(new byte[16 << 20])).isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining("spark.rpc.message.maxSize");
+    assertThat(ref.<String>askSync("a new connection")).isEqualTo("a new connection");
+  }
+
+  @Test
   void serverToServerWorksOverTlsInBothDirections() {
     RpcEnv a = echoServer(tls(server));
     RpcEnv b = envs.server("b", tls(server));

@@ -296,13 +296,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       ctx.write(Frames.prefaceOnly(ctx.alloc()));
     }
     ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason)).addListener((ChannelFuture written) -> {
-      if (written.isSuccess() && ch instanceof DuplexChannel duplex && ch.pipeline().get(SslHandler.class) == null) {
-        duplex.shutdownOutput();
-        ch.config().setAutoRead(true); // drain what the peer sends until it closes, or the linger ends
-        ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-      } else {
+      if (!written.isSuccess()) {
         ch.close();
+        return;
       }
+      // Under TLS a half-close would cut the record stream, so there the peer's own close (on
+      // reading our CLOSE frame) or the linger ends it.
+      if (ch instanceof DuplexChannel duplex && ch.pipeline().get(SslHandler.class) == null) {
+        duplex.shutdownOutput();
+      }
+      ch.config().setAutoRead(true); // drain what the peer sends until it closes, or the linger ends
+      ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     });
   }
 }
