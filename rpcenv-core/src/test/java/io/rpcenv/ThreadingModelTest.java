@@ -1,8 +1,11 @@
 package io.rpcenv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.rpcenv.internal.TestAccessBridge;
 import io.rpcenv.testkit.Resources;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -170,6 +173,33 @@ class ThreadingModelTest {
     RpcEndpointRef shared = env.setupEndpoint("shared", Endpoints.replying(
         (m, ctx) -> ctx.reply(Thread.currentThread().getName())));
     assertThat(shared.<String>askSync("?")).startsWith("rpcenv-env-dispatcher-");
+  }
+
+  @Test
+  void isolatedEndpointsStartedAndStoppedRepeatedlyLeaveNoThreadsBehind() {
+    RpcEnv env = env(2);
+    class Pair extends RpcEndpoint implements IsolatedRpcEndpoint {
+      @Override
+      public int threadCount() {
+        return 2;
+      }
+
+      @Override
+      public void receiveAndReply(Object message, RpcCallContext context) {
+        context.reply(Thread.currentThread().getName());
+      }
+    }
+    int before = TestAccessBridge.threadsKept(env);
+    for (int i = 0; i < 30; i++) {
+      RpcEndpointRef ref = env.setupEndpoint("iso-" + i, new Pair());
+      assertThat(ref.<String>askSync("?")).startsWith("rpcenv-env-iso-" + i + "-");
+      env.stop(ref);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.getName().startsWith("rpcenv-env-iso-")));
+    assertThat(env.setupEndpoint("last", new Pair()).<String>askSync("?")).startsWith("rpcenv-env-last-");
+    // the ended threads of 30 stopped endpoints were dropped when the last one's threads were made
+    assertThat(TestAccessBridge.threadsKept(env)).isBetween(before + 1, before + 2);
   }
 
   @Test

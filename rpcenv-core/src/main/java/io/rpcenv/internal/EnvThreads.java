@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes every thread of one env and remembers them, so that shutdown can wait until each has
- * really ended, not merely until its pool says it is done.
+ * Makes every thread of one env and remembers those that may still run, so that shutdown can
+ * wait until each has really ended, not merely until its pool says it is done.
  */
 final class EnvThreads {
   private final Object owner;
@@ -25,12 +25,15 @@ final class EnvThreads {
     ThreadFactory base = RpcThread.factory("rpcenv-" + envName + "-" + role, owner, io);
     return task -> {
       Thread t = base.newThread(task);
+      // Threads of stopped isolated endpoints have ended: drop them, or an env that starts and
+      // stops such endpoints for hours would keep every thread it ever made.
+      created.removeIf(old -> old.getState() == Thread.State.TERMINATED);
       created.add(t);
       return t;
     };
   }
 
-  /** Every thread made so far, live or ended. */
+  /** The threads made so far, less those found ended when a later one was made. */
   Iterable<Thread> all() {
     return created;
   }

@@ -507,6 +507,11 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     return t != null && t.owner() == this;
   }
 
+  /** The env's threads, for tests inside this module. */
+  EnvThreads threads() {
+    return threads;
+  }
+
   /** The transport, for tests inside this module. */
   Transport transport() {
     return transport;

@@ -12,6 +12,15 @@ public final class TestAccessBridge {
     return ((NettyRpcEnv) env).transport().connections();
   }
 
+  /** How many threads the env keeps track of (for shutdown to join). */
+  public static int threadsKept(RpcEnv env) {
+    int n = 0;
+    for (Thread t : ((NettyRpcEnv) env).threads().all()) {
+      n++;
+    }
+    return n;
+  }
+
   /** A ref to {@code name} at {@code address} without looking it up (for peers that cannot answer lookups). */
   public static io.rpcenv.RpcEndpointRef refWithoutLookup(RpcEnv env, io.rpcenv.RpcAddress address, String name) {
     return ((NettyRpcEnv) env).refTo(address, name);

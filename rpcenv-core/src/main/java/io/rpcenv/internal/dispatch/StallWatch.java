@@ -12,14 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports endpoint code that has been running on one thread for longer than a threshold
- * ({@code spark.rpc.dispatcher.stallWarning}): which endpoint, what message, which thread and
- * where that thread is, so a blocked endpoint is never silent. Reports once per stalled message,
- * and again when it finishes.
+ * ({@code spark.rpc.dispatcher.stallWarning}): which endpoint, whether in a message or in
+ * onStart/onStop, which thread and where that thread is, so a blocked endpoint is never silent.
+ * Reports once per stalled message, and again when it finishes.
  *
  * <p>Called periodically from one thread (the env's timer) every quarter of the threshold. Each
  * thread only counts the starts and ends of endpoint code ({@link RpcThread#beginMessage}); a count
- * that stays odd and unchanged for the threshold is a stall, so the threads pay two plain stores
- * per message and no clock read.
+ * that stays odd and unchanged for the threshold is a stall, so the threads pay two opaque long
+ * stores per message and no clock read.
  */
 public final class StallWatch {
   private static final Logger LOG = LoggerFactory.getLogger(StallWatch.class);
