@@ -193,4 +193,27 @@ class ShutdownTest {
     assertThatThrownBy(() -> first.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining(server.address().hostPort());
   }
+
+  @Test
+  void anIsolatedEndpointStillBusyAtShutdownIsInterruptedToo() throws Exception {
+    RpcEnv env = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "300ms"));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    class Stuck extends RpcEndpoint implements IsolatedRpcEndpoint {
+      @Override
+      public void receive(Object message) {
+        entered.countDown();
+        try {
+          new CountDownLatch(1).await(); // never released: only the interrupt ends it
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+        }
+      }
+    }
+    env.setupEndpoint("stuck", new Stuck()).send("block");
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+    env.shutdown();
+    assertThat(env.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(interrupted.await(20, TimeUnit.SECONDS)).isTrue();
+  }
 }

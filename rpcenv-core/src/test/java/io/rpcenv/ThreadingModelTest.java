@@ -200,6 +200,7 @@ class ThreadingModelTest {
     assertThat(env.setupEndpoint("last", new Pair()).<String>askSync("?")).startsWith("rpcenv-env-last-");
     // the ended threads of 30 stopped endpoints were dropped when the last one's threads were made
     assertThat(TestAccessBridge.threadsKept(env)).isBetween(before + 1, before + 2);
+    assertThat(TestAccessBridge.isolatedPools(env)).isEqualTo(1);
   }
 
   @Test

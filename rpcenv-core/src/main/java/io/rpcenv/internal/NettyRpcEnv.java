@@ -507,6 +507,11 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     return t != null && t.owner() == this;
   }
 
+  /** The dispatcher, for tests inside this module. */
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
   /** The env's threads, for tests inside this module. */
   EnvThreads threads() {
     return threads;

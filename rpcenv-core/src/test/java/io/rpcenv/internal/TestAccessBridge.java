@@ -21,6 +21,11 @@ public final class TestAccessBridge {
     return n;
   }
 
+  /** How many isolated endpoints' thread pools the env holds. */
+  public static int isolatedPools(RpcEnv env) {
+    return ((NettyRpcEnv) env).dispatcher().isolatedPoolCount();
+  }
+
   /** A ref to {@code name} at {@code address} without looking it up (for peers that cannot answer lookups). */
   public static io.rpcenv.RpcEndpointRef refWithoutLookup(RpcEnv env, io.rpcenv.RpcAddress address, String name) {
     return ((NettyRpcEnv) env).refTo(address, name);

@@ -6,6 +6,7 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,8 @@ public final class Dispatcher {
   private final int sharedThreads;
   private final ThreadPoolExecutor shared;
   private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
-  private final List<ExecutorService> isolatedPools = new ArrayList<>();
+  /** The pools of isolated endpoints that have not terminated; guarded by {@code this}. */
+  private final Map<Inbox, ExecutorService> isolatedPools = new HashMap<>();
   private volatile boolean stopped;
   /** The inboxes {@link #stop()} is stopping. */
   private List<Inbox> stopping = List.of();
@@ -72,9 +74,7 @@ public final class Dispatcher {
         throw new IllegalArgumentException("threadCount() of isolated endpoint " + name + " must be at least 1: "
             + threads);
       }
-      ExecutorService own = pool(threads, name);
-      isolatedPools.add(own);
-      executor = own;
+      executor = pool(threads, name);
       concurrency = threads;
     }
     if (endpoint instanceof ThreadSafeRpcEndpoint) {
@@ -84,7 +84,6 @@ public final class Dispatcher {
     if (inline && (endpoint instanceof ThreadSafeRpcEndpoint || endpoint instanceof IsolatedRpcEndpoint)) {
       if (executor != shared) {
         executor.shutdown();
-        isolatedPools.remove(executor);
       }
       throw new IllegalArgumentException("Endpoint " + name + " is an InlineRpcEndpoint, which runs on I/O threads, "
           + "so it cannot also be thread-safe or isolated");
@@ -93,10 +92,21 @@ public final class Dispatcher {
     inboxes.put(name, inbox);
     if (executor != shared) {
       ExecutorService own = executor;
-      inbox.termination().whenComplete((v, e) -> own.shutdown());
+      isolatedPools.put(inbox, own);
+      inbox.termination().whenComplete((v, e) -> {
+        own.shutdown();
+        synchronized (this) {
+          isolatedPools.remove(inbox);
+        }
+      });
     }
     inbox.start();
     return inbox;
+  }
+
+  /** How many isolated endpoints' own thread pools exist (for tests and diagnostics). */
+  public synchronized int isolatedPoolCount() {
+    return isolatedPools.size();
   }
 
   /** The inbox of {@code name}, or null. */
@@ -159,7 +169,11 @@ public final class Dispatcher {
     List<Inbox> stuck = new ArrayList<>();
     for (Inbox inbox : stopping) {
       if (!inbox.termination().isDone()) {
+        ExecutorService own = isolatedPools.get(inbox);
         inbox.abandon(why);
+        if (own != null) {
+          own.shutdownNow(); // its termination just shut it down gently; the endpoint is blocked
+        }
         stuck.add(inbox);
       }
     }
@@ -178,7 +192,7 @@ public final class Dispatcher {
     }
     List<ExecutorService> pools;
     synchronized (this) {
-      pools = new ArrayList<>(isolatedPools);
+      pools = new ArrayList<>(isolatedPools.values());
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     boolean all = shared.awaitTermination(millis, TimeUnit.MILLISECONDS);
