@@ -83,6 +83,18 @@ class ShutdownTest {
   }
 
   @Test
+  void asksWaitingOnAPeerThatShutsDownFailSayingSo() throws Exception {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "silent");
+    CompletableFuture<Object> waiting = ref.ask("never answered"); // the lookup made the connection
+    server.close();
+    assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining(server.address().hostPort())
+        .hasMessageContaining("closed it: RpcEnv 'server' is shutting down");
+  }
+
+  @Test
   void onStopMaySayGoodbyeToARemotePeerAndTheMessageIsDelivered() throws Exception {
     RpcEnv server = envs.server("server");
     BlockingQueue<Object> got = new LinkedBlockingQueue<>();
@@ -191,7 +203,7 @@ class ShutdownTest {
           .hasMessageContaining("spark.rpc.endpointStopTimeout");
     }
     assertThatThrownBy(() -> first.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
-        .hasMessageContaining(server.address().hostPort());
+        .hasMessageContaining(server.address().hostPort()).hasMessageContaining("RpcEnv 'server' is shutting down");
   }
 
   @Test

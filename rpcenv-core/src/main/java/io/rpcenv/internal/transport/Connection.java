@@ -426,15 +426,18 @@ public final class Connection implements PendingAsk.Owner {
     }
   }
 
-  /** Writes everything queued now, on the event loop, then closes; used by an orderly shutdown. */
-  void flushAndClose() {
+  /**
+   * Writes everything queued now, on the event loop, then a CLOSE frame saying {@code why}, then
+   * closes; used by an orderly shutdown, so the peer's waiting asks say that we shut down.
+   */
+  void flushAndClose(String why) {
     Channel ch = channel;
     if (ch == null) {
       return;
     }
     ch.eventLoop().execute(() -> {
       drain();
-      ch.close();
+      ch.writeAndFlush(Frames.close(ch.alloc(), Protocol.CLOSE_OTHER, why)).addListener(written -> ch.close());
     });
   }
 

@@ -324,7 +324,7 @@ public final class Transport {
       Channel ch = c.channel();
       if (c.isReady() && ch != null) {
         closed.add(toFuture(ch.closeFuture()));
-        c.flushAndClose();
+        c.flushAndClose("RpcEnv '" + settings.envName() + "' is shutting down");
       } else {
         // Not connected yet: nothing can be flushed; fail what waits on it now.
         removed(c);
