@@ -159,16 +159,29 @@ class ThreadingModelTest {
     blocker.release.countDown();
   }
 
+  /** An isolated endpoint with {@code threads} threads that answers with the name of the thread it ran on. */
+  static final class ThreadNamer extends RpcEndpoint implements IsolatedRpcEndpoint {
+    private final int threads;
+
+    ThreadNamer(int threads) {
+      this.threads = threads;
+    }
+
+    @Override
+    public int threadCount() {
+      return threads;
+    }
+
+    @Override
+    public void receiveAndReply(Object message, RpcCallContext context) {
+      context.reply(Thread.currentThread().getName());
+    }
+  }
+
   @Test
   void anIsolatedEndpointRunsOnItsOwnNamedThreads() {
     RpcEnv env = env(2);
-    class Where extends RpcEndpoint implements IsolatedRpcEndpoint {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply(Thread.currentThread().getName());
-      }
-    }
-    RpcEndpointRef ref = env.setupEndpoint("where", new Where());
+    RpcEndpointRef ref = env.setupEndpoint("where", new ThreadNamer(1));
     assertThat(ref.<String>askSync("?")).startsWith("rpcenv-env-where-");
     RpcEndpointRef shared = env.setupEndpoint("shared", Endpoints.replying(
         (m, ctx) -> ctx.reply(Thread.currentThread().getName())));
@@ -178,26 +191,15 @@ class ThreadingModelTest {
   @Test
   void isolatedEndpointsStartedAndStoppedRepeatedlyLeaveNoThreadsBehind() {
     RpcEnv env = env(2);
-    class Pair extends RpcEndpoint implements IsolatedRpcEndpoint {
-      @Override
-      public int threadCount() {
-        return 2;
-      }
-
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply(Thread.currentThread().getName());
-      }
-    }
     int before = TestAccessBridge.threadsKept(env);
     for (int i = 0; i < 30; i++) {
-      RpcEndpointRef ref = env.setupEndpoint("iso-" + i, new Pair());
+      RpcEndpointRef ref = env.setupEndpoint("iso-" + i, new ThreadNamer(2));
       assertThat(ref.<String>askSync("?")).startsWith("rpcenv-env-iso-" + i + "-");
       env.stop(ref);
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
         .noneMatch(t -> t.getName().startsWith("rpcenv-env-iso-")));
-    assertThat(env.setupEndpoint("last", new Pair()).<String>askSync("?")).startsWith("rpcenv-env-last-");
+    assertThat(env.setupEndpoint("last", new ThreadNamer(2)).<String>askSync("?")).startsWith("rpcenv-env-last-");
     // the ended threads of 30 stopped endpoints were dropped when the last one's threads were made
     assertThat(TestAccessBridge.threadsKept(env)).isBetween(before + 1, before + 2);
     assertThat(TestAccessBridge.isolatedPools(env)).isEqualTo(1);
