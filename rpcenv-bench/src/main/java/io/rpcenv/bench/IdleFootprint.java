@@ -3,12 +3,12 @@ package io.rpcenv.bench;
 import io.netty.util.internal.PlatformDependent;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.testkit.HeapAfterGc;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class IdleFootprint {
     try (RpcEnv server = RpcEnv.create("idle-server", "127.0.0.1", 0, new RpcConf()
         .set("spark.rpc.io.maxHandshakingConnections", String.valueOf(n)), null)) {
       server.setupEndpoint("idle", new io.rpcenv.RpcEndpoint() { });
-      long heap0 = settledHeap();
+      long heap0 = HeapAfterGc.measure(5);
       long direct0 = PlatformDependent.usedDirectMemory();
       int threads0 = Thread.activeCount();
       Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -61,7 +61,7 @@ public final class IdleFootprint {
         if (!"READY".equals(line)) {
           throw new IllegalStateException("the connecting JVM failed: " + line);
         }
-        long heap1 = settledHeap();
+        long heap1 = HeapAfterGc.measure(5);
         long direct1 = PlatformDependent.usedDirectMemory();
         return new Footprint(n, heap1 - heap0, direct1 - direct0, threads0, Thread.activeCount());
       } finally {
@@ -71,16 +71,6 @@ public final class IdleFootprint {
         }
       }
     }
-  }
-
-  private static long settledHeap() throws InterruptedException {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(200); // let reference processing finish between collections
-      best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return best;
   }
 
   /** Opens {@code n} connections, each handshaked as a client-mode env, prints READY, waits for stdin to close. */

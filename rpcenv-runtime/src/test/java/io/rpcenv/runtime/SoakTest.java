@@ -7,6 +7,7 @@ import io.rpcenv.RpcConf;
 import io.rpcenv.runtime.cli.RpcenvCli;
 import io.rpcenv.runtime.fixtures.SoakPlugin;
 import io.rpcenv.testkit.ChildJvm;
+import io.rpcenv.testkit.HeapAfterGc;
 import io.rpcenv.testkit.ReadmeSection;
 import io.rpcenv.testkit.Resources;
 import java.io.IOException;
@@ -145,12 +146,7 @@ class SoakTest {
   }
 
   private static Sample sample(long start, AtomicLong killed, AtomicLong driverAsks) throws Exception {
-    long heap = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(100); // let reference processing run between collections
-      heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
+    long heap = HeapAfterGc.measure(3);
     long fds;
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
       fds = s.count();
