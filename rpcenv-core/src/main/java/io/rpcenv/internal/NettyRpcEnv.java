@@ -53,7 +53,6 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   private final int numRetries;
   private final Dispatcher dispatcher;
   private final HashedWheelTimer timer;
-  private final EventLoopGroup group;
   private final Transport transport;
   final Codec codec;
   private final EnvThreads threads;
@@ -97,7 +96,6 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     }
     this.dispatcher = d;
     this.timer = t;
-    this.group = g;
     this.lifecycle = new EnvShutdown(this::where, d, transport, t, g, threads, settings.endpointStopTimeout);
     if (!settings.stallWarning.isZero()) {
       new StallWatch(settings.stallWarning.toNanos(), RpcTimeout.of(settings.stallWarning).describe(), threads::all,

@@ -181,8 +181,9 @@ public final class Dispatcher {
   }
 
   /**
-   * After {@link #stop()}: ends every dispatcher thread, waiting at most {@code millis};
-   * {@code interrupt} interrupts threads still running endpoint code.
+   * After {@link #stop()}: ends the shared dispatcher threads, waiting at most {@code millis};
+   * {@code interrupt} interrupts those still running endpoint code. (An isolated endpoint's pool
+   * is shut down when the endpoint terminates, or interrupted when it is abandoned.)
    */
   public boolean shutdownThreads(long millis, boolean interrupt) throws InterruptedException {
     if (interrupt) {
@@ -190,20 +191,6 @@ public final class Dispatcher {
     } else {
       shared.shutdown();
     }
-    List<ExecutorService> pools;
-    synchronized (this) {
-      pools = new ArrayList<>(isolatedPools.values());
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    boolean all = shared.awaitTermination(millis, TimeUnit.MILLISECONDS);
-    for (ExecutorService p : pools) {
-      if (interrupt) {
-        p.shutdownNow();
-      } else {
-        p.shutdown();
-      }
-      all &= p.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-    return all;
+    return shared.awaitTermination(millis, TimeUnit.MILLISECONDS);
   }
 }
