@@ -78,7 +78,7 @@ public final class RpcConfigKeys {
   /** Reporting endpoint code that runs too long. */
   public static final ConfigKey<Duration> STALL_WARNING = ConfigKey.time("spark.rpc.dispatcher.stallWarning",
       TimeUnit.SECONDS, "10s", "When one message (or onStart/onStop) has been running this long, log a warning "
-          + "naming the endpoint, the message and where its thread is, and a line when it ends; 0 turns it off.")
+          + "naming the endpoint, its thread and where that thread is, and a line when it ends; 0 turns it off.")
       .checked(d -> d.isNegative() ? "must not be negative" : null);
 
   /** Bound on waiting for endpoints at shutdown. */

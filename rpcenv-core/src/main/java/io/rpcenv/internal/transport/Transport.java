@@ -320,11 +320,12 @@ public final class Transport {
     if (server != null) {
       closed.add(toFuture(server.close()));
     }
+    String why = "RpcEnv '" + settings.envName() + "' is shutting down";
     for (Connection c : connections()) {
       Channel ch = c.channel();
       if (c.isReady() && ch != null) {
         closed.add(toFuture(ch.closeFuture()));
-        c.flushAndClose("RpcEnv '" + settings.envName() + "' is shutting down");
+        c.flushAndClose(why);
       } else {
         // Not connected yet: nothing can be flushed; fail what waits on it now.
         removed(c);
