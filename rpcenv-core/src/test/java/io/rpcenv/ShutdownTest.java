@@ -158,31 +158,14 @@ class ShutdownTest {
   void shutdownGivesUpOnAnEndpointStillBusyAfterTheStopTimeoutAndAlwaysFinishes() throws Exception {
     RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "500ms")
         .set("spark.rpc.netty.dispatcher.numThreads", "2"));
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch interrupted = new CountDownLatch(1);
     Endpoints.Recording other = new Endpoints.Recording();
-    java.util.List<String> blockerStops = new java.util.concurrent.CopyOnWriteArrayList<>();
-    server.setupEndpoint("blocker", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        entered.countDown();
-        try {
-          new CountDownLatch(1).await(); // never released: only the interrupt ends it
-        } catch (InterruptedException e) {
-          interrupted.countDown();
-        }
-      }
-
-      @Override
-      public void onStop() {
-        blockerStops.add("onStop");
-      }
-    });
+    BlockedUntilInterrupted stuck = new BlockedUntilInterrupted();
+    server.setupEndpoint("blocker", stuck);
     server.setupEndpoint("other", other);
     RpcEnv client = envs.client("client");
     RpcEndpointRef blocker = client.setupEndpointRef(server.address(), "blocker");
     CompletableFuture<Object> first = blocker.ask("block");
-    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(stuck.entered.await(20, TimeUnit.SECONDS)).isTrue();
     java.util.List<CompletableFuture<Object>> queued = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       queued.add(blocker.ask("queued " + i)); // a plain endpoint on 2 threads takes one message at a time
@@ -194,8 +177,8 @@ class ShutdownTest {
     assertThat(server.awaitTermination(Duration.ofSeconds(30))).isTrue();
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(ms).as("waited for the stop timeout, then went on").isBetween(450L, 20_000L);
-    assertThat(interrupted.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(blockerStops).as("onStop of an abandoned endpoint").isEmpty();
+    assertThat(stuck.interrupted.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(stuck.stopped).as("onStop of an abandoned endpoint").isFalse();
     assertThat(other.events).startsWith("onStart").endsWith("onStop");
     for (CompletableFuture<Object> ask : queued) { // told before the connection closes
       assertThatThrownBy(() -> ask.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcEnvStoppedException.class)
@@ -209,23 +192,39 @@ class ShutdownTest {
   @Test
   void anIsolatedEndpointStillBusyAtShutdownIsInterruptedToo() throws Exception {
     RpcEnv env = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "300ms"));
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch interrupted = new CountDownLatch(1);
-    class Stuck extends RpcEndpoint implements IsolatedRpcEndpoint {
-      @Override
-      public void receive(Object message) {
-        entered.countDown();
-        try {
-          new CountDownLatch(1).await(); // never released: only the interrupt ends it
-        } catch (InterruptedException e) {
-          interrupted.countDown();
-        }
-      }
-    }
-    env.setupEndpoint("stuck", new Stuck()).send("block");
-    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+    class IsolatedStuck extends BlockedUntilInterrupted implements IsolatedRpcEndpoint {}
+    IsolatedStuck stuck = new IsolatedStuck();
+    env.setupEndpoint("stuck", stuck).send("block");
+    assertThat(stuck.entered.await(20, TimeUnit.SECONDS)).isTrue();
     env.shutdown();
     assertThat(env.awaitTermination(Duration.ofSeconds(30))).isTrue();
-    assertThat(interrupted.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(stuck.interrupted.await(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Blocks in any message until its thread is interrupted; records whether onStop ran. */
+  static class BlockedUntilInterrupted extends RpcEndpoint {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch interrupted = new CountDownLatch(1);
+    volatile boolean stopped;
+
+    @Override
+    public void receive(Object message) {
+      entered.countDown();
+      try {
+        new CountDownLatch(1).await(); // never released: only the interrupt ends it
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+    }
+
+    @Override
+    public void receiveAndReply(Object message, RpcCallContext context) {
+      receive(message);
+    }
+
+    @Override
+    public void onStop() {
+      stopped = true;
+    }
   }
 }
