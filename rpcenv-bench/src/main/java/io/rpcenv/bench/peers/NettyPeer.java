@@ -57,6 +57,26 @@ public final class NettyPeer implements PeerFactory {
     return d;
   }
 
+  /** A pipeline of {@link #frames()} then {@code onFrame}, flushing what it wrote once per read batch. */
+  private static ChannelInitializer<SocketChannel> framed(BiConsumer<ChannelHandlerContext, ByteBuf> onFrame) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel c) {
+        c.pipeline().addLast(frames()).addLast(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            onFrame.accept(ctx, (ByteBuf) msg);
+          }
+
+          @Override
+          public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+          }
+        });
+      }
+    };
+  }
+
   @Override
   public BenchServer server(int endpoints) throws Exception {
     EventLoopGroup group = group(Math.min(Runtime.getRuntime().availableProcessors(), 8));
@@ -64,35 +84,21 @@ public final class NettyPeer implements PeerFactory {
     Channel ch = new ServerBootstrap().group(group)
         .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(frames()).addLast(new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf f = (ByteBuf) msg;
-                byte type = f.readByte();
-                f.skipBytes(4);
-                if (type == ASK) {
-                  ByteBuf header = ctx.alloc().buffer(5).writeInt(1 + f.readableBytes()).writeByte(ASK);
-                  ctx.write(header);
-                  ctx.write(f);
-                } else if (type == SEND) {
-                  count[0]++; // one channel per client: its event loop alone touches it
-                  f.release();
-                } else {
-                  f.release();
-                  ctx.write(ctx.alloc().buffer(13).writeInt(9).writeByte(COUNT).writeLong(count[0]));
-                }
-              }
-
-              @Override
-              public void channelReadComplete(ChannelHandlerContext ctx) {
-                ctx.flush();
-              }
-            });
+        .childHandler(framed((ctx, f) -> {
+          byte type = f.readByte();
+          f.skipBytes(4);
+          if (type == ASK) {
+            ByteBuf header = ctx.alloc().buffer(5).writeInt(1 + f.readableBytes()).writeByte(ASK);
+            ctx.write(header);
+            ctx.write(f);
+          } else if (type == SEND) {
+            count[0]++; // one channel per client: its event loop alone touches it
+            f.release();
+          } else {
+            f.release();
+            ctx.write(ctx.alloc().buffer(13).writeInt(9).writeByte(COUNT).writeLong(count[0]));
           }
-        }).bind("127.0.0.1", 0).sync().channel();
+        })).bind("127.0.0.1", 0).sync().channel();
     return BenchServer.of(((InetSocketAddress) ch.localAddress()).getPort(), () -> {
       ch.close().syncUninterruptibly();
       group.shutdownGracefully().syncUninterruptibly();
@@ -106,28 +112,14 @@ public final class NettyPeer implements PeerFactory {
     Channel ch = new Bootstrap().group(group)
         .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(frames()).addLast(new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf f = (ByteBuf) msg;
-                try {
-                  f.readByte();
-                  pending.poll().accept(f, null);
-                } finally {
-                  f.release();
-                }
-              }
-
-              @Override
-              public void channelReadComplete(ChannelHandlerContext ctx) {
-                ctx.flush();
-              }
-            });
+        .handler(framed((ctx, f) -> {
+          try {
+            f.readByte();
+            pending.poll().accept(f, null);
+          } finally {
+            f.release();
           }
-        }).connect("127.0.0.1", port).sync().channel();
+        })).connect("127.0.0.1", port).sync().channel();
     return new BenchClient() {
       private int unflushed;
 
