@@ -3,7 +3,6 @@ package io.rpcenv.runtime.cli;
 import io.rpcenv.RpcConf;
 import io.rpcenv.runtime.Driver;
 import io.rpcenv.runtime.RuntimeConfigKeys;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -24,12 +23,8 @@ final class DriverCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "Port to listen on (default 0: a free port).")
   Integer port;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting; repeatable.")
-  Map<String, String> conf;
-
-  @Option(names = "--conf-file", paramLabel = "FILE",
-      description = "Settings in Java properties form (keeps secrets and passwords off the command line).")
-  java.nio.file.Path confFile;
+  @CommandLine.Mixin
+  ConfOptions confOptions;
 
   @Option(names = "--local-executors", paramLabel = "N", defaultValue = "0",
       description = "Start N executors as child processes of this one.")
@@ -49,7 +44,7 @@ final class DriverCommand implements Callable<Integer> {
           "--port must be 0 or between 1024 and 65535: " + port);
     }
     Cli.prepareOutput("driver", "info");
-    RpcConf settings = Cli.conf(confFile, conf);
+    RpcConf settings = confOptions.settings();
     if (host != null) {
       settings.set(RuntimeConfigKeys.DRIVER_HOST.key(), host);
     }

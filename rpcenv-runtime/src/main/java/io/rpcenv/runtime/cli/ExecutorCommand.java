@@ -5,7 +5,6 @@ import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.runtime.Executor;
 import io.rpcenv.runtime.ExitCode;
 import io.rpcenv.runtime.RuntimeConfigKeys;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,12 +25,8 @@ final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "H", description = "Host to report to the driver (default: this host's name).")
   String host;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting, over the driver's; repeatable.")
-  Map<String, String> conf;
-
-  @Option(names = "--conf-file", paramLabel = "FILE",
-      description = "Settings in Java properties form (keeps secrets and passwords off the command line).")
-  java.nio.file.Path confFile;
+  @CommandLine.Mixin
+  ConfOptions confOptions;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -43,7 +38,7 @@ final class ExecutorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--driver: " + e.getMessage());
     }
-    RpcConf settings = Cli.conf(confFile, conf);
+    RpcConf settings = confOptions.settings();
     if (host != null) {
       settings.set(RuntimeConfigKeys.EXECUTOR_HOST.key(), host);
     }
