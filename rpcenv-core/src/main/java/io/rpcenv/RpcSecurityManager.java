@@ -11,6 +11,8 @@ import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The security settings of an env: shared-secret authentication and TLS. Both are off by default;
@@ -22,6 +24,13 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RpcSecurityManager {
   /** The environment variable that may hold the shared secret (Spark's name). */
   public static final String SECRET_ENV = "_SPARK_AUTH_SECRET";
+  /**
+   * Secrets shorter than this many characters draw a warning: even random ones carry well under
+   * 128 bits, few enough to guess offline from a recorded handshake.
+   */
+  public static final int MIN_SECRET_LENGTH = 16;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RpcSecurityManager.class);
 
   private static final RpcSecurityManager NONE = new RpcSecurityManager(null, null);
 
@@ -47,7 +56,8 @@ public final class RpcSecurityManager {
   public static RpcSecurityManager fromConf(RpcConf conf) {
     Builder b = builder();
     if (conf.get(RpcConfigKeys.AUTHENTICATE)) {
-      b.authenticate(resolveSecret(conf));
+      String secret = resolveSecret(conf);
+      b.authenticate(secret, secretSource(conf));
     }
     if (conf.get(RpcConfigKeys.SSL_RPC_ENABLED)) {
       b.tls(new TlsSettings(
@@ -94,6 +104,28 @@ public final class RpcSecurityManager {
           + "spark.authenticate.secret.file, or the " + SECRET_ENV + " environment variable");
     }
     return secret;
+  }
+
+  /** Which setting {@link #resolveSecret} took the secret from, for messages. */
+  private static String secretSource(RpcConf conf) {
+    return conf.get(RpcConfigKeys.AUTH_SECRET) != null ? RpcConfigKeys.AUTH_SECRET.key()
+        : conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null ? RpcConfigKeys.AUTH_SECRET_FILE.key()
+        : "the " + SECRET_ENV + " environment variable";
+  }
+
+  /**
+   * The warning a secret too short to resist guessing deserves, or null for a long enough one.
+   *
+   * @param source where the secret came from, named in the warning
+   */
+  static String weakSecretWarning(String secret, String source) {
+    if (secret.length() >= MIN_SECRET_LENGTH) {
+      return null;
+    }
+    return "The shared secret from " + source + " is only " + secret.length() + " characters long: whoever records "
+        + "one handshake can try guesses of a secret this short offline. Use at least " + MIN_SECRET_LENGTH
+        + " random characters, for example the output of 'openssl rand -base64 32' (an rpcenv driver started "
+        + "without a secret generates a 256-bit one)";
   }
 
   private static Path path(String s) {
@@ -151,10 +183,21 @@ public final class RpcSecurityManager {
 
     private Builder() {}
 
-    /** Requires every connection to authenticate with {@code secret}. */
+    /**
+     * Requires every connection to authenticate with {@code secret}. A secret shorter than
+     * {@link #MIN_SECRET_LENGTH} characters is accepted with a warning in the log.
+     */
     public Builder authenticate(String secret) {
+      return authenticate(secret, "RpcSecurityManager.Builder.authenticate");
+    }
+
+    private Builder authenticate(String secret, String source) {
       if (secret == null || secret.isEmpty()) {
         throw new IllegalArgumentException("the shared secret must not be empty");
+      }
+      String weak = weakSecretWarning(secret, source);
+      if (weak != null) {
+        LOG.warn(weak);
       }
       try {
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -203,4 +203,43 @@ class AuthenticationTest {
     client.setupEndpointRef(server.address(), "registry").askSync(worker);
     assertThat(registered.poll(20, TimeUnit.SECONDS).<String>askSync("hi")).isEqualTo("worker: hi");
   }
+
+  @Test
+  void theAcceptingSideProvesNothingUntilTheConnectingSideHas() throws Exception {
+    RpcEnv server = server("right", new AtomicInteger());
+    try (RawConnection raw = new RawConnection(server.address().port())) {
+      byte[] nonce = new byte[32];
+      new java.security.SecureRandom().nextBytes(nonce);
+      raw.hello(nonce);
+      raw.readPreface();
+      RawConnection.Frame hello = raw.readFrame();
+      assertThat(hello.type()).isEqualTo(RawConnection.HELLO);
+      // flags, env id, host, port and a nonce: nothing derived from the secret
+      int host = server.address().host().length();
+      assertThat(hello.payload()).hasSize(1 + 8 + 2 + host + 4 + 32);
+      raw.frame(RawConnection.AUTH, new byte[32]); // a proof that does not hold
+      RawConnection.Frame next = raw.readFrame();
+      assertThat(next.type()).as("the server's next frame is its refusal, not its proof")
+          .isEqualTo(RawConnection.CLOSE);
+      assertThat(next.text()).contains("authentication failed");
+    }
+  }
+
+  @Test
+  void aShortSecretIsWarnedAboutAtStartAndALongOneIsNot() throws Exception {
+    String warning = "characters long: whoever records one handshake can try guesses";
+    try (io.rpcenv.testkit.ChildJvm weak = io.rpcenv.testkit.ChildJvm.start("weak", AuthenticatingEnvMain.class,
+        java.util.Map.of(RpcSecurityManager.SECRET_ENV, "hunter2"))) {
+      String line = weak.awaitLine(l -> l.contains(warning), Duration.ofSeconds(60));
+      assertThat(line).contains("WARN").contains("_SPARK_AUTH_SECRET").contains("only 7 characters")
+          .contains("openssl rand -base64 32").doesNotContain("hunter2");
+      weak.awaitLine(l -> l.startsWith("STOPPED"), Duration.ofSeconds(60));
+    }
+    try (io.rpcenv.testkit.ChildJvm strong = io.rpcenv.testkit.ChildJvm.start("strong",
+        AuthenticatingEnvMain.class, java.util.Map.of(RpcSecurityManager.SECRET_ENV,
+            RpcSecurityManager.generateSecret()))) {
+      strong.awaitLine(l -> l.startsWith("STOPPED"), Duration.ofSeconds(60));
+      assertThat(strong.lines()).noneMatch(l -> l.contains(warning));
+    }
+  }
 }

@@ -39,7 +39,7 @@ class BoundsTest {
         in.readFully(new byte[in.readInt()]); // the client's HELLO
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         out.writeInt(RawConnection.MAGIC);
-        out.writeByte(1);
+        out.writeByte(RawConnection.VERSION);
         byte[] hello = {1, 0, 0, 0, 0, 0, 0, 0, 7}; // client-mode flags, env id 7
         out.writeInt(1 + hello.length);
         out.writeByte(RawConnection.HELLO);

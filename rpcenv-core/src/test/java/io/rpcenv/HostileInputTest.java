@@ -80,7 +80,7 @@ class HostileInputTest {
     try (Socket s = new Socket("127.0.0.1", server.address().port())) {
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       out.writeInt(RawConnection.MAGIC);
-      out.writeByte(1);
+      out.writeByte(RawConnection.VERSION);
       out.writeInt(100_000); // more than any handshake needs
       out.flush();
       assertThat(RawConnection.readsEof(s, Duration.ofSeconds(20))).isTrue();

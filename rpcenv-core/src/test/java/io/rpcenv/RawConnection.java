@@ -21,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class RawConnection implements AutoCloseable {
   static final int MAGIC = 0x52504345;
+  static final byte VERSION = 4;
   static final byte HELLO = 1;
   static final byte REQUEST = 2;
   static final byte ONE_WAY = 3;
@@ -64,12 +65,49 @@ final class RawConnection implements AutoCloseable {
     }
     byte[] bytes = payload.toByteArray();
     out.writeInt(MAGIC);
-    out.writeByte(1);
+    out.writeByte(VERSION);
     frame(HELLO, bytes);
     return bytes;
   }
 
-  /** The whole authenticated handshake, as an honest client with {@code key} would do it. */
+  /** Preface and a HELLO from a server-mode env claiming to listen at {@code host:port}, without authentication. */
+  byte[] helloClaiming(String host, int port) throws IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    DataOutputStream p = new DataOutputStream(payload);
+    p.writeByte(0); // server mode
+    p.writeLong(67890L);
+    byte[] h = host.getBytes(StandardCharsets.UTF_8);
+    p.writeShort(h.length);
+    p.write(h);
+    p.writeInt(port);
+    byte[] bytes = payload.toByteArray();
+    out.writeInt(MAGIC);
+    out.writeByte(VERSION);
+    frame(HELLO, bytes);
+    return bytes;
+  }
+
+  /**
+   * Reads frames until the peer's CLOSE and returns the reason it gives; throws if the peer
+   * closes without one.
+   */
+  String closeReason() throws IOException {
+    for (;;) {
+      Frame f = readFrame();
+      if (f.type == CLOSE) {
+        DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(f.payload));
+        d.readByte();
+        byte[] text = new byte[d.readUnsignedShort()];
+        d.readFully(text);
+        return new String(text, StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  /**
+   * The whole authenticated handshake, as an honest client with {@code key} would do it: HELLO,
+   * the server's HELLO, this side's proof, then the server's proof, which is checked.
+   */
   void authenticate(byte[] key) throws Exception {
     byte[] nonce = new byte[32];
     new SecureRandom().nextBytes(nonce);
@@ -79,13 +117,21 @@ final class RawConnection implements AutoCloseable {
     if (serverHello.type != HELLO) {
       throw new IOException("expected HELLO, got " + serverHello.type + ": " + serverHello.text());
     }
-    byte[] unproven = Arrays.copyOf(serverHello.payload, serverHello.payload.length - 32);
+    frame(AUTH, proof(key, "rpcenv-v2 client", clientHello, serverHello.payload));
+    Frame serverProof = readFrame();
+    if (serverProof.type != AUTH
+        || !Arrays.equals(serverProof.payload, proof(key, "rpcenv-v2 server", clientHello, serverHello.payload))) {
+      throw new IOException("the server did not prove it holds the secret: frame " + serverProof.type);
+    }
+  }
+
+  static byte[] proof(byte[] key, String label, byte[] clientHello, byte[] serverHello) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    mac.update("rpcenv-v1 client".getBytes(StandardCharsets.US_ASCII));
+    mac.update(label.getBytes(StandardCharsets.US_ASCII));
     mac.update(clientHello);
-    mac.update(unproven);
-    frame(AUTH, mac.doFinal());
+    mac.update(serverHello);
+    return mac.doFinal();
   }
 
   /** The handshake of a client that does not authenticate. */

@@ -85,9 +85,12 @@ class ShutdownTest {
   @Test
   void asksWaitingOnAPeerThatShutsDownFailSayingSo() throws Exception {
     RpcEnv server = envs.server("server");
-    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    CountDownLatch handling = new CountDownLatch(1);
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> handling.countDown()));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "silent");
     CompletableFuture<Object> waiting = ref.ask("never answered"); // the lookup made the connection
+    // Handled and left unanswered: an ask still queued would fail as not handled, with another error.
+    assertThat(handling.await(20, TimeUnit.SECONDS)).isTrue();
     server.close();
     assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining(server.address().hostPort())

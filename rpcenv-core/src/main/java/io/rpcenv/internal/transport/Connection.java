@@ -51,6 +51,8 @@ public final class Connection implements PendingAsk.Owner {
   private volatile Channel channel;
   private volatile RpcAddress socketAddress;
   private volatile Hello peer;
+  /** An accepted connection's verified listen address; see {@link #peerListenAddress()}. */
+  private volatile RpcAddress verifiedListen;
   private volatile String closeReason;
   private volatile Throwable closeCause;
   private volatile RpcException failure;
@@ -75,10 +77,25 @@ public final class Connection implements PendingAsk.Owner {
     return target != null;
   }
 
-  /** The peer's listen address, or null for a client-mode peer. */
+  /**
+   * The peer's listen address as far as it is known to be true: the address dialed, for a
+   * connection this env opened; for an accepted one, the address the peer claimed in its HELLO
+   * once the transport has verified it (see {@link Transport}); else null (a client-mode peer, or
+   * a claim that did not hold).
+   */
   public RpcAddress peerListenAddress() {
+    return target != null ? target : verifiedListen;
+  }
+
+  /** The listen address the peer claimed in its HELLO, verified or not; null before the handshake. */
+  RpcAddress claimedListenAddress() {
     Hello h = peer;
-    return h != null ? h.listenAddress() : target;
+    return h != null ? h.listenAddress() : null;
+  }
+
+  /** Records the peer's claimed listen address as verified, or (null) no longer so. */
+  void verifiedListenAddress(RpcAddress address) {
+    verifiedListen = address;
   }
 
   /** The peer's env id, or 0 before the handshake. */
@@ -93,7 +110,10 @@ public final class Connection implements PendingAsk.Owner {
     return s != null ? s : target;
   }
 
-  /** The best name for the peer in messages: its listen address, else its socket address. */
+  /**
+   * The best name for the peer in messages, and the sender address endpoints see: its verified
+   * listen address, else its socket address.
+   */
   public RpcAddress peerAddress() {
     RpcAddress a = peerListenAddress();
     return a != null ? a : socketAddress();

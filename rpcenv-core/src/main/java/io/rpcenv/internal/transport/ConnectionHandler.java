@@ -89,6 +89,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
       } catch (HandshakeFailure f) {
         failHandshake(ctx, f);
+      } catch (IndexOutOfBoundsException truncated) {
+        throw new ProtocolException("Malformed " + Protocol.typeName(frame.getByte(0)) + " frame from "
+            + connection.socketAddress() + " during the handshake: it ends inside its fields");
       } finally {
         frame.release();
       }
@@ -106,8 +109,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     byte type = frame.readByte();
     switch (type) {
       case Protocol.REQUEST: {
-        long id = frame.readLong();
-        String endpoint = names.read(frame);
+        long id;
+        String endpoint;
+        try {
+          id = frame.readLong();
+          endpoint = names.read(frame);
+        } catch (RuntimeException malformed) {
+          throw malformed(frame, type, malformed);
+        }
         MessageBody body = body(frame, largeRest);
         if (body.size() > limit()) {
           long size = body.size();
@@ -122,7 +131,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       case Protocol.ONE_WAY: {
-        String endpoint = names.read(frame);
+        String endpoint;
+        try {
+          endpoint = names.read(frame);
+        } catch (RuntimeException malformed) {
+          throw malformed(frame, type, malformed);
+        }
         MessageBody body = body(frame, largeRest);
         if (body.size() > limit()) {
           LOG.warn("Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
@@ -135,6 +149,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       case Protocol.RESPONSE: {
+        if (frame.readableBytes() < 8) {
+          throw malformed(frame, type, null);
+        }
         long id = frame.readLong();
         MessageBody body = body(frame, largeRest);
         try {
@@ -153,10 +170,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       default:
         try {
           control(ctx, type, frame);
+        } catch (IndexOutOfBoundsException truncated) {
+          throw new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from "
+              + connection.peerAddress() + ": it ends inside its header (" + truncated.getMessage() + ")");
         } finally {
           frame.release();
         }
     }
+  }
+
+  /**
+   * Releases a frame whose header could not be read and says why; the connection is then closed
+   * with that reason. Nothing of a malformed frame outlives it.
+   */
+  private ProtocolException malformed(ByteBuf frame, byte type, RuntimeException cause) {
+    int length = frame.writerIndex();
+    frame.release();
+    if (cause instanceof ProtocolException p) {
+      return new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from " + connection.peerAddress()
+          + ": " + p.getMessage());
+    }
+    return new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from " + connection.peerAddress()
+        + ": it ends inside its header (" + length + " byte" + (length == 1 ? "" : "s") + " after the length)");
   }
 
   /** The rest of {@code frame} as a body; a large frame's head is released once its tag is read. */

@@ -15,6 +15,14 @@ final class EndpointNames {
   /** Reads a name written as an unsigned-short length and UTF-8 bytes. */
   String read(ByteBuf in) {
     int n = in.readUnsignedShort();
+    if (n > Protocol.MAX_ENDPOINT_NAME) {
+      throw new ProtocolException("an endpoint name of " + n + " bytes, longer than the protocol's limit of "
+          + Protocol.MAX_ENDPOINT_NAME + " bytes");
+    }
+    if (n > in.readableBytes()) {
+      throw new ProtocolException("an endpoint name of " + n + " bytes, but only " + in.readableBytes()
+          + " bytes are left in the frame");
+    }
     if (n == lastBytes.length && sameAsLast(in, in.readerIndex(), n)) {
       in.skipBytes(n);
       return last;

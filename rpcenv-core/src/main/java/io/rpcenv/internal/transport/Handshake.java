@@ -10,25 +10,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The handshake of one connection (see {@link Protocol}): HELLO both ways and, when this env
- * authenticates, mutual HMAC-SHA256 proofs over both HELLOs, whose fresh nonces make a recorded
- * handshake useless. The secret itself never crosses the wire. There is no fallback: an env that
- * authenticates refuses a peer that does not, in either direction.
+ * authenticates, HMAC-SHA256 proofs over both HELLOs, whose fresh nonces make a recorded handshake
+ * useless. The connecting side proves first; the accepting side proves only to a peer that has
+ * proven itself, so a stranger who connects learns nothing derived from the secret. The secret
+ * itself never crosses the wire. There is no fallback: an env that authenticates refuses a peer
+ * that does not, in either direction.
  */
 final class Handshake {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final byte[] SERVER_LABEL = "rpcenv-v1 server".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CLIENT_LABEL = "rpcenv-v1 client".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SERVER_LABEL = "rpcenv-v2 server".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLIENT_LABEL = "rpcenv-v2 client".getBytes(StandardCharsets.US_ASCII);
 
   private final Transport transport;
   private final Connection connection;
   private final byte[] key;
   private byte[] clientHello;
   private byte[] serverHello;
+  /** The peer's HELLO, once read, while its (or, connecting, the accepting side's) proof is awaited. */
   private Hello peerAwaitingProof;
   private boolean answered;
 
@@ -47,7 +51,7 @@ final class Handshake {
   /** The connecting side's first bytes: preface and HELLO. */
   ByteBuf start(ByteBufAllocator alloc) {
     Hello mine = mine();
-    clientHello = mine.unprovenBytes(false);
+    clientHello = mine.bytes();
     return Frames.prefaceAndHello(alloc, mine);
   }
 
@@ -58,14 +62,14 @@ final class Handshake {
     }
     byte[] nonce = new byte[Hello.NONCE_LENGTH];
     RANDOM.nextBytes(nonce);
-    return new Hello(base.envId(), base.listenAddress(), nonce, null);
+    return new Hello(base.envId(), base.listenAddress(), nonce);
   }
 
   /**
    * Handles one handshake frame; writes what must be answered to {@code out}. Returns the peer's
    * HELLO once the handshake is complete, or null while it is not.
    */
-  Hello onFrame(ByteBuf frame, ByteBufAllocator alloc, java.util.function.Consumer<ByteBuf> out) {
+  Hello onFrame(ByteBuf frame, ByteBufAllocator alloc, Consumer<ByteBuf> out) {
     String peer = String.valueOf(connection.socketAddress());
     byte type = frame.readByte();
     if (type == Protocol.CLOSE) {
@@ -75,52 +79,54 @@ final class Handshake {
           ? new RpcAuthenticationException(reason, connection.peerAddress(), null)
           : new RpcConnectionException(reason, connection.peerAddress(), null), null);
     }
-    if (connection.isOutbound()) {
-      if (type != Protocol.HELLO) {
-        throw new ProtocolException("Expected a handshake from " + peer + ", got frame type " + type);
-      }
-      return connectingSide(frame, alloc, out);
-    }
     if (peerAwaitingProof == null) {
       if (type != Protocol.HELLO) {
         throw new ProtocolException("Expected a handshake from " + peer + ", got frame type " + type);
       }
-      return acceptingSide(frame, alloc, out);
+      return connection.isOutbound() ? connectingSide(frame, alloc, out) : acceptingSide(frame, alloc, out);
     }
     if (type != Protocol.AUTH || frame.readableBytes() != Hello.PROOF_LENGTH) {
+      if (connection.isOutbound()) {
+        throw failedAuthentication("sent frame type " + type + " instead of its proof");
+      }
       throw refuse("sent frame type " + type + " before authenticating", "authentication required");
     }
     byte[] proof = ByteBufUtil.getBytes(frame);
+    if (connection.isOutbound()) {
+      if (!MessageDigest.isEqual(proof, mac(SERVER_LABEL))) {
+        throw failedAuthentication("its proof does not match this env's secret (spark.authenticate.secret must be "
+            + "the same on both sides)");
+      }
+      return peerAwaitingProof;
+    }
     if (!MessageDigest.isEqual(proof, mac(CLIENT_LABEL))) {
       throw refuse("failed authentication: its proof does not match this env's secret",
           "authentication failed: the proof does not match (is spark.authenticate.secret the same on both sides?)");
     }
+    // Only now, to a peer that has proven it holds the secret, does this side prove itself.
+    out.accept(Frames.auth(alloc, mac(SERVER_LABEL)));
     return peerAwaitingProof;
   }
 
-  private Hello connectingSide(ByteBuf frame, ByteBufAllocator alloc, java.util.function.Consumer<ByteBuf> out) {
+  private Hello connectingSide(ByteBuf frame, ByteBufAllocator alloc, Consumer<ByteBuf> out) {
     byte[] raw = ByteBufUtil.getBytes(frame);
     Hello peer = Hello.readFrom(frame, String.valueOf(connection.socketAddress()));
     if (key == null) {
       return peer;
     }
-    RpcAddress who = connection.peerAddress();
-    if (!peer.authenticates() || peer.proof() == null) {
+    if (!peer.authenticates()) {
+      RpcAddress who = connection.peerAddress();
       throw new HandshakeFailure(new RpcAuthenticationException(who + " does not authenticate, but this env requires "
           + "it (spark.authenticate=true); refusing the connection: there is no fallback to unauthenticated mode",
           who, null), Protocol.CLOSE_AUTHENTICATION);
     }
-    serverHello = java.util.Arrays.copyOf(raw, raw.length - Hello.PROOF_LENGTH);
-    if (!MessageDigest.isEqual(peer.proof(), mac(SERVER_LABEL))) {
-      throw new HandshakeFailure(new RpcAuthenticationException("Authentication with " + who + " failed: its proof "
-          + "does not match this env's secret (spark.authenticate.secret must be the same on both sides)", who, null),
-          Protocol.CLOSE_AUTHENTICATION);
-    }
+    serverHello = raw;
     out.accept(Frames.auth(alloc, mac(CLIENT_LABEL)));
-    return peer;
+    peerAwaitingProof = peer;
+    return null;
   }
 
-  private Hello acceptingSide(ByteBuf frame, ByteBufAllocator alloc, java.util.function.Consumer<ByteBuf> out) {
+  private Hello acceptingSide(ByteBuf frame, ByteBufAllocator alloc, Consumer<ByteBuf> out) {
     byte[] raw = ByteBufUtil.getBytes(frame);
     Hello peer = Hello.readFrom(frame, String.valueOf(connection.socketAddress()));
     if (key == null) {
@@ -134,11 +140,17 @@ final class Handshake {
     }
     clientHello = raw;
     Hello mine = mine();
-    serverHello = mine.unprovenBytes(true);
+    serverHello = mine.bytes();
     answered = true;
-    out.accept(Frames.prefaceAndHello(alloc, mine.withProof(mac(SERVER_LABEL))));
+    out.accept(Frames.prefaceAndHello(alloc, mine)); // a nonce, and nothing derived from the secret
     peerAwaitingProof = peer;
     return null;
+  }
+
+  private HandshakeFailure failedAuthentication(String why) {
+    RpcAddress who = connection.peerAddress();
+    return new HandshakeFailure(new RpcAuthenticationException("Authentication with " + who + " failed: " + why, who,
+        null), Protocol.CLOSE_AUTHENTICATION);
   }
 
   private HandshakeFailure refuse(String what, String toPeer) {

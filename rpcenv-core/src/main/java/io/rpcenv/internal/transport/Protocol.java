@@ -5,8 +5,8 @@ package io.rpcenv.internal.transport;
  * then frames. A frame is a 4-byte big-endian length (of what follows), a type byte, then:
  *
  * <pre>
- * HELLO     flags:1 envId:8 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH] [proof:32 if PROOF]
- * AUTH      proof:32                (connecting side, when authenticating)
+ * HELLO     flags:1 envId:8 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH]
+ * AUTH      proof:32                (each side once, when authenticating; the connecting side first)
  * REQUEST   requestId:8 endpoint:utf8-16 body
  * ONE_WAY   endpoint:utf8-16 body
  * RESPONSE  requestId:8 body
@@ -17,11 +17,12 @@ package io.rpcenv.internal.transport;
  * </pre>
  *
  * The first frame in each direction is HELLO; the connecting side speaks first. With
- * authentication, each HELLO carries a fresh nonce; the accepting side's HELLO also carries its
- * proof, {@code HMAC-SHA256(key, "rpcenv-v1 server" || clientHello || serverHello)}; the
- * connecting side checks it and answers with AUTH, {@code HMAC-SHA256(key, "rpcenv-v1 client" ||
- * clientHello || serverHello)} (both HELLOs without the proof). No other frame is accepted
- * before that. {@code utf8-16}
+ * authentication, each HELLO carries a fresh nonce; the connecting side then proves that it holds
+ * the secret with AUTH, {@code HMAC-SHA256(key, "rpcenv-v2 client" || clientHello ||
+ * serverHello)}, and only once that is verified does the accepting side answer with its own AUTH,
+ * {@code HMAC-SHA256(key, "rpcenv-v2 server" || clientHello || serverHello)}: a peer that has not
+ * proven anything receives nothing derived from the secret. No other frame is accepted before
+ * that. {@code utf8-16}
  * is a 2-byte length then UTF-8 bytes, {@code utf8-32} a 4-byte length. A body is a serializer
  * tag byte and the serialized value, and runs to the end of the frame.
  */
@@ -29,7 +30,12 @@ public final class Protocol {
   private Protocol() {}
 
   public static final int MAGIC = 0x52504345; // "RPCE"
-  public static final byte VERSION = 1;
+  /**
+   * Version 4, the second: 2 and 3 are skipped because a TLS stack that probes for SSLv2 reads a
+   * fifth byte of 2 or 3 after "RPC" as an SSLv2 record header and waits for more bytes, instead of
+   * reporting at once that its peer speaks plaintext.
+   */
+  public static final byte VERSION = 4;
   public static final int PREFACE_LENGTH = 5;
 
   public static final byte HELLO = 1;
@@ -44,7 +50,6 @@ public final class Protocol {
 
   public static final byte FLAG_CLIENT_MODE = 1;
   public static final byte FLAG_AUTH = 2;
-  public static final byte FLAG_PROOF = 4;
 
   /** CLOSE codes. */
   public static final byte CLOSE_OTHER = 0;
@@ -106,6 +111,22 @@ public final class Protocol {
       return NO_BODY;
     }
     return readable > offset ? offset : NEED_MORE; // the tag itself must have arrived too
+  }
+
+  /** The name of a frame type, for error texts. */
+  static String typeName(byte type) {
+    return switch (type) {
+      case HELLO -> "HELLO";
+      case REQUEST -> "REQUEST";
+      case ONE_WAY -> "ONE_WAY";
+      case RESPONSE -> "RESPONSE";
+      case FAILURE -> "FAILURE";
+      case CLOSE -> "CLOSE";
+      case AUTH -> "AUTH";
+      case PING -> "PING";
+      case PONG -> "PONG";
+      default -> "unknown (type " + type + ")";
+    };
   }
 
   /** Longest failure message carried in a FAILURE frame, in chars; longer ones are cut. */

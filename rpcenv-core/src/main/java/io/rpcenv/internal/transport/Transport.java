@@ -40,6 +40,7 @@ public final class Transport {
   private final ByteBufAllocator alloc;
   private final Map<RpcAddress, Connection> byAddress = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final ListenClaims claims = new ListenClaims();
   private final Bootstrap client;
   private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
@@ -175,8 +176,10 @@ public final class Transport {
     }
     FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize());
     ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(this, c, decoder));
-    c.channelCreated(ch, remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null);
+    RpcAddress socket = remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null;
+    c.channelCreated(ch, socket);
     connections.add(c);
+    claims.accepted(c, socket, connections, byAddress);
   }
 
   /** An accepted connection finished its handshake or closed: it no longer counts against the cap. */
@@ -247,14 +250,16 @@ public final class Transport {
   }
 
 
-  /** The handshake completed: index inbound connections by the peer's listen address, announce it. */
+  /**
+   * The handshake completed: verify an accepted peer's claimed listen address, index the
+   * connection by it, announce the connection.
+   */
   void onReady(Connection c) {
     handshakeOver(c);
     if (!c.isOutbound()) {
-      RpcAddress listen = c.peerListenAddress();
-      RpcAddress socket = c.socketAddress();
-      // Only trust a claimed listen address on the host the connection comes from.
-      if (listen != null && socket != null && listen.host().equals(socket.host())) {
+      RpcAddress listen = claims.verify(c);
+      if (listen != null) {
+        c.verifiedListenAddress(listen);
         Connection old = byAddress.get(listen);
         if (old == null || old.isClosed()) {
           if (old == null ? byAddress.putIfAbsent(listen, c) != null : !byAddress.replace(listen, old, c)) {
@@ -286,6 +291,7 @@ public final class Transport {
 
   private void removed(Connection c) {
     connections.remove(c);
+    claims.removed(c);
     RpcAddress listen = c.peerListenAddress();
     if (listen != null) {
       byAddress.remove(listen, c);
