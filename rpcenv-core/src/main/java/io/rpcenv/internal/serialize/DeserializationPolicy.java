@@ -130,14 +130,40 @@ public final class DeserializationPolicy {
     return new InvalidClassException("Deserialization rejected: " + why);
   }
 
-  /** A filter for one stream; it remembers why it rejected. */
-  Filter newFilter() {
-    return new Filter();
+  /**
+   * A filter for one stream of {@code streamLength} bytes; it remembers why it rejected. Besides
+   * the limits, it refuses any array (and any collection that sizes its table from the stream,
+   * which the JDK's collections check as arrays) longer than the bytes still unread could fill,
+   * counting each element at its smallest encoding: the width of a primitive, one byte for an
+   * object (a null). So a few bytes can never make the receiver allocate much.
+   */
+  Filter newFilter(long streamLength) {
+    return new Filter(streamLength);
+  }
+
+  /** The fewest stream bytes one element of an array of {@code arrayClass} takes. */
+  static int minElementBytes(Class<?> arrayClass) {
+    Class<?> c = arrayClass == null ? null : arrayClass.getComponentType();
+    if (c == null || !c.isPrimitive()) {
+      return 1;
+    }
+    return c == long.class || c == double.class ? 8 : c == int.class || c == float.class ? 4
+        : c == short.class || c == char.class ? 2 : 1;
+  }
+
+  private static String arrayBeyondBytesText(long length, int elementBytes, long left) {
+    return "it declares an array of " + length + " elements (" + elementBytes + " byte" + (elementBytes == 1 ? "" : "s")
+        + " each at least), more than the " + left + " bytes left in the message could hold";
   }
 
   /** One stream's filter. */
   final class Filter implements ObjectInputFilter {
+    private final long streamLength;
     private String rejection;
+
+    private Filter(long streamLength) {
+      this.streamLength = streamLength;
+    }
 
     @Override
     public Status checkInput(FilterInfo info) {
@@ -149,6 +175,13 @@ public final class DeserializationPolicy {
       }
       if (info.arrayLength() > maxArrayLength) {
         return reject(arrayTooLongText(info.arrayLength()));
+      }
+      if (info.arrayLength() > 0) {
+        int elementBytes = minElementBytes(info.serialClass());
+        long left = Math.max(0, streamLength - info.streamBytes());
+        if (info.arrayLength() > left / elementBytes) {
+          return reject(arrayBeyondBytesText(info.arrayLength(), elementBytes, left));
+        }
       }
       if (info.streamBytes() > maxBytes) {
         return reject("it is longer than " + maxBytes + " bytes");

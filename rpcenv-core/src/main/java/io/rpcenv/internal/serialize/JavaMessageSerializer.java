@@ -98,7 +98,7 @@ public final class JavaMessageSerializer implements MessageSerializer {
       case FALSE:
         return Boolean.FALSE;
       case JAVA:
-        return readJava(new ByteBufInputStream(in), refs);
+        return readJava(new ByteBufInputStream(in), in.readableBytes(), refs);
       case RECORD:
         return records.read(in);
       default:
@@ -115,14 +115,15 @@ public final class JavaMessageSerializer implements MessageSerializer {
       case STRING:
         return new String(rest, StandardCharsets.UTF_8);
       case JAVA:
-        return readJava(new ByteArrayInputStream(rest), refs);
+        return readJava(new ByteArrayInputStream(rest), rest.length, refs);
       default:
         return MessageSerializer.super.read(tag, rest, refs);
     }
   }
 
-  private Object readJava(InputStream in, RefResolver refs) throws IOException, ClassNotFoundException {
-    DeserializationPolicy.Filter filter = policy.newFilter();
+  /** Reads an object stream of {@code length} bytes; no array is allocated larger than they could fill. */
+  private Object readJava(InputStream in, long length, RefResolver refs) throws IOException, ClassNotFoundException {
+    DeserializationPolicy.Filter filter = policy.newFilter(length);
     try (ObjectInputStream ois = new RpcObjectInputStream(in, loader, refs)) {
       ois.setObjectInputFilter(filter);
       return ois.readObject();
