@@ -118,7 +118,8 @@ public final class Driver implements AutoCloseable {
         return t;
       });
       long every = this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL).toMillis();
-      expiry.scheduleAtFixedRate(() -> endpoint.send(new Messages.CheckExpiry()), every, every, TimeUnit.MILLISECONDS);
+      expiry.scheduleAtFixedRate(() -> endpoint.send(endpointImpl.expiryCheck()), every, every,
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       env.close();
       throw e;
@@ -246,7 +247,7 @@ public final class Driver implements AutoCloseable {
     Duration wait = conf.get(RuntimeConfigKeys.STOP_EXECUTORS_TIMEOUT);
     long deadline = System.nanoTime() + wait.toNanos();
     try {
-      endpoint.send(new Messages.StopExecutors());
+      endpoint.send(endpointImpl.stopOrder());
       synchronized (changes) {
         while (!executors().isEmpty() && System.nanoTime() < deadline) {
           TimeUnit.NANOSECONDS.timedWait(changes, deadline - System.nanoTime());

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
+  /** How long a stopping executor waits for the driver to take in that it exits. */
+  private static final RpcTimeout EXITING_TIMEOUT = new RpcTimeout(Duration.ofSeconds(2),
+      "the executor's exit notice (fixed)");
+
   private final String executorId;
   private final RpcEnv env;
   private final RpcEndpointRef driver;
@@ -159,8 +163,11 @@ public final class Executor {
       }
       if (code != ExitCode.DRIVER_LOST && driver != null) {
         try {
-          driver.send(new Messages.ExecutorExiting(executorId, reason));
-        } catch (RpcException e) {
+          // Waited for (briefly), so the driver has taken it in before the connection closes.
+          driver.ask(new Messages.ExecutorExiting(executorId, reason), EXITING_TIMEOUT).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RpcException | java.util.concurrent.ExecutionException e) {
           LOG.debug("Could not tell the driver that executor {} exits: {}", executorId, e.getMessage());
         }
       }

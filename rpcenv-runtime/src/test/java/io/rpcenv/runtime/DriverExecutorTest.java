@@ -105,12 +105,19 @@ class DriverExecutorTest {
 
   @Test
   void anExecutorTheDriverForgotExitsWithExpired() throws Exception {
-    Driver driver = driver(conf());
-    Executor e = executor(driver, "e1");
-    driver.awaitExecutors(1, Duration.ofSeconds(20));
-    // as if the driver had expired it: it drops the executor, whose next heartbeat learns so
-    RpcEnv other = resources.add(RpcEnv.create("other", "127.0.0.1", 0, new RpcConf(), null, true));
-    other.setupEndpointRefByURI(driver.url()).send(new Messages.ExecutorExiting("e1", "test says so"));
+    // A driver that answers like the real one but has forgotten the executor by its first heartbeat.
+    RpcEnv fake = resources.add(RpcEnv.create("fake-driver", "127.0.0.1", 0, new RpcConf(), null));
+    fake.setupEndpoint(Messages.DRIVER_ENDPOINT, new io.rpcenv.RpcEndpoint() {
+      @Override
+      public void receiveAndReply(Object message, io.rpcenv.RpcCallContext context) {
+        if (message instanceof Messages.FetchConf) {
+          context.reply(new Messages.AppConf("app", conf().remove("spark.plugins").getAll()));
+        } else {
+          context.reply(!(message instanceof Messages.Heartbeat));
+        }
+      }
+    });
+    Executor e = Executor.start(new RpcConf(), "spark://driver@" + fake.address().hostPort(), "e1");
     assertThat(e.exit().get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.EXPIRED);
   }
 

@@ -16,8 +16,12 @@ import io.rpcenv.runtime.internal.Messages.Heartbeat;
 import io.rpcenv.runtime.internal.Messages.RegisterExecutor;
 import io.rpcenv.runtime.internal.Messages.StopExecutor;
 import io.rpcenv.runtime.internal.Messages.StopExecutors;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +75,8 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
   private final Duration timeout;
   private final Listener listener;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
+  /** Proves a control message came from this process; never sent anywhere. */
+  private final String token = newToken();
   private boolean stopping;
 
   /**
@@ -84,9 +90,28 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
     this.listener = listener;
   }
 
+  private static String newToken() {
+    byte[] b = new byte[16];
+    new SecureRandom().nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
   /** The registered executors, by id; written only by this endpoint. */
   public Map<String, Live> live() {
     return live;
+  }
+
+  /**
+   * The order, for this endpoint only, to tell every executor to stop and refuse new ones. It
+   * carries the endpoint's token: the driver's process hands it to this endpoint and nowhere else.
+   */
+  public StopExecutors stopOrder() {
+    return new StopExecutors(token);
+  }
+
+  /** The periodic order, for this endpoint only, to expire executors that fell silent; with the token too. */
+  public CheckExpiry expiryCheck() {
+    return new CheckExpiry(token);
   }
 
   @Override
@@ -97,13 +122,40 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
       register(r, context);
     } else if (message instanceof Heartbeat h) {
       Live l = live.get(h.executorId());
+      if (l != null && !fromItsConnection(l, "a heartbeat", context)) {
+        return;
+      }
       if (l != null) {
         l.lastSeenNanos = System.nanoTime();
       }
       context.reply(l != null);
+    } else if (message instanceof ExecutorExiting e) {
+      Live l = live.get(e.executorId());
+      if (l != null && fromItsConnection(l, "its exit", context)) {
+        remove(e.executorId(), "exited: " + e.reason());
+        context.reply(true);
+      } else if (l == null) {
+        context.reply(false);
+      }
     } else {
       context.sendFailure(new IllegalArgumentException("The driver does not answer " + message));
     }
+  }
+
+  /**
+   * Whether an executor's message came over the connection it registered from; if not, the
+   * sender is told why and the message has no effect.
+   */
+  private boolean fromItsConnection(Live l, String what, RpcCallContext context) {
+    RpcAddress sender = context.senderAddress();
+    if (l.address.equals(sender)) {
+      return true;
+    }
+    LOG.warn("Ignored {} for executor {} from {}: it registered from {}", what, l.info.executorId(), sender,
+        l.address);
+    context.sendFailure(new IllegalArgumentException("Executor " + l.info.executorId() + " registered from "
+        + l.address + "; " + what + " from " + sender + " is not accepted"));
+    return false;
   }
 
   private void register(RegisterExecutor r, RpcCallContext context) {
@@ -127,9 +179,7 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
 
   @Override
   public void receive(Object message) {
-    if (message instanceof ExecutorExiting e) {
-      remove(e.executorId(), "exited: " + e.reason());
-    } else if (message instanceof StopExecutors) {
+    if (message instanceof StopExecutors s && ownToken(s.token(), s)) {
       stopping = true;
       for (Live l : new ArrayList<>(live.values())) {
         try {
@@ -138,11 +188,26 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
           remove(l.info.executorId(), "lost: " + ex.getMessage());
         }
       }
-    } else if (message instanceof CheckExpiry) {
+    } else if (message instanceof CheckExpiry c && ownToken(c.token(), c)) {
       expireSilent();
-    } else {
+    } else if (!(message instanceof StopExecutors || message instanceof CheckExpiry)) {
       LOG.warn("The driver ignored a message of type {}", message == null ? "null" : message.getClass().getName());
     }
+  }
+
+  /**
+   * Whether a control message carries this endpoint's token, that is, came from this process; one
+   * from the network is refused with a warning.
+   */
+  private boolean ownToken(String presented, Object message) {
+    if (MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
+        String.valueOf(presented).getBytes(StandardCharsets.US_ASCII))) {
+      return true;
+    }
+    LOG.warn("The driver refused a {} message that did not come from its own process: only the driver itself may "
+        + "send it (turn on spark.authenticate where strangers can reach the driver's port)",
+        message.getClass().getSimpleName());
+    return false;
   }
 
   private void expireSilent() {

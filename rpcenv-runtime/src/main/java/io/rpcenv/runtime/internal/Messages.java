@@ -27,15 +27,21 @@ public final class Messages {
   /** Executor to driver, every heartbeat interval; the reply says whether the driver still knows it. */
   public record Heartbeat(String executorId) implements Serializable {}
 
-  /** Executor to driver, one way, when it stops by itself. */
+  /**
+   * Executor to driver, when it stops by itself. An ask, so that the driver knows which
+   * connection it came from: only the executor's own is believed.
+   */
   public record ExecutorExiting(String executorId, String reason) implements Serializable {}
 
   /** Driver to executor, one way: stop. */
   public record StopExecutor(String reason) implements Serializable {}
 
-  /** Driver to itself: tell every executor to stop. */
-  public record StopExecutors() implements Serializable {}
+  /**
+   * Driver to itself: tell every executor to stop. Carries the driver endpoint's private token, so
+   * the same message from the network is refused.
+   */
+  public record StopExecutors(String token) implements Serializable {}
 
-  /** Driver to itself, periodically: expire executors that stopped heartbeating. */
-  public record CheckExpiry() implements Serializable {}
+  /** Driver to itself, periodically: expire executors that stopped heartbeating. Carries the token too. */
+  public record CheckExpiry(String token) implements Serializable {}
 }
