@@ -254,6 +254,19 @@ public final class RpcConfigKeys {
       "Most messages from one connection queued or unanswered at once; beyond it the env stops reading from it.")
       .checked(RpcConfigKeys::positive);
 
+  /** Memory for frames still arriving, over all connections. */
+  public static final ConfigKey<Long> FRAME_BUDGET = ConfigKey.size("spark.rpc.io.frameBudget", MIB, null,
+      "Most memory one env holds for frames still arriving, over all its connections (MiB unless a unit is given); "
+          + "memory is taken as bytes arrive, and a connection that would go beyond it is not read until some frees "
+          + "up, except that one frame at a time may finish beyond it, so the largest allowed message gets through.")
+      .computedDefault("a quarter of the maximum heap").checked(v -> v <= 0 ? "must be positive" : null);
+
+  /** Deadline for one frame to arrive whole. */
+  public static final ConfigKey<Duration> FRAME_TIMEOUT = ConfigKey.time("spark.rpc.io.frameTimeout",
+      TimeUnit.SECONDS, null, "Longest one frame may take to arrive, from its first byte to its last (time this env "
+          + "paused reading does not count); a connection whose frame takes longer is closed, asks outstanding or not.")
+      .fallbackTo(CONNECTION_TIMEOUT).checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+
   /** The process's role, which selects role-specific thread settings. */
   public static final ConfigKey<String> EXECUTOR_ID = ConfigKey.string("spark.executor.id", null,
       "This process's executor id (\"driver\" on the driver); selects the spark.driver.* or spark.executor.* "

@@ -65,7 +65,13 @@ final class RpcSettingsCheck {
         (int) Math.min(Integer.MAX_VALUE, conf.get(RpcConfigKeys.SEND_BUFFER)), security.authenticationKey(), tls,
         conf.get(RpcConfigKeys.MAX_HANDSHAKING_CONNECTIONS), maxOutbox, conf.get(RpcConfigKeys.MAX_OUTSTANDING_ASKS),
         conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES), conf.get(RpcConfigKeys.CONNECTION_TIMEOUT),
-        conf.get(RpcConfigKeys.KEEPALIVE));
+        conf.get(RpcConfigKeys.KEEPALIVE), frameBudget(conf), conf.get(RpcConfigKeys.FRAME_TIMEOUT));
+  }
+
+  /** spark.rpc.io.frameBudget, or a quarter of the heap the JVM may grow to. */
+  private static long frameBudget(RpcConf conf) {
+    Long set = conf.get(RpcConfigKeys.FRAME_BUDGET);
+    return set != null ? set : Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4);
   }
 
   private static int dispatcherThreads(RpcConf conf, int cores) {

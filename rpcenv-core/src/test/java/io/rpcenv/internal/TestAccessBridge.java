@@ -30,4 +30,14 @@ public final class TestAccessBridge {
   public static io.rpcenv.RpcEndpointRef refWithoutLookup(RpcEnv env, io.rpcenv.RpcAddress address, String name) {
     return ((NettyRpcEnv) env).refTo(address, name);
   }
+
+  /** Connection failures that were neither the protocol's nor the network's (see Transport). */
+  public static long unexpectedErrors(RpcEnv env) {
+    return ((NettyRpcEnv) env).transport().unexpectedErrors();
+  }
+
+  /** Bytes the env holds of frames still arriving. */
+  public static long frameBytesHeld(RpcEnv env) {
+    return ((NettyRpcEnv) env).transport().frameBytesHeld();
+  }
 }

@@ -176,6 +176,11 @@ public final class DeserializationPolicy {
       if (info.arrayLength() > maxArrayLength) {
         return reject(arrayTooLongText(info.arrayLength()));
       }
+      // -1 is what the filter sees for a class check; a length of -1 itself fails the allocation,
+      // which the reader reports as a broken stream.
+      if (info.arrayLength() < -1) {
+        return reject("it declares an array of negative length " + info.arrayLength());
+      }
       if (info.arrayLength() > 0) {
         int elementBytes = minElementBytes(info.serialClass());
         long left = Math.max(0, streamLength - info.streamBytes());

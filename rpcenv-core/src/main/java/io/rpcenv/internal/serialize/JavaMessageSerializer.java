@@ -79,6 +79,15 @@ public final class JavaMessageSerializer implements MessageSerializer {
       throw new StreamCorruptedException("empty message body");
     }
     byte tag = in.readByte();
+    try {
+      return readTagged(tag, in, refs);
+    } catch (IndexOutOfBoundsException truncated) {
+      throw new StreamCorruptedException("the message body ends early: its " + in.writerIndex() + " bytes are too "
+          + "few for what its serializer tag (" + tag + ") and contents announce");
+    }
+  }
+
+  private Object readTagged(byte tag, ByteBuf in, RefResolver refs) throws IOException, ClassNotFoundException {
     switch (tag) {
       case NULL:
         return null;
@@ -133,6 +142,15 @@ public final class JavaMessageSerializer implements MessageSerializer {
         throw filter.rejected(e);
       }
       throw e;
+    } catch (RuntimeException e) {
+      // A broken stream can make the object stream, or a class's own readObject, throw anything.
+      if (filter.rejection() != null) {
+        throw filter.rejected(new IOException(e));
+      }
+      StreamCorruptedException corrupt = new StreamCorruptedException("the message body is not a valid Java "
+          + "serialization stream: " + e);
+      corrupt.initCause(e);
+      throw corrupt;
     }
   }
 }

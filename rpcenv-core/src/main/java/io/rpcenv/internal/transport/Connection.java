@@ -56,7 +56,7 @@ public final class Connection implements PendingAsk.Owner {
   private volatile String closeReason;
   private volatile Throwable closeCause;
   private volatile RpcException failure;
-  private volatile boolean readingPaused;
+  private volatile ReadGate gate;
   /** Frames were written straight to the channel and await the next drain's flush; event loop only. */
   private boolean unflushed;
   /** Frames read and asks written since the handshake, for the keepalive; event loop only. */
@@ -221,41 +221,40 @@ public final class Connection implements PendingAsk.Owner {
     }
   }
 
-  /** A message from the peer was handed to the env; stop reading if too many are in progress. */
+  /** A message from the peer was handed to the env (event loop); stop reading if too many are in progress. */
   void inboundStarted() {
-    if (inflight.incrementAndGet() > transport.settings().maxInflightMessages() && !readingPaused) {
-      Channel ch = channel;
-      if (ch != null) {
-        readingPaused = true;
-        ch.config().setAutoRead(false);
-        LOG.info("Paused reading from {}: {} messages from it are in progress (spark.rpc.io.maxInflightMessages)",
-            peerAddress(), inflight.get());
-      }
+    ReadGate g = gate;
+    if (inflight.incrementAndGet() > transport.settings().maxInflightMessages() && !g.isClosedBy(ReadGate.INFLIGHT)) {
+      g.close(ReadGate.INFLIGHT);
+      LOG.info("Paused reading from {}: {} messages from it are in progress (spark.rpc.io.maxInflightMessages)",
+          peerAddress(), inflight.get());
     }
   }
 
   /** A message from the peer was answered or handled; resume reading when half the limit is free. */
   public void inboundDone() {
-    if (inflight.decrementAndGet() <= transport.settings().maxInflightMessages() / 2 && readingPaused) {
-      Channel ch = channel;
-      if (ch != null) {
-        ch.eventLoop().execute(resumeReading);
-      }
+    ReadGate g = gate;
+    if (inflight.decrementAndGet() <= transport.settings().maxInflightMessages() / 2 && g != null
+        && g.isClosedBy(ReadGate.INFLIGHT)) {
+      channel.eventLoop().execute(resumeReading);
     }
   }
 
   private void resumeReading() {
-    if (readingPaused && inflight.get() <= transport.settings().maxInflightMessages() / 2) {
-      readingPaused = false;
-      Channel ch = channel;
-      ch.config().setAutoRead(true);
-      ch.read();
+    if (gate.isClosedBy(ReadGate.INFLIGHT) && inflight.get() <= transport.settings().maxInflightMessages() / 2) {
+      gate.open(ReadGate.INFLIGHT);
     }
   }
 
   /** Whether reading from the peer is paused because too many of its messages are in progress. */
   public boolean isReadingPaused() {
-    return readingPaused;
+    ReadGate g = gate;
+    return g != null && g.isClosedBy(ReadGate.INFLIGHT);
+  }
+
+  /** Whether the event loop reads from this connection; set once its channel exists. */
+  ReadGate readGate() {
+    return gate;
   }
 
   /** Records the error that everything depending on this connection should fail with; the first wins. */
@@ -344,7 +343,8 @@ public final class Connection implements PendingAsk.Owner {
     return channel;
   }
 
-  void channelCreated(Channel ch, RpcAddress remote) {
+  void channelCreated(Channel ch, RpcAddress remote, ReadGate readGate) {
+    this.gate = readGate;
     this.channel = ch;
     this.socketAddress = remote;
   }

@@ -172,7 +172,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           control(ctx, type, frame);
         } catch (IndexOutOfBoundsException truncated) {
           throw new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from "
-              + connection.peerAddress() + ": it ends inside its header (" + truncated.getMessage() + ")");
+              + connection.peerAddress() + ": it ends inside its fields (" + frame.writerIndex() + " bytes)");
         } finally {
           frame.release();
         }
@@ -285,6 +285,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (root instanceof IOException) {
         LOG.debug("I/O error on connection with {}: {}", connection.peerAddress(), root.toString());
       } else {
+        transport.unexpectedError();
         LOG.warn("Error on connection with {}; closing it", connection.peerAddress(), root);
       }
       connection.reason(root instanceof IOException io ? describe(io) : root.toString(), root);
@@ -340,7 +341,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (ch instanceof DuplexChannel duplex && ch.pipeline().get(SslHandler.class) == null) {
         duplex.shutdownOutput();
       }
-      ch.config().setAutoRead(true); // drain what the peer sends until it closes, or the linger ends
+      connection.readGate().drain(); // read what the peer sends until it closes, or the linger ends
       ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     });
   }

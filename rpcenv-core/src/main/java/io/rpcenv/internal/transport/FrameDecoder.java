@@ -5,34 +5,58 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Checks the peer's preface, then cuts the stream into frames. A frame's length is checked
- * against the limit from its header alone, before any of it is buffered; a frame that will not
- * fit the buffer is given room for its exact size once, instead of growing step by step. Emits
- * each frame, without its length field, as a retained slice; a large request, one-way message or
- * reply (see {@link Protocol#LARGE_FRAME}) is emitted as a {@link LargeFrame} whose body was copied
- * into its final array piece by piece as it arrived.
+ * Checks the peer's preface, then cuts the stream into frames, each emitted without its length
+ * field as a retained slice, or, for a large frame (see {@link Protocol#LARGE_FRAME}), assembled
+ * in an array as it arrives ({@link ArrivingFrame}). A frame's length is checked against the limit
+ * from its header alone. Memory follows the bytes that arrive, never a header's word: what a
+ * connection buffers of frames still arriving is charged to the env's {@link FrameBudget}, and
+ * reading pauses while the budget is spent. A frame must arrive whole within
+ * spark.rpc.io.frameTimeout, asks outstanding or not; time this env paused reading does not
+ * count. The deadline is kept in ticks of a quarter of the timeout, without a clock read per frame.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
+  /** Ticks of a quarter of the frame timeout in which no frame completed, after which the one arriving has taken too long. */
+  private static final int TICKS = 4;
+
   private final String peer;
   private final long messageLimit;
+  private final Duration frameTimeout;
+  private final FrameBudget budget;
+  private final ReadGate gate;
   private boolean prefaceSeen;
   private int maxFrame = Protocol.MAX_HANDSHAKE_FRAME;
   private boolean failed;
-  /** The large frame being assembled: its head through the body tag, and the rest of the body. */
-  private byte[] largeHead;
-  private byte[] largeRest;
-  private int largeFilled;
+  private ArrivingFrame arriving;
+  /** What this connection has charged to the budget: the bytes it buffers of a frame still arriving. */
+  private long charged;
+  private boolean waitingForBudget;
+  private boolean pausedOnce;
+  private long framesDone;
+  private long framesAtLastTick;
+  private int quietTicks;
+  private boolean ticking;
 
   /**
    * @param peer the remote address, for error texts
    * @param messageLimit spark.rpc.message.maxSize in bytes, applied once the handshake is done
+   * @param frameTimeout spark.rpc.io.frameTimeout
+   * @param budget the env's memory for frames still arriving
+   * @param gate pauses reading from this connection
    */
-  FrameDecoder(String peer, long messageLimit) {
+  FrameDecoder(String peer, long messageLimit, Duration frameTimeout, FrameBudget budget, ReadGate gate) {
     this.peer = peer;
     this.messageLimit = messageLimit;
+    this.frameTimeout = frameTimeout;
+    this.budget = budget;
+    this.gate = gate;
   }
 
   /** After the handshake: accept frames up to the configured message size. */
@@ -46,25 +70,15 @@ final class FrameDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (largeRest != null) {
-      continueLarge(in, out);
+    if (arriving != null) {
+      continueArriving(ctx, in, out);
       return;
     }
     if (!prefaceSeen) {
       if (in.readableBytes() < Protocol.PREFACE_LENGTH) {
         return;
       }
-      int magic = in.getInt(in.readerIndex());
-      byte version = in.getByte(in.readerIndex() + 4);
-      if (magic != Protocol.MAGIC) {
-        throw fail(new ProtocolException("Connection with " + peer + " does not speak the rpcenv protocol (first "
-            + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ", \""
-            + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + "\")"));
-      }
-      if (version != Protocol.VERSION) {
-        throw fail(new ProtocolException("Peer " + peer + " speaks rpcenv protocol version " + version
-            + ", this env speaks version " + Protocol.VERSION));
-      }
+      checkPreface(in);
       in.skipBytes(Protocol.PREFACE_LENGTH);
       prefaceSeen = true;
     }
@@ -72,6 +86,53 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     int length = in.getInt(in.readerIndex());
+    checkLength(length);
+    int needed = 4 + length;
+    if (in.readableBytes() < needed && length >= Protocol.LARGE_FRAME && maxFrame > Protocol.MAX_HANDSHAKE_FRAME) {
+      int tagAt = Protocol.bodyOffset(in, in.readerIndex() + 4, length);
+      if (tagAt == Protocol.NEED_MORE) {
+        return;
+      }
+      in.skipBytes(4);
+      if (tagAt == Protocol.NO_BODY) {
+        arriving = new ArrivingFrame(null, length, length);
+      } else {
+        byte[] head = new byte[tagAt + 1];
+        in.readBytes(head);
+        arriving = new ArrivingFrame(head, length - tagAt - 1, length);
+      }
+      continueArriving(ctx, in, out);
+      return;
+    }
+    if (in.readableBytes() < needed) {
+      int missing = needed - in.readableBytes();
+      // Room for the rest in one allocation instead of repeated doubling, once half the frame is here.
+      if (missing <= in.readableBytes() && missing > in.writableBytes() && missing <= in.maxWritableBytes()
+          && in.refCnt() == 1 && !in.isReadOnly()) {
+        in.ensureWritable(missing);
+      }
+      return;
+    }
+    in.skipBytes(4);
+    framesDone++;
+    out.add(in.readRetainedSlice(length));
+  }
+
+  private void checkPreface(ByteBuf in) {
+    int magic = in.getInt(in.readerIndex());
+    byte version = in.getByte(in.readerIndex() + 4);
+    if (magic != Protocol.MAGIC) {
+      throw fail(new ProtocolException("Connection with " + peer + " does not speak the rpcenv protocol (first "
+          + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ", \""
+          + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + "\")"));
+    }
+    if (version != Protocol.VERSION) {
+      throw fail(new ProtocolException("Peer " + peer + " speaks rpcenv protocol version " + version
+          + ", this env speaks version " + Protocol.VERSION + " (run the same rpcenv version on both sides)"));
+    }
+  }
+
+  private void checkLength(int length) {
     if (length <= 0) {
       throw fail(new ProtocolException("Frame length should be positive: " + length + " (from " + peer + ")"));
     }
@@ -82,43 +143,124 @@ final class FrameDecoder extends ByteToMessageDecoder {
           : "Peer " + peer + " sent a frame of " + length + " bytes, which exceeds this env's limit of " + maxFrame
               + " bytes (spark.rpc.message.maxSize=" + messageLimit + " bytes plus headers)"));
     }
-    int needed = 4 + length;
-    if (in.readableBytes() < needed && length >= Protocol.LARGE_FRAME && maxFrame > Protocol.MAX_HANDSHAKE_FRAME) {
-      int tagAt = Protocol.bodyOffset(in, in.readerIndex() + 4, length);
-      if (tagAt == Protocol.NEED_MORE) {
-        return;
-      }
-      if (tagAt != Protocol.NO_BODY) {
-        in.skipBytes(4);
-        largeHead = new byte[tagAt + 1];
-        in.readBytes(largeHead);
-        largeRest = new byte[length - tagAt - 1];
-        largeFilled = 0;
-        continueLarge(in, out);
-        return;
-      }
-    }
-    if (in.readableBytes() < needed) {
-      int missing = needed - in.readableBytes();
-      if (missing > in.writableBytes() && missing <= in.maxWritableBytes() && in.refCnt() == 1 && !in.isReadOnly()) {
-        in.ensureWritable(missing); // one allocation sized to the frame, not repeated doubling
-      }
-      return;
-    }
-    in.skipBytes(4);
-    out.add(in.readRetainedSlice(length));
   }
 
-  /** Copies what has arrived of the large frame's body into its array; emits the frame when complete. */
-  private void continueLarge(ByteBuf in, List<Object> out) {
-    int n = Math.min(in.readableBytes(), largeRest.length - largeFilled);
-    in.readBytes(largeRest, largeFilled, n);
-    largeFilled += n;
-    if (largeFilled == largeRest.length) {
-      out.add(new LargeFrame(Unpooled.wrappedBuffer(largeHead), largeRest));
-      largeHead = null;
-      largeRest = null;
+  /**
+   * Copies what has arrived of the large frame; emits it when complete. Memory for a larger array
+   * is taken from the budget before it is allocated; when the budget refuses, reading pauses and
+   * what has arrived waits in the read buffer.
+   */
+  private void continueArriving(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int have = arriving.arrayCapacity();
+    int want = arriving.wantedCapacity(in.readableBytes());
+    if (want > have) {
+      if (budget.tryReserve(this, want - have)) {
+        charged += want - have;
+        arriving.growTo(want);
+      } else if (!waitingForBudget) {
+        pause(ctx);
+      }
     }
+    arriving.fill(in);
+    if (arriving.isComplete()) {
+      out.add(arriving.frame());
+      arriving = null;
+      framesDone++;
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    super.channelRead(ctx, msg);
+    account(ctx);
+  }
+
+  /** Charges the budget with what this connection now buffers of a frame still arriving. */
+  private void account(ChannelHandlerContext ctx) {
+    long held = failed ? 0 : internalBuffer().readableBytes() + (arriving == null ? 0 : arriving.capacity());
+    long delta = held - charged;
+    if (delta == 0) {
+      return;
+    }
+    charged = held;
+    if (!budget.charge(this, delta, held > 0) && !waitingForBudget) {
+      pause(ctx);
+    }
+    if (held > 0 && !ticking) {
+      ticking = true;
+      framesAtLastTick = framesDone;
+      quietTicks = 0;
+      scheduleTick(ctx);
+    }
+  }
+
+  private void pause(ChannelHandlerContext ctx) {
+    waitingForBudget = true;
+    gate.close(ReadGate.BUDGET);
+    if (!pausedOnce) {
+      pausedOnce = true;
+      LOG.info("Paused reading from {}: the env's memory for frames still arriving is spent ({} of {} bytes, "
+          + "spark.rpc.io.frameBudget); it resumes as memory frees up", peer, budget.used(), budget.limit());
+    }
+    budget.await(() -> ctx.executor().execute(() -> resume(ctx)));
+  }
+
+  /** Memory freed up: read again, starting with what already waits in the read buffer. */
+  private void resume(ChannelHandlerContext ctx) {
+    if (!waitingForBudget || !ctx.channel().isActive()) {
+      return;
+    }
+    waitingForBudget = false;
+    gate.open(ReadGate.BUDGET);
+    try {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private void scheduleTick(ChannelHandlerContext ctx) {
+    long every = Math.max(1, frameTimeout.toNanos() / TICKS);
+    ctx.executor().schedule(() -> tick(ctx), every, TimeUnit.NANOSECONDS);
+  }
+
+  /** A quarter of the frame timeout has passed: has the frame that was arriving completed? */
+  private void tick(ChannelHandlerContext ctx) {
+    if (failed || charged == 0 || !ctx.channel().isActive()) {
+      ticking = false;
+      return;
+    }
+    if (framesDone != framesAtLastTick) {
+      framesAtLastTick = framesDone;
+      quietTicks = 0;
+    } else if (!gate.isClosed() && ++quietTicks >= TICKS) {
+      ticking = false;
+      String what = arriving != null ? arriving.progress() : partialProgress();
+      failed = true;
+      release();
+      ctx.fireExceptionCaught(new ProtocolException("Peer " + peer + " sent " + what + " of a frame, and the rest "
+          + "did not arrive within " + Transport.describe(frameTimeout) + " (spark.rpc.io.frameTimeout)"));
+      return;
+    }
+    scheduleTick(ctx);
+  }
+
+  private String partialProgress() {
+    ByteBuf in = internalBuffer();
+    return in.readableBytes() < 4 ? in.readableBytes() + " bytes of a length field"
+        : (in.readableBytes() - 4) + " of its " + in.getInt(in.readerIndex()) + " bytes";
+  }
+
+  private void release() {
+    budget.release(this, charged);
+    charged = 0;
+    waitingForBudget = false;
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    arriving = null;
+    release();
   }
 
   private static String printable(ByteBuf in, int from, int length) {

@@ -71,7 +71,9 @@ record Hello(long envId, RpcAddress listenAddress, byte[] nonce) {
         throw new ProtocolException("Malformed handshake from " + peer + ": " + in.readableBytes() + " extra bytes");
       }
       return new Hello(envId, address, nonce);
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+    } catch (IndexOutOfBoundsException e) {
+      throw new ProtocolException("Malformed handshake from " + peer + ": it ends inside its fields");
+    } catch (IllegalArgumentException e) {
       throw new ProtocolException("Malformed handshake from " + peer + ": " + e.getMessage());
     }
   }

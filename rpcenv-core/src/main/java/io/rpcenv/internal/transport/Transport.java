@@ -41,9 +41,11 @@ public final class Transport {
   private final Map<RpcAddress, Connection> byAddress = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ListenClaims claims = new ListenClaims();
+  private final FrameBudget budget;
   private final Bootstrap client;
   private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unexpectedErrors = new java.util.concurrent.atomic.AtomicLong();
   private volatile Hello hello;
   private volatile Channel serverChannel;
   private volatile boolean closing;
@@ -57,6 +59,7 @@ public final class Transport {
     this.io = io;
     this.alloc = alloc;
     this.hello = new Hello(host.envId(), null);
+    this.budget = new FrameBudget(settings.frameBudget());
     this.client = new Bootstrap().group(group).channel(io.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
@@ -174,10 +177,12 @@ public final class Transport {
     if (settings.tls() != null) {
       ch.pipeline().addLast("tls", settings.tls().serverHandler(ch.alloc()));
     }
-    FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize());
+    ReadGate gate = new ReadGate(ch);
+    ch.pipeline().addFirst("gate", gate);
+    FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize(), settings.frameTimeout(), budget, gate);
     ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(this, c, decoder));
     RpcAddress socket = remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null;
-    c.channelCreated(ch, socket);
+    c.channelCreated(ch, socket, gate);
     connections.add(c);
     claims.accepted(c, socket, connections, byAddress);
   }
@@ -224,9 +229,12 @@ public final class Transport {
         if (settings.tls() != null) {
           ch.pipeline().addLast("tls", settings.tls().clientHandler(ch.alloc(), target));
         }
-        FrameDecoder decoder = new FrameDecoder(target.hostPort(), settings.maxMessageSize());
+        ReadGate gate = new ReadGate(ch);
+        ch.pipeline().addFirst("gate", gate);
+        FrameDecoder decoder = new FrameDecoder(target.hostPort(), settings.maxMessageSize(), settings.frameTimeout(),
+            budget, gate);
         ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(Transport.this, c, decoder));
-        c.channelCreated(ch, target);
+        c.channelCreated(ch, target, gate);
       }
     }).connect(target.host(), target.port()).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
@@ -308,6 +316,21 @@ public final class Transport {
     return null;
   }
 
+  /** A connection failed with an error that is neither the protocol's nor the network's: a bug. */
+  void unexpectedError() {
+    unexpectedErrors.incrementAndGet();
+  }
+
+  /** Bytes this env holds now of frames still arriving (spark.rpc.io.frameBudget). */
+  public long frameBytesHeld() {
+    return budget.used();
+  }
+
+  /** How many connections failed with an error that is neither the protocol's nor the network's. */
+  public long unexpectedErrors() {
+    return unexpectedErrors.get();
+  }
+
   /** Open connections, for tests and diagnostics. */
   public List<Connection> connections() {
     return new ArrayList<>(connections);
@@ -351,7 +374,7 @@ public final class Transport {
     return cf;
   }
 
-  String describe(Duration d) {
+  static String describe(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 }

@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param maxInflightMessages most messages from one connection in progress before reading pauses
  * @param connectionTimeout silence after which a connection with outstanding asks is considered dead
  * @param keepalive whether quiet connections with outstanding asks are pinged
+ * @param frameBudget most bytes the env buffers of frames still arriving, over all connections
+ * @param frameTimeout longest one frame may take to arrive whole
  */
 public record TransportSettings(
     String envName,
@@ -40,4 +42,6 @@ public record TransportSettings(
     int maxOutstandingAsks,
     int maxInflightMessages,
     Duration connectionTimeout,
-    boolean keepalive) {}
+    boolean keepalive,
+    long frameBudget,
+    Duration frameTimeout) {}

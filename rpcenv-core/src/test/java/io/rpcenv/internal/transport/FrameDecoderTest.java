@@ -7,12 +7,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
-  private final FrameDecoder decoder = new FrameDecoder("test-peer", 1024);
-  private final EmbeddedChannel ch = new EmbeddedChannel(decoder);
+  private final EmbeddedChannel ch = new EmbeddedChannel();
+  private final FrameDecoder decoder = add(ch, 1024, new FrameBudget(1L << 30));
+
+  /** A decoder on {@code c}, with a 30 s frame timeout. */
+  static FrameDecoder add(EmbeddedChannel c, long limit, FrameBudget budget) {
+    FrameDecoder d = new FrameDecoder("test-peer", limit, Duration.ofSeconds(30), budget, new ReadGate(c));
+    c.pipeline().addLast(d);
+    return d;
+  }
 
   @AfterEach
   void close() {
@@ -112,9 +120,9 @@ class FrameDecoderTest {
   }
 
   @Test
-  void aLargeFrameWithoutAMessageBodyIsBufferedInOneAllocationOfItsExactSize() {
-    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
-    EmbeddedChannel c = new EmbeddedChannel(big);
+  void aLargeFrameWithoutAMessageBodyIsAssembledAsItArrivesToo() {
+    EmbeddedChannel c = new EmbeddedChannel();
+    FrameDecoder big = add(c, 1 << 20, new FrameBudget(1L << 30));
     try {
       c.writeInbound(preface());
       big.handshakeDone();
@@ -156,8 +164,8 @@ class FrameDecoderTest {
 
   @Test
   void aLargeRequestBodyIsAssembledIntoOneArrayAsItArrivesEvenWhenItsHeaderIsSplit() {
-    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
-    EmbeddedChannel c = new EmbeddedChannel(big);
+    EmbeddedChannel c = new EmbeddedChannel();
+    FrameDecoder big = add(c, 1 << 20, new FrameBudget(1L << 30));
     try {
       c.writeInbound(preface());
       big.handshakeDone();
@@ -187,8 +195,8 @@ class FrameDecoderTest {
 
   @Test
   void aLargeFrameWithAnOverlongEndpointNameIsLeftToTheWholeFramePath() {
-    FrameDecoder big = new FrameDecoder("peer", 1 << 20);
-    EmbeddedChannel c = new EmbeddedChannel(big);
+    EmbeddedChannel c = new EmbeddedChannel();
+    FrameDecoder big = add(c, 1 << 20, new FrameBudget(1L << 30));
     try {
       c.writeInbound(preface());
       big.handshakeDone();

@@ -1,0 +1,85 @@
+package io.rpcenv.internal.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+
+/**
+ * Whether the event loop reads from one connection. Reading stops while any reason holds the gate
+ * closed and resumes when the last one lets go, so the reasons (too many of the peer's messages
+ * in progress, the env's memory for arriving frames spent) never undo each other. It sits first in
+ * the pipeline and also holds back the reads that handlers request on their own (a decoder that
+ * emitted nothing asks for more when auto-read is off), which would otherwise read on regardless.
+ * Changed on the event loop only; read anywhere.
+ */
+final class ReadGate extends ChannelOutboundHandlerAdapter {
+  /** Too many messages from the peer are in progress (spark.rpc.io.maxInflightMessages). */
+  static final int INFLIGHT = 1;
+  /** The env's memory for arriving frames is spent (spark.rpc.io.frameBudget). */
+  static final int BUDGET = 2;
+
+  private final Channel channel;
+  private volatile int closedBy;
+  /** A read was asked for while closed; it is made when the gate opens. */
+  private boolean heldRead;
+
+  ReadGate(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** Stops reading for {@code reason}. Event loop only. */
+  void close(int reason) {
+    int before = closedBy;
+    closedBy = before | reason;
+    if (before == 0) {
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  /** Lets go for {@code reason}; reading resumes if no other reason holds. Event loop only. */
+  void open(int reason) {
+    int before = closedBy;
+    int after = before & ~reason;
+    closedBy = after;
+    if (before != 0 && after == 0) {
+      reopen();
+    }
+  }
+
+  /** Reads whatever the peer sends from now on, whatever held the gate: the connection is closing. */
+  void drain() {
+    int before = closedBy;
+    closedBy = 0;
+    if (before != 0) {
+      reopen();
+    } else {
+      channel.config().setAutoRead(true);
+    }
+  }
+
+  private void reopen() {
+    heldRead = false;
+    if (channel.isActive()) {
+      channel.config().setAutoRead(true); // reads at once
+    }
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    if (closedBy != 0) {
+      heldRead = true;
+      return;
+    }
+    ctx.read();
+  }
+
+  /** Whether {@code reason} holds the gate closed. */
+  boolean isClosedBy(int reason) {
+    return (closedBy & reason) != 0;
+  }
+
+  /** Whether reading is stopped for any reason. */
+  boolean isClosed() {
+    return closedBy != 0;
+  }
+}
