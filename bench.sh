@@ -4,6 +4,8 @@
 #   ./bench.sh                                    full run: 5 interleaved rounds of W1..W6, all systems
 #   ./bench.sh --rounds 1 --workloads W1,W3 --systems rpcenv,spark --measure-ms 2000
 #   ./bench.sh jmh [JMH options]                  the JMH micro-benchmarks of the hot path
+#   ./bench.sh --compare ../base --systems rpcenv,base --workloads W1   A/B against another checkout (built there
+#                                                 with mvn -B -Pbench package -DskipTests)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

@@ -17,7 +17,11 @@ public interface RpcCallContext {
 
   /**
    * Who asked: the listen address of a server-mode sender, the connection's address for a
-   * client-mode sender, or this env's own address for a local ask (null in a client-mode env).
+   * client-mode sender, or this env's own address for a local ask (null in a client-mode env). A
+   * listen address is only given once checked: it must be on the host the connection comes from
+   * and not the address another open connection comes from; otherwise the connection's own
+   * address is given. So two connections never share a sender address, and a check against the
+   * address something registered from holds without authentication too.
    */
   RpcAddress senderAddress();
 }

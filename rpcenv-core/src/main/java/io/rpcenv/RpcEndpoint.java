@@ -78,10 +78,17 @@ public abstract class RpcEndpoint {
     throw Sneaky.<RuntimeException>rethrow(cause);
   }
 
-  /** A remote process connected to this env. Default: nothing. */
+  /**
+   * A remote process connected to this env: called with the connection's address and, for a
+   * server-mode peer whose listen address checked out (see {@link RpcCallContext#senderAddress}),
+   * once more with that. Default: nothing.
+   */
   public void onConnected(RpcAddress remoteAddress) {}
 
-  /** A remote process disconnected from this env. Default: nothing. */
+  /**
+   * A remote process disconnected from this env, named as {@link #onConnected} named it (less a
+   * listen address found false meanwhile). Default: nothing.
+   */
   public void onDisconnected(RpcAddress remoteAddress) {}
 
   /** A connection to a remote process failed. Default: nothing. */

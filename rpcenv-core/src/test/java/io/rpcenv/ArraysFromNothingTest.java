@@ -102,15 +102,8 @@ class ArraysFromNothingTest {
   void aHostileServersReplyDeclaringAHugeArrayFailsTheAskAndNothingElse() throws Exception {
     byte[] answer = new byte[8 + crafted("long[]").length];
     System.arraycopy(crafted("long[]"), 0, answer, 8, answer.length - 8);
-    try (HostileServer hostile = new HostileServer(RawConnection.RESPONSE, answer)) {
-      ChildJvm asker = resources.add(ChildJvm.start("asker", AskOnceMain.class, Map.of(), "127.0.0.1",
-          String.valueOf(hostile.port()), "echo"));
-      String outcome = asker.awaitLine(l -> l.startsWith("REPLY ") || l.startsWith("FAILED "), Duration.ofSeconds(60));
-      assertThat(outcome).startsWith("FAILED io.rpcenv.RpcSerializationException")
-          .contains("bytes left in the message could hold");
-      asker.awaitLine(l -> l.equals("DONE"), Duration.ofSeconds(60));
-      assertThat(asker.lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
-    }
+    assertThat(askThroughHostileServer(RawConnection.RESPONSE, answer))
+        .startsWith("FAILED io.rpcenv.RpcSerializationException").contains("bytes left in the message could hold");
   }
 
   @Test
@@ -137,14 +130,23 @@ class ArraysFromNothingTest {
     d.write(cls);
     writeUtf8Int(d, "java.lang.IllegalStateException: remote trouble");
     d.write(javaBody(stream));
-    try (HostileServer hostile = new HostileServer(RawConnection.FAILURE, frame.toByteArray())) {
+    assertThat(askThroughHostileServer(RawConnection.FAILURE, frame.toByteArray()))
+        .startsWith("FAILED io.rpcenv.RpcRemoteException").contains("java.lang.IllegalStateException: remote trouble");
+  }
+
+  /**
+   * Has an {@link AskOnceMain} in a child JVM ask a {@link HostileServer} that answers with
+   * {@code type} and {@code answer}; returns the outcome line, once the child has also ended
+   * without running out of memory.
+   */
+  private String askThroughHostileServer(byte type, byte[] answer) throws Exception {
+    try (HostileServer hostile = new HostileServer(type, answer)) {
       ChildJvm asker = resources.add(ChildJvm.start("asker", AskOnceMain.class, Map.of(), "127.0.0.1",
           String.valueOf(hostile.port()), "echo"));
       String outcome = asker.awaitLine(l -> l.startsWith("REPLY ") || l.startsWith("FAILED "), Duration.ofSeconds(60));
-      assertThat(outcome).startsWith("FAILED io.rpcenv.RpcRemoteException")
-          .contains("java.lang.IllegalStateException: remote trouble");
       asker.awaitLine(l -> l.equals("DONE"), Duration.ofSeconds(60));
       assertThat(asker.lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
+      return outcome;
     }
   }
 

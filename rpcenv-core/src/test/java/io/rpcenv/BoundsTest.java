@@ -33,18 +33,8 @@ class BoundsTest {
       try {
         Socket s = listener.accept();
         keep.add(s);
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        in.readInt();
-        in.readByte();
-        in.readFully(new byte[in.readInt()]); // the client's HELLO
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(RawConnection.MAGIC);
-        out.writeByte(RawConnection.VERSION);
-        byte[] hello = {1, 0, 0, 0, 0, 0, 0, 0, 7}; // client-mode flags, env id 7
-        out.writeInt(1 + hello.length);
-        out.writeByte(RawConnection.HELLO);
-        out.write(hello);
-        out.flush();
+        RawConnection.acceptHandshake(new DataInputStream(s.getInputStream()),
+            new DataOutputStream(s.getOutputStream()));
       } catch (Exception e) {
         // the test's own assertions report what went wrong
       }

@@ -37,6 +37,42 @@ final class Endpoints {
   /** Records lifecycle calls, messages and events as strings, in order. */
   static class Recording extends RpcEndpoint {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** Every event {@link #next} and {@link #anyWithin} have taken, in order, skipped ones too. */
+    final java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    /** The next event starting with {@code prefix}, skipping others; fails after 20 s without one. */
+    String next(String prefix) throws InterruptedException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      java.util.List<String> skipped = new java.util.ArrayList<>();
+      while (System.nanoTime() < deadline) {
+        String ev = events.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+        if (ev != null) {
+          seen.add(ev);
+        }
+        if (ev != null && ev.startsWith(prefix)) {
+          return ev;
+        }
+        if (ev != null) {
+          skipped.add(ev);
+        }
+      }
+      throw new AssertionError("no event starting with " + prefix + "; saw " + skipped);
+    }
+
+    /** Whether an event starting with {@code prefix} comes within {@code millis}. */
+    boolean anyWithin(String prefix, long millis) throws InterruptedException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+      for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+        String ev = events.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (ev != null) {
+          seen.add(ev);
+        }
+        if (ev != null && ev.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
     volatile RpcEndpointRef selfInOnStart;
     volatile RpcEndpointRef selfInOnStop;
     volatile boolean stopCalled;

@@ -25,21 +25,17 @@ class HostileInputTest {
   final TestEnvs envs = new TestEnvs(resources);
 
   RpcEnv server;
-  RpcEndpointRef bystander;
+  Bystander bystander;
 
   @BeforeEach
   void start() {
     server = envs.server("server", TestEnvs.conf().set("spark.network.auth.rpcTimeout", "500ms")
         .set("spark.rpc.message.maxSize", "64k"));
-    server.setupEndpoint("echo", Endpoints.echo());
-    bystander = envs.client("bystander").setupEndpointRef(server.address(), "echo");
-    assertThat(bystander.<String>askSync("before")).isEqualTo("before");
+    bystander = new Bystander(envs, server);
   }
 
   private void assertStillServing() {
-    assertThat(bystander.<String>askSync("after")).isEqualTo("after");
-    RpcEndpointRef newcomer = envs.client("newcomer-" + System.nanoTime()).setupEndpointRef(server.address(), "echo");
-    assertThat(newcomer.<String>askSync("new")).isEqualTo("new");
+    bystander.assertStillServing();
   }
 
   private boolean sendAndExpectClose(byte[] bytes) throws Exception {

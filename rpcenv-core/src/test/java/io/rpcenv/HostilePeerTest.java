@@ -16,8 +16,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,20 +31,16 @@ class HostilePeerTest {
   final TestEnvs envs = new TestEnvs(resources);
 
   RpcEnv server;
-  RpcEndpointRef bystander;
+  Bystander bystander;
 
   @BeforeEach
   void start() {
     server = envs.server("server", TestEnvs.conf().set("spark.rpc.message.maxSize", "64m"));
-    server.setupEndpoint("echo", Endpoints.echo());
-    bystander = envs.client("bystander").setupEndpointRef(server.address(), "echo");
-    assertThat(bystander.<String>askSync("before")).isEqualTo("before");
+    bystander = new Bystander(envs, server);
   }
 
   private void assertStillServing() {
-    assertThat(bystander.<String>askSync("after")).isEqualTo("after");
-    RpcEndpointRef newcomer = envs.client("newcomer-" + System.nanoTime()).setupEndpointRef(server.address(), "echo");
-    assertThat(newcomer.<String>askSync("new")).isEqualTo("new");
+    bystander.assertStillServing();
   }
 
   private static byte[] bytes(IoWriter w) throws IOException {
@@ -188,20 +182,8 @@ class HostilePeerTest {
     assertStillServing();
   }
 
-  /** Records the addresses endpoints hear about, and the sender address of asks. */
-  private static final class Watcher extends RpcEndpoint {
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onConnected(RpcAddress remoteAddress) {
-      events.add("connected:" + remoteAddress);
-    }
-
-    @Override
-    public void onDisconnected(RpcAddress remoteAddress) {
-      events.add("disconnected:" + remoteAddress);
-    }
-
+  /** Records what endpoints hear, and answers an ask with the sender address it sees. */
+  private static final class Watcher extends Endpoints.Recording {
     @Override
     public void receiveAndReply(Object message, RpcCallContext context) {
       context.reply(String.valueOf(context.senderAddress()));
@@ -227,9 +209,10 @@ class HostilePeerTest {
       assertThat(reply.type()).isEqualTo(RawConnection.RESPONSE);
       assertThat(reply.text()).endsWith(socket); // the sender is its socket address, not the claim
     }
-    assertThat(w.events.poll(20, TimeUnit.SECONDS)).isEqualTo("connected:" + socket);
-    assertThat(w.events.poll(20, TimeUnit.SECONDS)).isEqualTo("disconnected:" + socket);
-    assertThat(w.events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(w.next("connected:")).isEqualTo("connected:" + socket);
+    assertThat(w.next("disconnected:")).isEqualTo("disconnected:" + socket);
+    assertThat(w.anyWithin("disconnected:", 300)).isFalse();
+    assertThat(w.seen).noneMatch(e -> e.contains("10.1.2.3"));
   }
 
   @Test
@@ -239,18 +222,20 @@ class HostilePeerTest {
     try (RawConnection victim = new RawConnection(server.address().port())) {
       victim.plainHandshake();
       String victimAddress = socketAddress(victim);
-      assertThat(w.events.poll(20, TimeUnit.SECONDS)).isEqualTo("connected:" + victimAddress);
+      assertThat(w.next("connected:")).isEqualTo("connected:" + victimAddress);
       try (RawConnection liar = new RawConnection(server.address().port())) {
         liar.helloClaiming("127.0.0.1", victim.socket.getLocalPort());
         liar.readPreface();
         liar.readFrame();
         liar.request(1, "watcher", "who am I");
         assertThat(liar.readFrame().text()).endsWith(socketAddress(liar));
-        assertThat(w.events.poll(20, TimeUnit.SECONDS)).isEqualTo("connected:" + socketAddress(liar));
+        assertThat(w.next("connected:")).isEqualTo("connected:" + socketAddress(liar));
       }
-      assertThat(w.events.poll(20, TimeUnit.SECONDS)).startsWith("disconnected:127.0.0.1:")
+      assertThat(w.next("disconnected:")).startsWith("disconnected:127.0.0.1:")
           .isNotEqualTo("disconnected:" + victimAddress);
-      assertThat(w.events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(w.anyWithin("disconnected:", 300)).isFalse();
+      assertThat(w.seen).noneMatch(e -> e.endsWith(":" + victim.socket.getLocalPort()) && !e.equals(
+          "connected:" + victimAddress));
     }
   }
 
@@ -261,7 +246,7 @@ class HostilePeerTest {
     RpcEnv peer = envs.server("peer");
     assertThat(peer.setupEndpointRef(server.address(), "watcher").<String>askSync("who am I"))
         .isEqualTo(peer.address().toString());
-    List<String> connected = List.of(w.events.poll(20, TimeUnit.SECONDS), w.events.poll(20, TimeUnit.SECONDS));
+    List<String> connected = List.of(w.next("connected:"), w.next("connected:"));
     assertThat(connected).contains("connected:" + peer.address());
   }
 }

@@ -34,16 +34,7 @@ final class HostileServer implements AutoCloseable {
       socket = s;
       DataInputStream in = new DataInputStream(s.getInputStream());
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      in.readInt();
-      in.readByte();
-      in.readFully(new byte[in.readInt()]); // the client's HELLO
-      out.writeInt(RawConnection.MAGIC);
-      out.writeByte(RawConnection.VERSION);
-      byte[] hello = {1, 0, 0, 0, 0, 0, 0, 0, 9}; // client-mode flags, env id 9
-      out.writeInt(1 + hello.length);
-      out.writeByte(RawConnection.HELLO);
-      out.write(hello);
-      out.flush();
+      RawConnection.acceptHandshake(in, out);
       long lookup = readRequestId(in);
       out.writeInt(1 + 8 + 1);
       out.writeByte(RawConnection.RESPONSE);

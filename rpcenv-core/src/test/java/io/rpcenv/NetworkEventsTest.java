@@ -14,21 +14,6 @@ class NetworkEventsTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
-  private static String next(Endpoints.Recording e, String prefix) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    List<String> skipped = new ArrayList<>();
-    while (System.nanoTime() < deadline) {
-      String ev = e.events.poll(1, TimeUnit.SECONDS);
-      if (ev != null && ev.startsWith(prefix)) {
-        return ev;
-      }
-      if (ev != null) {
-        skipped.add(ev);
-      }
-    }
-    throw new AssertionError("no event starting with " + prefix + "; saw " + skipped);
-  }
-
   @Test
   void aServerSeesAServerModePeerConnectAndDisconnectByItsListenAddress() throws Exception {
     RpcEnv server = envs.server("server");
@@ -37,14 +22,14 @@ class NetworkEventsTest {
     RpcEnv peer = RpcEnv.create("peer", "127.0.0.1", 0, TestEnvs.conf(), null);
     peer.setupEndpointRef(server.address(), "watcher");
     List<String> connected = new ArrayList<>();
-    connected.add(next(e, "connected:"));
-    connected.add(next(e, "connected:"));
+    connected.add(e.next("connected:"));
+    connected.add(e.next("connected:"));
     assertThat(connected).contains("connected:" + peer.address()); // plus the socket address, as Spark does
     RpcAddress peerAddress = peer.address();
     peer.close();
     List<String> disconnected = new ArrayList<>();
-    disconnected.add(next(e, "disconnected:"));
-    disconnected.add(next(e, "disconnected:"));
+    disconnected.add(e.next("disconnected:"));
+    disconnected.add(e.next("disconnected:"));
     assertThat(disconnected).contains("disconnected:" + peerAddress);
   }
 
@@ -55,10 +40,10 @@ class NetworkEventsTest {
     server.setupEndpoint("watcher", e);
     RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
     client.setupEndpointRef(server.address(), "watcher");
-    String connected = next(e, "connected:");
+    String connected = e.next("connected:");
     assertThat(connected).startsWith("connected:127.0.0.1:");
     client.close();
-    assertThat(next(e, "disconnected:")).isEqualTo(connected.replace("connected:", "disconnected:"));
+    assertThat(e.next("disconnected:")).isEqualTo(connected.replace("connected:", "disconnected:"));
   }
 
   @Test
@@ -69,7 +54,7 @@ class NetworkEventsTest {
     Endpoints.Recording e = new Endpoints.Recording();
     client.setupEndpoint("watcher", e);
     client.setupEndpointRef(server.address(), "echo");
-    assertThat(next(e, "connected:")).isEqualTo("connected:" + server.address());
+    assertThat(e.next("connected:")).isEqualTo("connected:" + server.address());
   }
 
   @Test
@@ -80,7 +65,7 @@ class NetworkEventsTest {
     Endpoints.Recording e = new Endpoints.Recording();
     client.setupEndpoint("watcher", e);
     client.setupEndpointRef(server.address(), "echo");
-    next(e, "connected:");
+    e.next("connected:");
     client.close();
     List<String> after = new ArrayList<>(e.events);
     assertThat(after).containsExactly("onStop");
@@ -94,7 +79,7 @@ class NetworkEventsTest {
     try (RawConnection raw = new RawConnection(server.address().port())) {
       raw.plainHandshake();
       raw.frame((byte) 99, new byte[0]); // no such frame type
-      assertThat(next(e, "networkError:")).startsWith("networkError:127.0.0.1:");
+      assertThat(e.next("networkError:")).startsWith("networkError:127.0.0.1:");
       assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
     }
   }

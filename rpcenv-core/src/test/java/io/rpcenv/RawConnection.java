@@ -56,35 +56,54 @@ final class RawConnection implements AutoCloseable {
 
   /** Preface and a HELLO from a client-mode env; with {@code nonce} it announces authentication. */
   byte[] hello(byte[] nonce) throws IOException {
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    DataOutputStream p = new DataOutputStream(payload);
-    p.writeByte(1 | (nonce != null ? 2 : 0)); // client mode, maybe AUTH
-    p.writeLong(12345L);
-    if (nonce != null) {
-      p.write(nonce);
-    }
-    byte[] bytes = payload.toByteArray();
-    out.writeInt(MAGIC);
-    out.writeByte(VERSION);
-    frame(HELLO, bytes);
-    return bytes;
+    return sendHello(helloPayload(12345L, null, 0, nonce));
   }
 
   /** Preface and a HELLO from a server-mode env claiming to listen at {@code host:port}, without authentication. */
   byte[] helloClaiming(String host, int port) throws IOException {
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    DataOutputStream p = new DataOutputStream(payload);
-    p.writeByte(0); // server mode
-    p.writeLong(67890L);
-    byte[] h = host.getBytes(StandardCharsets.UTF_8);
-    p.writeShort(h.length);
-    p.write(h);
-    p.writeInt(port);
-    byte[] bytes = payload.toByteArray();
+    return sendHello(helloPayload(67890L, host, port, null));
+  }
+
+  private byte[] sendHello(byte[] payload) throws IOException {
     out.writeInt(MAGIC);
     out.writeByte(VERSION);
-    frame(HELLO, bytes);
-    return bytes;
+    frame(HELLO, payload);
+    return payload;
+  }
+
+  /** A HELLO payload: client mode when {@code host} is null; announcing authentication with {@code nonce}. */
+  static byte[] helloPayload(long envId, String host, int port, byte[] nonce) throws IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    DataOutputStream p = new DataOutputStream(payload);
+    p.writeByte((host == null ? 1 : 0) | (nonce != null ? 2 : 0));
+    p.writeLong(envId);
+    if (host != null) {
+      byte[] h = host.getBytes(StandardCharsets.UTF_8);
+      p.writeShort(h.length);
+      p.write(h);
+      p.writeInt(port);
+    }
+    if (nonce != null) {
+      p.write(nonce);
+    }
+    return payload.toByteArray();
+  }
+
+  /**
+   * The accepting side of a plain handshake, on a socket a test accepted itself: reads the
+   * client's preface and HELLO, answers like a client-mode env would.
+   */
+  static void acceptHandshake(DataInputStream in, DataOutputStream out) throws IOException {
+    in.readInt();
+    in.readByte();
+    in.readFully(new byte[in.readInt()]); // the client's HELLO
+    out.writeInt(MAGIC);
+    out.writeByte(VERSION);
+    byte[] hello = helloPayload(7L, null, 0, null);
+    out.writeInt(1 + hello.length);
+    out.writeByte(HELLO);
+    out.write(hello);
+    out.flush();
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.Map;
  * <pre>
  * ./bench.sh [--rounds 5] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
  *            [--messages 1000000] [--idle-connections 1000] [--out docs/BENCHMARKS.md]
+ *            [--compare ../other-checkout]   (adds systems base and base-dispatcher: rpcenv as built there)
  * </pre>
  */
 public final class BenchMain {
@@ -54,6 +55,9 @@ public final class BenchMain {
         : List.of(Workload.values());
     Versions versions = Versions.of(benchCp, sparkCp);
     Map<String, Peer> all = peers(benchCp, sparkCp, versions);
+    if (opt.containsKey("compare")) {
+      addComparison(all, Path.of(opt.get("compare")));
+    }
     List<String> keys = opt.containsKey("systems") ? List.of(opt.get("systems").split(",")) : List.copyOf(all.keySet());
     for (String k : keys) {
       if (!all.containsKey(k)) {
@@ -112,6 +116,28 @@ public final class BenchMain {
     return m;
   }
 
+  /**
+   * Adds rpcenv as built in another checkout ({@code dir}, for instance a git worktree at an
+   * earlier commit, built with {@code mvn -Pbench package -DskipTests}) as the systems "base" and
+   * "base-dispatcher", so that a change is measured against what it changes in the same
+   * interleaved run.
+   */
+  static void addComparison(Map<String, Peer> all, Path dir) throws Exception {
+    Path cp = dir.resolve("rpcenv-bench/target/bench.classpath");
+    Path classes = dir.resolve("rpcenv-bench/target/classes");
+    if (!Files.isRegularFile(cp) || !Files.isDirectory(classes)) {
+      throw new IllegalArgumentException("--compare " + dir + " has no " + cp + ": build it there first with "
+          + "mvn -B -Pbench package -DskipTests");
+    }
+    String classpath = Files.readString(cp).trim() + ":" + classes.toAbsolutePath();
+    String commit = new String(new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "--short", "HEAD")
+        .redirectErrorStream(true).start().getInputStream().readAllBytes()).trim();
+    all.put("base", new Peer("rpcenv @ " + commit, "io.rpcenv.bench.peers.RpcenvPeer", classpath, List.of(),
+        EnumSet.allOf(Workload.class)));
+    all.put("base-dispatcher", new Peer("rpcenv (dispatcher) @ " + commit, "io.rpcenv.bench.peers.RpcenvPeer",
+        classpath, List.of("-Dbench.rpcenv.dispatch=true"), EnumSet.allOf(Workload.class)));
+  }
+
   /** What spark-submit adds to every Spark JVM on Java 17. */
   static final List<String> SPARK_JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
@@ -125,7 +151,8 @@ public final class BenchMain {
       "-Dio.netty.tryReflectionSetAccessible=true");
 
   private static final List<String> OPTIONS = List.of("rounds", "warmup-ms", "measure-ms", "messages", "workloads",
-      "systems", "out", "idle-connections", "bench-classpath", "bench-classes", "spark-classpath", "spark-classes");
+      "systems", "out", "idle-connections", "bench-classpath", "bench-classes", "spark-classpath", "spark-classes",
+      "compare");
 
   private static Map<String, String> options(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.rpcenv.bench;
 import io.netty.util.internal.PlatformDependent;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.internal.transport.Protocol;
 import io.rpcenv.testkit.HeapAfterGc;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -79,8 +80,8 @@ public final class IdleFootprint {
     for (int i = 0; i < n; i++) {
       Socket s = new Socket("127.0.0.1", port);
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      out.writeInt(0x52504345); // preface "RPCE", version 1
-      out.writeByte(1);
+      out.writeInt(Protocol.MAGIC); // the preface
+      out.writeByte(Protocol.VERSION);
       out.writeInt(1 + 1 + 8); // HELLO: type, flags (client mode), env id
       out.writeByte(1);
       out.writeByte(1);

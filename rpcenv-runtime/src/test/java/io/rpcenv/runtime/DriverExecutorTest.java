@@ -11,6 +11,7 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcRemoteException;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.PluginException;
+import io.rpcenv.runtime.fixtures.Executors;
 import io.rpcenv.runtime.fixtures.RuntimeTestPlugin;
 import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.testkit.Journal;
@@ -46,12 +47,7 @@ class DriverExecutorTest {
   }
 
   private Executor executor(Driver driver, String id) {
-    Executor e = Executor.start(new RpcConf(), driver.url(), id);
-    resources.add(() -> {
-      e.stop(ExitCode.STOPPED, "test over");
-      e.exit().get(30, TimeUnit.SECONDS);
-    });
-    return e;
+    return Executors.start(resources, driver, id);
   }
 
   @Test

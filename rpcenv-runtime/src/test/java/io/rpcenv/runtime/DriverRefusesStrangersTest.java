@@ -9,6 +9,7 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcRemoteException;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.runtime.internal.Messages;
+import io.rpcenv.runtime.fixtures.Executors;
 import io.rpcenv.runtime.fixtures.RuntimeTestPlugin;
 import io.rpcenv.testkit.Journal;
 import io.rpcenv.testkit.Resources;
@@ -34,12 +35,7 @@ class DriverRefusesStrangersTest {
   }
 
   private Executor executor(Driver driver, String id) {
-    Executor e = Executor.start(new RpcConf(), driver.url(), id);
-    resources.add(() -> {
-      e.stop(ExitCode.STOPPED, "test over");
-      e.exit().get(30, TimeUnit.SECONDS);
-    });
-    return e;
+    return Executors.start(resources, driver, id);
   }
 
   private RpcEndpointRef stranger(Driver driver, String name) {

@@ -6,15 +6,17 @@ import java.util.Arrays;
 
 /**
  * A large frame (see {@link Protocol#LARGE_FRAME}) being copied into an array while its bytes
- * arrive. The array grows with what has arrived, to at most twice that and never beyond the frame,
- * so a header that declares a large frame commits almost nothing until the bytes follow. For a
- * request, one-way message or reply, the head (type byte through the body's serializer tag) is kept
- * apart, and the body after its tag ends up in an array of its exact size, which a large
+ * arrive. The array grows with what has arrived, to at most eight times that and never beyond the
+ * frame, so a header that declares a large frame commits almost nothing until the bytes follow.
+ * For a request, one-way message or reply, the head (type byte through the body's serializer tag)
+ * is kept apart, and the body after its tag ends up in an array of its exact size, which a large
  * {@code byte[]} message is handed over as.
  */
 final class ArrivingFrame {
   /** The first array's least size: small frames of this class still cost a few copies at most. */
   private static final int FIRST_CHUNK = 64 * 1024;
+  /** Memory committed for a frame is at most this many times what has arrived of it. */
+  static final int COMMIT_RATIO = 8;
 
   private final byte[] head;
   private final int length;
@@ -36,17 +38,21 @@ final class ArrivingFrame {
   }
 
   /**
-   * The size the array should have for {@code available} more bytes: its size now if they fit,
-   * else at most twice what will then have arrived, and the frame's exact size once that is half
-   * of it or less.
+   * The size the array should have for {@code available} more bytes: its size now if they fit;
+   * the frame's exact size once that is at most {@value #COMMIT_RATIO} times what will then have
+   * arrived; else four times its size now (growth copies what arrived, so few steps keep the
+   * copying to a sixth of the frame or so). Either way at most {@value #COMMIT_RATIO} times what
+   * arrived, or the first array.
    */
   int wantedCapacity(int available) {
     int needed = filled + Math.min(available, length - filled);
     if (needed <= bytes.length) {
       return bytes.length;
     }
-    long grown = Math.max(needed, Math.max(FIRST_CHUNK, 2L * bytes.length));
-    return grown >= length || 2L * needed >= length ? length : (int) grown;
+    if ((long) COMMIT_RATIO * needed >= length) {
+      return length;
+    }
+    return (int) Math.min(length, Math.max(needed, Math.max(FIRST_CHUNK, 4L * bytes.length)));
   }
 
   /** Grows the array to {@code capacity} (from {@link #wantedCapacity}), keeping what it holds. */
