@@ -124,18 +124,27 @@ class BoundsTest {
   }
 
   @Test
-  void readingPausesWhileTooManyMessagesOfAConnectionAreInProgressAndResumesAfter() throws Exception {
+  void aFullEndpointHoldsBackOnlyTheMessagesToItWhileOthersOnTheSameConnectionFlow() throws Exception {
     RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "8"));
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
     server.setupEndpoint("parking", Endpoints.replying((m, ctx) -> parked.add(ctx)));
-    RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "parking");
+    server.setupEndpoint("echo", Endpoints.echo());
+    RpcEnv client = envs.client("client");
+    RpcEndpointRef ref = client.setupEndpointRef(server.address(), "parking");
+    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
     List<CompletableFuture<Object>> asks = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       asks.add(ref.ask(i));
     }
-    var inbound = TestAccessBridge.connections(server).get(0);
-    await().atMost(Duration.ofSeconds(20)).until(inbound::isReadingPaused);
-    // answer everything that arrives; reading resumes and every ask completes
+    await().atMost(Duration.ofSeconds(20)).until(() -> parked.size() == 8);
+    // The parking endpoint's window is full; the same connection still carries asks to another
+    // endpoint, while the 42 other asks wait at the sender.
+    for (int i = 0; i < 200; i++) {
+      assertThat(echo.<Object>askSync("echo " + i)).isEqualTo("echo " + i);
+    }
+    assertThat(parked).hasSize(8);
+    assertThat(TestAccessBridge.connections(server)).hasSize(1);
+    // answer everything that arrives; credit flows back and every ask completes
     Thread replier = new Thread(() -> {
       try {
         for (int i = 0; i < 50; i++) {
@@ -150,6 +159,50 @@ class BoundsTest {
       assertThat(ask.get(20, TimeUnit.SECONDS)).isEqualTo("done");
     }
     replier.join(20_000);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !inbound.isReadingPaused());
+  }
+
+  @Test
+  void sendsToAnEndpointThatIsNotKeepingUpFailWithBackpressureOnceWhatIsHeldForItIsFull() throws Exception {
+    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "4"));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Object> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    class Stuck extends RpcEndpoint implements IsolatedRpcEndpoint {
+      @Override
+      public void receive(Object message) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        received.add(message);
+      }
+    }
+    server.setupEndpoint("stuck", new Stuck());
+    server.setupEndpoint("echo", Endpoints.echo());
+    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.outbox.maxBytes", "1m")
+        .set("spark.rpc.message.maxSize", "1"));
+    RpcEndpointRef stuck = client.setupEndpointRef(server.address(), "stuck");
+    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+    byte[] kib = new byte[1024];
+    int accepted = 0;
+    RpcBackpressureException refused = null;
+    for (int i = 0; i < 10_000 && refused == null; i++) {
+      try {
+        stuck.send(kib);
+        accepted++;
+      } catch (RpcBackpressureException e) {
+        refused = e;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.getMessage()).contains("Endpoint 'stuck'", "is not keeping up", "spark.rpc.outbox.maxBytes",
+        "spark.rpc.io.maxInflightMessages", "Nothing was sent");
+    // other endpoints on the connection are not refused
+    assertThat(echo.<Object>askSync("still here")).isEqualTo("still here");
+    release.countDown();
+    int expected = accepted;
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == expected);
+    stuck.send(kib); // room again
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == expected + 1);
   }
 }

@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class RawConnection implements AutoCloseable {
   static final int MAGIC = 0x52504345;
-  static final byte VERSION = 4;
+  static final byte VERSION = io.rpcenv.internal.transport.Protocol.VERSION;
   static final byte HELLO = 1;
   static final byte REQUEST = 2;
   static final byte ONE_WAY = 3;
@@ -71,12 +71,16 @@ final class RawConnection implements AutoCloseable {
     return payload;
   }
 
+  /** The per-endpoint window a raw peer announces: more than any test sends. */
+  static final int WINDOW = 1 << 20;
+
   /** A HELLO payload: client mode when {@code host} is null; announcing authentication with {@code nonce}. */
   static byte[] helloPayload(long envId, String host, int port, byte[] nonce) throws IOException {
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
     DataOutputStream p = new DataOutputStream(payload);
     p.writeByte((host == null ? 1 : 0) | (nonce != null ? 2 : 0));
     p.writeLong(envId);
+    p.writeInt(WINDOW);
     if (host != null) {
       byte[] h = host.getBytes(StandardCharsets.UTF_8);
       p.writeShort(h.length);

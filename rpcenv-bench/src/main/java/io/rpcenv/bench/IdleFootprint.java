@@ -82,10 +82,11 @@ public final class IdleFootprint {
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       out.writeInt(Protocol.MAGIC); // the preface
       out.writeByte(Protocol.VERSION);
-      out.writeInt(1 + 1 + 8); // HELLO: type, flags (client mode), env id
+      out.writeInt(1 + 1 + 8 + 4); // HELLO: type, flags (client mode), env id, window
       out.writeByte(1);
       out.writeByte(1);
       out.writeLong(ThreadLocalRandom.current().nextLong());
+      out.writeInt(8192);
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
       in.readInt();

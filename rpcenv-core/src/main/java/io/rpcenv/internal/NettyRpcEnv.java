@@ -23,6 +23,7 @@ import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.FailureFrame;
 import io.rpcenv.internal.transport.Frames;
 import io.rpcenv.internal.transport.MessageBody;
@@ -255,7 +256,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
     Connection c = connectionFor(ref);
     ByteBuf frame = Frames.oneWay(codec.alloc, ref.nameUtf8(), message, codec.serializer, codec.maxSize, "message",
         ref);
-    c.send(frame);
+    c.send(ref.name(), frame);
   }
 
   <T> PendingAsk<T> ask(NettyRpcEndpointRef ref, Object message, RpcTimeout timeout) {
@@ -279,7 +280,7 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
         ByteBuf frame = Frames.request(codec.alloc, id, ref.nameUtf8(), message, codec.serializer, codec.maxSize,
             "ask", ref);
         pending.startTimer(timer);
-        c.ask(id, pending, frame);
+        c.ask(ref.name(), id, pending, frame);
       }
     } catch (RpcException e) {
       pending.fail(e);
@@ -392,13 +393,14 @@ public final class NettyRpcEnv extends RpcEnv implements TransportHost {
   // ---- TransportHost ----
 
   @Override
-  public void onRequest(Connection connection, long requestId, String endpoint, MessageBody body) {
-    deliver(endpoint, new RemoteAsk(codec, connection, requestId, body));
+  public void onRequest(Connection connection, InboundWindow window, long requestId, String endpoint,
+      MessageBody body) {
+    deliver(endpoint, new RemoteAsk(codec, connection, window, requestId, body));
   }
 
   @Override
-  public void onOneWay(Connection connection, String endpoint, MessageBody body) {
-    deliver(endpoint, new RemoteOneWay(codec, connection, endpoint, body));
+  public void onOneWay(Connection connection, InboundWindow window, String endpoint, MessageBody body) {
+    deliver(endpoint, new RemoteOneWay(codec, connection, window, endpoint, body));
   }
 
   private void deliver(String endpoint, io.rpcenv.internal.dispatch.InboxMessage message) {

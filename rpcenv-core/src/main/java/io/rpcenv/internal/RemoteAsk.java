@@ -6,6 +6,7 @@ import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.Failures;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
 import io.rpcenv.internal.transport.Frames;
 import org.slf4j.Logger;
@@ -20,12 +21,14 @@ final class RemoteAsk extends AskMessage {
 
   private final Codec codec;
   private final Connection connection;
+  private final InboundWindow window;
   private final long requestId;
   private final MessageBody body;
 
-  RemoteAsk(Codec codec, Connection connection, long requestId, MessageBody body) {
+  RemoteAsk(Codec codec, Connection connection, InboundWindow window, long requestId, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
+    this.window = window;
     this.requestId = requestId;
     this.body = body;
   }
@@ -74,8 +77,8 @@ final class RemoteAsk extends AskMessage {
 
   /** Sends the one answer this ask gets; from then on it no longer counts as in progress. */
   private void write(ByteBuf frame) {
-    connection.inboundDone();
     connection.sendReply(frame);
+    window.done();
   }
 
   @Override

@@ -2,18 +2,21 @@ package io.rpcenv.internal;
 
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
 
 /** A one-way message that arrived over a connection; the sender learns nothing of its fate. */
 final class RemoteOneWay extends OneWayMessage {
   private final Codec codec;
   private final Connection connection;
+  private final InboundWindow window;
   private final String endpoint;
   private final MessageBody body;
 
-  RemoteOneWay(Codec codec, Connection connection, String endpoint, MessageBody body) {
+  RemoteOneWay(Codec codec, Connection connection, InboundWindow window, String endpoint, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
+    this.window = window;
     this.endpoint = endpoint;
     this.body = body;
   }
@@ -26,13 +29,13 @@ final class RemoteOneWay extends OneWayMessage {
   @Override
   public void reject(RpcException reason) {
     body.discard();
-    connection.inboundDone();
+    window.done();
     super.reject(reason);
   }
 
   @Override
   protected void afterProcessing() {
-    connection.inboundDone();
+    window.done();
   }
 
   @Override

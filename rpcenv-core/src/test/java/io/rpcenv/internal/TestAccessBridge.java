@@ -40,4 +40,10 @@ public final class TestAccessBridge {
   public static long frameBytesHeld(RpcEnv env) {
     return ((NettyRpcEnv) env).transport().frameBytesHeld();
   }
+
+  /** One-way messages that connections which closed did not send, or sent without the peer confirming them. */
+  public static long oneWaysLost(RpcEnv env) {
+    var t = ((NettyRpcEnv) env).transport();
+    return t.oneWaysNotSent() + t.oneWaysUnconfirmed();
+  }
 }

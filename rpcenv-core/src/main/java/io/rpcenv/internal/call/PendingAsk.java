@@ -1,6 +1,5 @@
 package io.rpcenv.internal.call;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
@@ -47,8 +46,6 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   @SuppressWarnings("unused") // through SLOT_FREED
   private volatile int slotFreed;
   private volatile Timeout timer;
-  /** The encoded request, held here while it waits in the connection's queue. */
-  private ByteBuf request;
 
   /**
    * @param target the endpoint asked
@@ -93,23 +90,6 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   /** The request id under which the connection knows this ask. */
   public long id() {
     return id;
-  }
-
-  /** Holds the encoded request until the connection writes it. */
-  public void attachRequest(ByteBuf frame) {
-    request = frame;
-  }
-
-  /** Size of the encoded request while it is held here. */
-  public int requestBytes() {
-    return request.readableBytes();
-  }
-
-  /** The encoded request, handed over to whoever writes or releases it. */
-  public ByteBuf takeRequest() {
-    ByteBuf r = request;
-    request = null;
-    return r;
   }
 
   /** Starts the timeout clock. */

@@ -9,9 +9,11 @@ import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.PendingAsk;
+import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * One TCP connection to a peer env, used in both directions. Frames from any thread go into a
  * queue that the event loop drains with one flush per batch, so a burst of sends costs one
  * wake-up and one system call. Frames queued before the handshake completes wait in the same
- * queue. Asks written here stay registered until their reply, failure or timeout; when the
- * connection closes, every one of them fails at once.
+ * queue. Requests and one-way messages go through their endpoint's {@link SendWindow}: beyond
+ * the peer's window they are held there, per endpoint, while everything else is written. Asks
+ * written here stay registered until their reply, failure or timeout; when the connection
+ * closes, every one of them fails at once.
  */
 public final class Connection implements PendingAsk.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -34,8 +38,14 @@ public final class Connection implements PendingAsk.Owner {
 
   private final Transport transport;
   private final RpcAddress target;
-  /** Frames to write: a ByteBuf, or a PendingAsk holding its request. */
+  /**
+   * What to write: a ByteBuf (replies, failures), an {@link OutboundMessage} or a
+   * {@link CreditGrant}. Multi-consumer: a sender that finds the connection closed releases what
+   * is queued itself.
+   */
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** Send windows by endpoint name; created by senders, used on the event loop. */
+  private final ConcurrentHashMap<String, SendWindow> windows = new ConcurrentHashMap<>(4);
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   /** Asks written and waiting for replies; touched on the event loop only. */
   private final LongObjectHashMap<PendingAsk<?>> pending = new LongObjectHashMap<>();
@@ -43,9 +53,7 @@ public final class Connection implements PendingAsk.Owner {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicLong requestIds = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicInteger inflight = new AtomicInteger();
   private final Runnable drainTask = this::drain;
-  private final Runnable resumeReading = this::resumeReading;
 
   private volatile int state = CONNECTING;
   private volatile Channel channel;
@@ -63,6 +71,7 @@ public final class Connection implements PendingAsk.Owner {
   private long framesRead;
   private long asksWritten;
   private Keepalive keepalive;
+  private final LateReplies lateReplies = new LateReplies(this);
   private boolean announced;
   boolean countedAsHandshaking;
   volatile int connectAttempts;
@@ -128,13 +137,37 @@ public final class Connection implements PendingAsk.Owner {
   }
 
   /**
-   * Queues a one-way or reply frame. Throws {@link RpcConnectionException} (releasing the frame)
-   * if the connection has closed.
+   * Queues a one-way frame to {@code endpoint}. Throws {@link RpcBackpressureException} if it does
+   * not fit in the outbox, or in what may be held for that endpoint while its window is closed,
+   * and {@link RpcConnectionException} if the connection has closed; the frame is released then.
    */
-  public void send(ByteBuf frame) {
+  public void send(String endpoint, ByteBuf frame) {
+    SendWindow window = window(endpoint);
+    checkHeld(window, frame, "Nothing was sent");
     checkOutbox(frame);
-    if (!enqueue(frame, frame.readableBytes())) {
+    if (!enqueue(new OutboundMessage(window, frame, null), frame.readableBytes())) {
       throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
+    }
+  }
+
+  private SendWindow window(String endpoint) {
+    SendWindow w = windows.get(endpoint);
+    return w != null ? w : windows.computeIfAbsent(endpoint, SendWindow::new);
+  }
+
+  /**
+   * Refuses a frame for an endpoint whose window is closed and that already has
+   * {@code spark.rpc.outbox.maxBytes} held: that endpoint is not keeping up with its senders.
+   */
+  private void checkHeld(SendWindow window, ByteBuf frame, String outcome) {
+    long max = transport.settings().maxOutboxBytes();
+    long held = window.heldBytes();
+    if (held + frame.readableBytes() > max) {
+      frame.release();
+      throw new RpcBackpressureException("Endpoint '" + window.endpoint() + "' at " + peerAddress()
+          + " is not keeping up: " + held + " bytes of messages to it wait for it to handle those in progress "
+          + "(spark.rpc.io.maxInflightMessages of the receiving env), and " + frame.readableBytes()
+          + " more would exceed spark.rpc.outbox.maxBytes (" + max + " bytes). " + outcome);
     }
   }
 
@@ -162,10 +195,10 @@ public final class Connection implements PendingAsk.Owner {
   }
 
   /**
-   * Queues {@code ask}'s request frame; the event loop registers it under {@code id} when it
-   * writes it. If the connection has closed, the ask fails with the reason.
+   * Queues {@code ask}'s request frame to {@code endpoint}; the event loop registers it under
+   * {@code id} when it writes it. If it cannot be sent (see {@link #send}), the ask fails.
    */
-  public void ask(long id, PendingAsk<?> ask, ByteBuf frame) {
+  public void ask(String endpoint, long id, PendingAsk<?> ask, ByteBuf frame) {
     int max = transport.settings().maxOutstandingAsks();
     if (outstanding.incrementAndGet() > max) {
       outstanding.decrementAndGet();
@@ -174,7 +207,9 @@ public final class Connection implements PendingAsk.Owner {
           + ", spark.rpc.io.maxOutstandingAsks); the " + ask.describe() + " was not sent"));
       return;
     }
+    SendWindow window = window(endpoint);
     try {
+      checkHeld(window, frame, "The " + ask.describe() + " was not sent");
       checkOutbox(frame);
     } catch (RpcBackpressureException e) {
       outstanding.decrementAndGet();
@@ -182,8 +217,31 @@ public final class Connection implements PendingAsk.Owner {
       return;
     }
     ask.register(this, id);
-    ask.attachRequest(frame);
-    enqueue(ask, frame.readableBytes()); // if closed, releaseQueued has failed the ask
+    enqueue(new OutboundMessage(window, frame, ask), frame.readableBytes()); // if closed, the ask has failed
+  }
+
+  /** Queues a CREDIT frame; dropped if the connection has closed. Any thread. */
+  void grantCredit(CreditGrant grant) {
+    enqueue(grant, 0);
+  }
+
+  /** The peer handled {@code count} more messages to {@code endpoint}: write what its window now has room for. */
+  void creditReceived(String endpoint, int count) {
+    SendWindow w = windows.get(endpoint);
+    if (w == null) {
+      return; // credit for an endpoint never written to: nothing to release
+    }
+    w.credit(count);
+    Channel ch = channel;
+    boolean wrote = false;
+    OutboundMessage m;
+    while ((m = w.nextReleased()) != null) {
+      wrote |= writeAdmitted(ch, m);
+    }
+    if (wrote) {
+      unflushed = true;
+      scheduleDrain();
+    }
   }
 
   /** Fails an ask that was never written, or never answered, because the connection closed. */
@@ -221,37 +279,6 @@ public final class Connection implements PendingAsk.Owner {
     }
   }
 
-  /** A message from the peer was handed to the env (event loop); stop reading if too many are in progress. */
-  void inboundStarted() {
-    ReadGate g = gate;
-    if (inflight.incrementAndGet() > transport.settings().maxInflightMessages() && !g.isClosedBy(ReadGate.INFLIGHT)) {
-      g.close(ReadGate.INFLIGHT);
-      LOG.info("Paused reading from {}: {} messages from it are in progress (spark.rpc.io.maxInflightMessages)",
-          peerAddress(), inflight.get());
-    }
-  }
-
-  /** A message from the peer was answered or handled; resume reading when half the limit is free. */
-  public void inboundDone() {
-    ReadGate g = gate;
-    if (inflight.decrementAndGet() <= transport.settings().maxInflightMessages() / 2 && g != null
-        && g.isClosedBy(ReadGate.INFLIGHT)) {
-      channel.eventLoop().execute(resumeReading);
-    }
-  }
-
-  private void resumeReading() {
-    if (gate.isClosedBy(ReadGate.INFLIGHT) && inflight.get() <= transport.settings().maxInflightMessages() / 2) {
-      gate.open(ReadGate.INFLIGHT);
-    }
-  }
-
-  /** Whether reading from the peer is paused because too many of its messages are in progress. */
-  public boolean isReadingPaused() {
-    ReadGate g = gate;
-    return g != null && g.isClosedBy(ReadGate.INFLIGHT);
-  }
-
   /** Whether the event loop reads from this connection; set once its channel exists. */
   ReadGate readGate() {
     return gate;
@@ -286,7 +313,7 @@ public final class Connection implements PendingAsk.Owner {
     if (s == READY) {
       scheduleDrain();
     } else if (s == CLOSED) {
-      releaseQueued(null);
+      releaseQueued(null, false); // the event loop's close releases what is held
       return false;
     }
     return true;
@@ -378,6 +405,11 @@ public final class Connection implements PendingAsk.Owner {
     return pending.size();
   }
 
+  /** Replies that came after their asks stopped waiting; event loop. */
+  LateReplies lateReplies() {
+    return lateReplies;
+  }
+
   /** The peer answered our keepalive PING (event loop). */
   void pongReceived() {
     keepalive.pongReceived();
@@ -423,9 +455,9 @@ public final class Connection implements PendingAsk.Owner {
     if (k != null) {
       k.stop();
     }
-    int undelivered = releaseQueued(failAsksWith);
-    int failed = 0;
     Channel ch = channel;
+    int undelivered = releaseQueued(failAsksWith, ch == null || ch.eventLoop().inEventLoop());
+    int failed = 0;
     // Written asks are only ever registered on the event loop; off it (a connection closed before it
     // was ready) there are none, and the channel's own close comes back here on the event loop.
     if (ch == null || ch.eventLoop().inEventLoop()) {
@@ -440,9 +472,16 @@ public final class Connection implements PendingAsk.Owner {
         }
       }
     }
-    if (undelivered > 0 || failed > 0) {
-      LOG.warn("Connection to {} closed{}: {} outstanding asks failed, {} queued frames not delivered",
-          peerAddress(), reasonSuffix(), failed, undelivered);
+    boolean onLoop = ch == null || ch.eventLoop().inEventLoop();
+    if (onLoop) {
+      lateReplies.flush(System.nanoTime());
+    }
+    long unconfirmed = onLoop ? unconfirmedOneWays() : 0;
+    transport.oneWaysLost(undelivered, unconfirmed);
+    if (undelivered > 0 || failed > 0 || unconfirmed > 0) {
+      LOG.warn("Connection to {} closed{}: {} outstanding asks failed, {} one-way messages not sent, and up to {} "
+          + "sent but not yet confirmed as handled by the peer may be lost", peerAddress(), reasonSuffix(), failed,
+          undelivered, unconfirmed);
     }
   }
 
@@ -483,8 +522,7 @@ public final class Connection implements PendingAsk.Owner {
     boolean wrote = unflushed;
     unflushed = false;
     while ((item = queue.poll()) != null) {
-      queuedBytes.addAndGet(-(item instanceof PendingAsk<?> ask ? ask.requestBytes() : ((ByteBuf) item)
-          .readableBytes()));
+        queuedBytes.addAndGet(-bytes(item));
       wrote |= write(ch, item);
     }
     if (wrote) {
@@ -492,43 +530,96 @@ public final class Connection implements PendingAsk.Owner {
     }
   }
 
+  private static int bytes(Object item) {
+    if (item instanceof ByteBuf frame) {
+      return frame.readableBytes();
+    }
+    return item instanceof OutboundMessage m ? m.bytes() : 0;
+  }
+
   /**
-   * Writes one frame or ask (without flushing), registering the ask as waiting for its reply; an
-   * ask that timed out or was aborted before this point is dropped instead. Event loop only.
+   * Writes one queued item (without flushing): a frame as it is, a credit grant as a CREDIT frame,
+   * and a message if its endpoint's window has room (it is held there otherwise). Returns whether
+   * anything was written. Event loop only.
    */
   private boolean write(Channel ch, Object item) {
-    ByteBuf frame;
-    if (item instanceof PendingAsk<?> ask) {
-      frame = ask.takeRequest();
-      if (ask.isClaimed()) { // not worth sending any more
-        frame.release();
-        ask.freeSlot();
+    if (item instanceof OutboundMessage m) {
+      if (m.abandoned()) { // timed out or aborted: not worth sending any more
+        m.takeFrame().release();
+        m.ask.freeSlot();
         return false;
       }
-      pending.put(ask.id(), ask);
-      asksWritten++;
-    } else {
-      frame = (ByteBuf) item;
+      return m.window.admit(m, peer.window()) && writeAdmitted(ch, m);
     }
+    if (item instanceof CreditGrant grant) {
+      grant.window().granted(grant.count());
+      ch.write(Frames.credit(ch.alloc(), grant.window().nameUtf8(), grant.count()), ch.voidPromise());
+      return true;
+    }
+    ch.write(item, ch.voidPromise());
+    return true;
+  }
+
+  /** Writes a message its window has admitted, registering an ask as waiting for its reply. */
+  private boolean writeAdmitted(Channel ch, OutboundMessage m) {
+    ByteBuf frame = m.takeFrame();
+    if (m.ask != null) {
+      if (m.ask.isClaimed()) {
+        frame.release();
+        m.ask.freeSlot();
+        m.window.unadmit();
+        return false;
+      }
+      pending.put(m.ask.id(), m.ask);
+      asksWritten++;
+    }
+    m.window.written(m.ask == null);
     ch.write(frame, ch.voidPromise());
     return true;
   }
 
-  /** Releases every queued frame; queued asks fail (with {@code failAsksWith} if given). */
-  private int releaseQueued(RpcException failAsksWith) {
+  /**
+   * Releases every queued frame, and every held one with {@code held} (on the event loop); asks
+   * among them fail (with {@code failAsksWith} if given). Returns how many one-way messages were
+   * never written.
+   */
+  private int releaseQueued(RpcException failAsksWith, boolean held) {
     int n = 0;
     Object item;
     while ((item = queue.poll()) != null) {
-      ByteBuf frame = item instanceof PendingAsk<?> ask ? ask.takeRequest() : (ByteBuf) item;
-      queuedBytes.addAndGet(-frame.readableBytes());
-      frame.release();
-      n++;
-      if (item instanceof PendingAsk<?> ask) {
-        ask.freeSlot();
-        if (ask.claim()) {
-          failClosed(ask, failAsksWith);
-        }
+      queuedBytes.addAndGet(-bytes(item));
+      if (item instanceof ByteBuf frame) {
+        frame.release();
+      } else if (item instanceof OutboundMessage m) {
+        n += release(m, failAsksWith);
       }
+    }
+    for (SendWindow w : held ? windows.values() : List.<SendWindow>of()) {
+      OutboundMessage m;
+      while ((m = w.pollHeld()) != null) {
+        n += release(m, failAsksWith);
+      }
+    }
+    return n;
+  }
+
+  private int release(OutboundMessage m, RpcException failAsksWith) {
+    m.takeFrame().release();
+    if (m.ask == null) {
+      return 1;
+    }
+    m.ask.freeSlot();
+    if (m.ask.claim()) {
+      failClosed(m.ask, failAsksWith);
+    }
+    return 0;
+  }
+
+  /** One-way messages written that the peer has not confirmed handling; event loop. */
+  private long unconfirmedOneWays() {
+    long n = 0;
+    for (SendWindow w : windows.values()) {
+      n += w.unconfirmedOneWays();
     }
     return n;
   }

@@ -15,6 +15,7 @@ import io.rpcenv.RpcAuthenticationException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.PendingAsk;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final FrameDecoder decoder;
   private Handshake handshake; // dropped once done: an idle connection keeps only what it needs
   private final EndpointNames names = new EndpointNames();
+  /** The receiving side of each endpoint's window on this connection, by endpoint name. */
+  private final HashMap<String, InboundWindow> windows = new HashMap<>(4);
   /** How long a connection closed with a reason keeps draining the peer's input. */
   private static final long CLOSE_LINGER_MILLIS = 1000;
 
@@ -117,6 +120,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException malformed) {
           throw malformed(frame, type, malformed);
         }
+        InboundWindow window = arrive(frame, endpoint);
         MessageBody body = body(frame, largeRest);
         if (body.size() > limit()) {
           long size = body.size();
@@ -124,10 +128,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           connection.sendReply(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '"
               + endpoint + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
               + "spark.rpc.message.maxSize (" + limit() + " bytes) of the receiving env", null, null, 0));
+          window.done();
           return;
         }
-        connection.inboundStarted();
-        transport.host().onRequest(connection, id, endpoint, body); // host owns the body now
+        transport.host().onRequest(connection, window, id, endpoint, body); // host owns the body now
         return;
       }
       case Protocol.ONE_WAY: {
@@ -137,15 +141,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException malformed) {
           throw malformed(frame, type, malformed);
         }
+        InboundWindow window = arrive(frame, endpoint);
         MessageBody body = body(frame, largeRest);
         if (body.size() > limit()) {
           LOG.warn("Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
               + "spark.rpc.message.maxSize ({} bytes)", body.size(), endpoint, connection.peerAddress(), limit());
           body.discard();
+          window.done();
           return;
         }
-        connection.inboundStarted();
-        transport.host().onOneWay(connection, endpoint, body);
+        transport.host().onOneWay(connection, window, endpoint, body);
         return;
       }
       case Protocol.RESPONSE: {
@@ -177,6 +182,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           frame.release();
         }
     }
+  }
+
+  /**
+   * Counts a request or one-way message against its endpoint's window; a peer that writes beyond
+   * the credit it was given breaks the protocol (an honest one holds such messages back).
+   */
+  private InboundWindow arrive(ByteBuf frame, String endpoint) {
+    InboundWindow w = windows.get(endpoint);
+    if (w == null) {
+      w = new InboundWindow(connection, endpoint, transport.settings().maxInflightMessages());
+      windows.put(endpoint, w);
+    }
+    if (!w.arrive()) {
+      frame.release();
+      throw new ProtocolException(connection.peerAddress() + " sent more messages to endpoint '" + endpoint
+          + "' than its window allows (" + w.allowed() + " so far; spark.rpc.io.maxInflightMessages of this env is "
+          + transport.settings().maxInflightMessages() + ")");
+    }
+    return w;
   }
 
   /**
@@ -223,8 +247,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private PendingAsk<?> takePending(long id, byte type) {
     PendingAsk<?> ask = connection.takePending(id);
     if (ask == null) {
-      LOG.warn("Ignoring {} for ask #{} from {}: it is no longer outstanding (it timed out or was aborted)",
-          type == Protocol.RESPONSE ? "reply" : "failure", id, connection.peerAddress());
+      connection.lateReplies().arrived(type == Protocol.RESPONSE ? "reply" : "failure", id);
     }
     return ask;
   }
@@ -248,6 +271,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       case Protocol.PONG:
         connection.pongReceived();
         return;
+      case Protocol.CREDIT: {
+        String endpoint = names.read(frame);
+        int count = frame.readInt();
+        if (count <= 0 || frame.isReadable()) {
+          throw new ProtocolException("Malformed CREDIT frame from " + connection.peerAddress() + ": a count of "
+              + count + (frame.isReadable() ? " and " + frame.readableBytes() + " extra bytes" : ""));
+        }
+        connection.creditReceived(endpoint, count);
+        return;
+      }
       case Protocol.CLOSE:
         frame.readByte();
         connection.reason("peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame), null);

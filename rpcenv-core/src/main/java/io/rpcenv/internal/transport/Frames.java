@@ -97,6 +97,13 @@ public final class Frames {
     return alloc.buffer(Protocol.FRAME_HEADER).writeInt(1).writeByte(Protocol.PING);
   }
 
+  /** CREDIT: {@code count} more messages to the endpoint named {@code endpoint} were handled. */
+  static ByteBuf credit(ByteBufAllocator alloc, byte[] endpoint, int count) {
+    int length = 1 + 2 + endpoint.length + 4;
+    return alloc.buffer(4 + length).writeInt(length).writeByte(Protocol.CREDIT).writeShort(endpoint.length)
+        .writeBytes(endpoint).writeInt(count);
+  }
+
   /** The answer to a PING. */
   static ByteBuf pong(ByteBufAllocator alloc) {
     return alloc.buffer(Protocol.FRAME_HEADER).writeInt(1).writeByte(Protocol.PONG);

@@ -62,7 +62,7 @@ final class Handshake {
     }
     byte[] nonce = new byte[Hello.NONCE_LENGTH];
     RANDOM.nextBytes(nonce);
-    return new Hello(base.envId(), base.listenAddress(), nonce);
+    return new Hello(base.envId(), base.window(), base.listenAddress(), nonce);
   }
 
   /**

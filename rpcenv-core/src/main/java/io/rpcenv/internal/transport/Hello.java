@@ -9,15 +9,16 @@ import io.rpcenv.RpcAddress;
  * when it authenticates, a fresh nonce.
  *
  * @param envId random id of the env, unique per process run
+ * @param window messages to one endpoint the env accepts in progress from one connection
  * @param listenAddress where the env listens, or null for a client-mode env
  * @param nonce 32 fresh random bytes when authenticating, else null
  */
-record Hello(long envId, RpcAddress listenAddress, byte[] nonce) {
+record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
   static final int NONCE_LENGTH = 32;
   static final int PROOF_LENGTH = 32;
 
-  Hello(long envId, RpcAddress listenAddress) {
-    this(envId, listenAddress, null);
+  Hello(long envId, int window, RpcAddress listenAddress) {
+    this(envId, window, listenAddress, null);
   }
 
   boolean authenticates() {
@@ -41,6 +42,7 @@ record Hello(long envId, RpcAddress listenAddress, byte[] nonce) {
     int flags = (listenAddress == null ? Protocol.FLAG_CLIENT_MODE : 0) | (nonce != null ? Protocol.FLAG_AUTH : 0);
     out.writeByte(flags);
     out.writeLong(envId);
+    out.writeInt(window);
     if (listenAddress != null) {
       Frames.writeUtf8Short(out, listenAddress.host());
       out.writeInt(listenAddress.port());
@@ -57,6 +59,10 @@ record Hello(long envId, RpcAddress listenAddress, byte[] nonce) {
         throw new ProtocolException("Malformed handshake from " + peer + ": unknown flags " + flags);
       }
       long envId = in.readLong();
+      int window = in.readInt();
+      if (window < 1) {
+        throw new ProtocolException("Malformed handshake from " + peer + ": a window of " + window + " messages");
+      }
       RpcAddress address = null;
       if ((flags & Protocol.FLAG_CLIENT_MODE) == 0) {
         String host = Frames.readUtf8Short(in);
@@ -70,7 +76,7 @@ record Hello(long envId, RpcAddress listenAddress, byte[] nonce) {
       if (in.isReadable()) {
         throw new ProtocolException("Malformed handshake from " + peer + ": " + in.readableBytes() + " extra bytes");
       }
-      return new Hello(envId, address, nonce);
+      return new Hello(envId, window, address, nonce);
     } catch (IndexOutOfBoundsException e) {
       throw new ProtocolException("Malformed handshake from " + peer + ": it ends inside its fields");
     } catch (IllegalArgumentException e) {

@@ -12,9 +12,15 @@ import org.slf4j.LoggerFactory;
  * packets) while asks wait on them, long before TCP would give up. Every quarter of
  * {@code spark.rpc.io.connectionTimeout} it looks at what the connection read since the last
  * look. A connection with outstanding asks that has been quiet gets a PING, which any live peer
- * answers from its I/O thread, however busy its endpoints are; if nothing at all arrives for the
- * whole timeout, the connection is closed and its asks fail with a connection error naming the
- * setting. Connections without outstanding asks are never closed for being quiet. With
+ * answers from its I/O thread, however busy its endpoints are (reading never pauses for a slow
+ * endpoint: flow control is per endpoint). It is judged dead only on evidence: the PING has left
+ * this side's socket and nothing at all has arrived for the whole timeout (closed between 1 and
+ * 1.25 times the timeout after the last frame); the asks then fail with a connection error
+ * naming the setting. A PING still waiting to be written means the peer is not reading what we
+ * send: slow, not dead; asks keep their own timeouts. Silence is counted only in time this
+ * process could listen: a look that comes late (a GC pause, SIGSTOP, a starved machine) starts
+ * the count again, since what the peer sent meanwhile may wait unread in the socket. Connections
+ * without outstanding asks are never closed for being quiet. With
  * {@code spark.rpc.io.keepalive=false} no PING is sent and Spark's rule applies: quiet for the
  * timeout, with asks outstanding and none written for as long. Event loop only.
  */
@@ -34,6 +40,10 @@ final class Keepalive implements Runnable {
   private int quietChecks;
   private int checksSinceAsk;
   private boolean pingOutstanding;
+  /** The outstanding PING has been written to the socket. */
+  private boolean pingWritten;
+  private long period;
+  private long lastLook;
   private ScheduledFuture<?> task;
 
   Keepalive(Connection connection, Channel channel, Duration timeout, boolean ping) {
@@ -44,8 +54,10 @@ final class Keepalive implements Runnable {
   }
 
   void start() {
-    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / CHECKS_PER_TIMEOUT);
-    task = channel.eventLoop().scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+    period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / CHECKS_PER_TIMEOUT);
+    lastLook = System.nanoTime();
+    // With a fixed delay, looks missed during a pause are not made up in a burst on resuming.
+    task = channel.eventLoop().scheduleWithFixedDelay(this, period, period, TimeUnit.NANOSECONDS);
   }
 
   /** Any thread. */
@@ -58,10 +70,15 @@ final class Keepalive implements Runnable {
 
   void pongReceived() {
     pingOutstanding = false;
+    pingWritten = false;
   }
 
   @Override
   public void run() {
+    long now = System.nanoTime(); // one clock read per look, a few per timeout
+    boolean late = now - lastLook > 2 * period;
+    lastLook = now;
+    connection.lateReplies().flushIfDue(now);
     long frames = connection.framesRead();
     long asks = connection.asksWritten();
     boolean heard = frames != framesSeen;
@@ -74,6 +91,11 @@ final class Keepalive implements Runnable {
       quietChecks = 0;
       return;
     }
+    if (late) { // this process was not listening: the silence since the last look proves nothing
+      quietChecks = 0;
+      checksSinceAsk = 0;
+      return;
+    }
     // Asks written since the peer was last heard from are expected to be answered even if they
     // have timed out meanwhile: their silence is what gives a dead connection away.
     if (waiting == 0 && !pingOutstanding && asks == asksWhenLastHeard) {
@@ -83,10 +105,15 @@ final class Keepalive implements Runnable {
     quietChecks++;
     if (ping && !pingOutstanding) {
       pingOutstanding = true;
-      channel.writeAndFlush(Frames.ping(channel.alloc()), channel.voidPromise());
+      pingWritten = false;
+      channel.writeAndFlush(Frames.ping(channel.alloc())).addListener(written -> {
+        if (written.isSuccess() && pingOutstanding) {
+          pingWritten = true;
+        }
+      });
       return;
     }
-    boolean dead = quietChecks > CHECKS_PER_TIMEOUT && (ping || checksSinceAsk > CHECKS_PER_TIMEOUT);
+    boolean dead = quietChecks >= CHECKS_PER_TIMEOUT && (ping ? pingWritten : checksSinceAsk >= CHECKS_PER_TIMEOUT);
     if (dead) {
       String why = "nothing arrived from " + connection.peerAddress() + " for "
           + connection.transport().describe(timeout)

@@ -5,7 +5,7 @@ package io.rpcenv.internal.transport;
  * then frames. A frame is a 4-byte big-endian length (of what follows), a type byte, then:
  *
  * <pre>
- * HELLO     flags:1 envId:8 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH]
+ * HELLO     flags:1 envId:8 window:4 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH]
  * AUTH      proof:32                (each side once, when authenticating; the connecting side first)
  * REQUEST   requestId:8 endpoint:utf8-16 body
  * ONE_WAY   endpoint:utf8-16 body
@@ -14,7 +14,15 @@ package io.rpcenv.internal.transport;
  * CLOSE     code:1 reason:utf8-16  (sent before closing a connection on purpose)
  * PING      (nothing)               (keepalive: sent on a quiet connection with outstanding asks)
  * PONG      (nothing)               (the answer to a PING, from the I/O thread)
+ * CREDIT    endpoint:utf8-16 count:4 (the receiver handled count more messages to that endpoint)
  * </pre>
+ *
+ * <p>Flow control is per endpoint: {@code window} in a HELLO is how many REQUEST and ONE_WAY
+ * frames to one endpoint the sender of that HELLO accepts in progress at a time from this
+ * connection. The other side writes at most that many to each endpoint before the receiver has
+ * given them back with CREDIT frames, and holds the rest; a peer that writes beyond its window
+ * breaks the protocol. Replies, failures and control frames are never held, so one slow endpoint
+ * delays nothing but the messages addressed to it.
  *
  * The first frame in each direction is HELLO; the connecting side speaks first. With
  * authentication, each HELLO carries a fresh nonce; the connecting side then proves that it holds
@@ -31,11 +39,11 @@ public final class Protocol {
 
   public static final int MAGIC = 0x52504345; // "RPCE"
   /**
-   * Version 4, the second: 2 and 3 are skipped because a TLS stack that probes for SSLv2 reads a
+   * Version 5, the third (the second added per-endpoint flow control): 2 and 3 are skipped because a TLS stack that probes for SSLv2 reads a
    * fifth byte of 2 or 3 after "RPC" as an SSLv2 record header and waits for more bytes, instead of
    * reporting at once that its peer speaks plaintext.
    */
-  public static final byte VERSION = 4;
+  public static final byte VERSION = 5;
   public static final int PREFACE_LENGTH = 5;
 
   public static final byte HELLO = 1;
@@ -47,6 +55,7 @@ public final class Protocol {
   public static final byte AUTH = 7;
   public static final byte PING = 8;
   public static final byte PONG = 9;
+  public static final byte CREDIT = 10;
 
   public static final byte FLAG_CLIENT_MODE = 1;
   public static final byte FLAG_AUTH = 2;
@@ -125,6 +134,7 @@ public final class Protocol {
       case AUTH -> "AUTH";
       case PING -> "PING";
       case PONG -> "PONG";
+      case CREDIT -> "CREDIT";
       default -> "unknown (type " + type + ")";
     };
   }

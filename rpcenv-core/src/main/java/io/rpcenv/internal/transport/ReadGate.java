@@ -6,15 +6,14 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 
 /**
  * Whether the event loop reads from one connection. Reading stops while any reason holds the gate
- * closed and resumes when the last one lets go, so the reasons (too many of the peer's messages
- * in progress, the env's memory for arriving frames spent) never undo each other. It sits first in
+ * closed and resumes when the last one lets go, so reasons never undo each other (today there is
+ * one: the env's memory for arriving frames is spent; flow control of messages is per endpoint,
+ * see {@link SendWindow}, and never stops a whole connection). It sits first in
  * the pipeline and also holds back the reads that handlers request on their own (a decoder that
  * emitted nothing asks for more when auto-read is off), which would otherwise read on regardless.
  * Changed on the event loop only; read anywhere.
  */
 final class ReadGate extends ChannelOutboundHandlerAdapter {
-  /** Too many messages from the peer are in progress (spark.rpc.io.maxInflightMessages). */
-  static final int INFLIGHT = 1;
   /** The env's memory for arriving frames is spent (spark.rpc.io.frameBudget). */
   static final int BUDGET = 2;
 

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,9 @@ public final class Transport {
   private final Bootstrap client;
   private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong unexpectedErrors = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong unexpectedErrors = new AtomicLong();
+  private final AtomicLong oneWaysNotSent = new AtomicLong();
+  private final AtomicLong oneWaysUnconfirmed = new AtomicLong();
   private volatile Hello hello;
   private volatile Channel serverChannel;
   private volatile boolean closing;
@@ -58,7 +61,7 @@ public final class Transport {
     this.group = group;
     this.io = io;
     this.alloc = alloc;
-    this.hello = new Hello(host.envId(), null);
+    this.hello = new Hello(host.envId(), settings.maxInflightMessages(), null);
     this.budget = new FrameBudget(settings.frameBudget());
     this.client = new Bootstrap().group(group).channel(io.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
@@ -131,7 +134,7 @@ public final class Transport {
       if (f.isSuccess()) {
         serverChannel = f.channel();
         int bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
-        hello = new Hello(host.envId(), new RpcAddress(advertiseHost, bound));
+        hello = new Hello(host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
         return bound;
       }
       last = f.cause();
@@ -317,6 +320,29 @@ public final class Transport {
   }
 
   /** A connection failed with an error that is neither the protocol's nor the network's: a bug. */
+  /** A connection closed with one-way messages never written, and others written but not confirmed. */
+  void oneWaysLost(long notSent, long unconfirmed) {
+    if (notSent > 0) {
+      oneWaysNotSent.addAndGet(notSent);
+    }
+    if (unconfirmed > 0) {
+      oneWaysUnconfirmed.addAndGet(unconfirmed);
+    }
+  }
+
+  /** One-way messages accepted by {@code send} whose connection closed before they were written. */
+  public long oneWaysNotSent() {
+    return oneWaysNotSent.get();
+  }
+
+  /**
+   * One-way messages written to connections that then closed before the peer confirmed handling
+   * them: an upper bound of what may have been lost on the way.
+   */
+  public long oneWaysUnconfirmed() {
+    return oneWaysUnconfirmed.get();
+  }
+
   void unexpectedError() {
     unexpectedErrors.incrementAndGet();
   }

@@ -12,11 +12,14 @@ public interface TransportHost {
   /** Where this env listens, or null in client mode. */
   RpcAddress listenAddress();
 
-  /** An ask arrived; the host owns {@code body} (the serialized message) and must read or discard it. */
-  void onRequest(Connection connection, long requestId, String endpoint, MessageBody body);
+  /**
+   * An ask arrived; the host owns {@code body} (the serialized message) and must read or discard
+   * it, and calls {@code window.done()} once the ask is answered.
+   */
+  void onRequest(Connection connection, InboundWindow window, long requestId, String endpoint, MessageBody body);
 
-  /** A one-way message arrived; the host owns {@code body}. */
-  void onOneWay(Connection connection, String endpoint, MessageBody body);
+  /** A one-way message arrived; the host owns {@code body} and calls {@code window.done()} once it is handled. */
+  void onOneWay(Connection connection, InboundWindow window, String endpoint, MessageBody body);
 
   /** A reply for {@code ask} arrived; deserialize {@code body} (discarded afterwards) and complete the ask. */
   void onResponse(Connection connection, PendingAsk<?> ask, MessageBody body);

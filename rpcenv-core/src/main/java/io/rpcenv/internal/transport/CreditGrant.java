@@ -1,0 +1,4 @@
+package io.rpcenv.internal.transport;
+
+/** CREDIT to send: {@code count} more messages to {@code window}'s endpoint were handled. */
+record CreditGrant(InboundWindow window, int count) {}

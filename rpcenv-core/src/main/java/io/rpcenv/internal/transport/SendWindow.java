@@ -1,0 +1,125 @@
+package io.rpcenv.internal.transport;
+
+import java.util.ArrayDeque;
+
+/**
+ * The sending side of one endpoint's window on one connection: the credit the peer has given for
+ * messages to that endpoint, and the messages held here until it gives more. Held messages keep
+ * their order and count against {@code spark.rpc.outbox.maxBytes} for this endpoint alone, so a
+ * slow endpoint holds back the senders to it and no one else. Event loop only, except
+ * {@link #heldBytes()}, which senders read to refuse what would not fit.
+ */
+final class SendWindow {
+  private final String endpoint;
+  private final ArrayDeque<OutboundMessage> held = new ArrayDeque<>();
+  /** Written on the event loop only. */
+  private volatile long heldBytes;
+  private int credit;
+  private boolean opened;
+  private long written;
+  private long oneWaysWritten;
+  private long returned;
+
+  SendWindow(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  /** Bytes of the messages held here; any thread. */
+  long heldBytes() {
+    return heldBytes;
+  }
+
+  /**
+   * Takes one credit for {@code m} if the window has room and nothing is held ahead of it; else
+   * holds {@code m} and returns false. {@code window} is what the peer announced in its HELLO.
+   */
+  boolean admit(OutboundMessage m, int window) {
+    if (!opened) {
+      opened = true;
+      credit = window;
+    }
+    if (credit > 0 && held.isEmpty()) {
+      credit--;
+      return true;
+    }
+    dropAbandonedHead();
+    held.addLast(m);
+    heldBytes += m.bytes();
+    return false;
+  }
+
+  /** Gives back a credit taken for a message that was not written after all (an abandoned ask). */
+  void unadmit() {
+    credit++;
+  }
+
+  /** Counts a message written to the socket under this window. */
+  void written(boolean oneWay) {
+    written++;
+    if (oneWay) {
+      oneWaysWritten++;
+    }
+  }
+
+  /** The peer handled {@code count} more messages to this endpoint. */
+  void credit(int count) {
+    credit += count;
+    returned += count;
+  }
+
+  /** The next held message that the window has room for, with its credit taken; or null. */
+  OutboundMessage nextReleased() {
+    for (;;) {
+      if (credit <= 0) {
+        return null;
+      }
+      OutboundMessage m = held.pollFirst();
+      if (m == null) {
+        return null;
+      }
+      heldBytes -= m.bytes();
+      if (m.abandoned()) {
+        discard(m);
+        continue;
+      }
+      credit--;
+      return m;
+    }
+  }
+
+  /** Every held message, removed (the connection closed). */
+  OutboundMessage pollHeld() {
+    OutboundMessage m = held.pollFirst();
+    if (m != null) {
+      heldBytes -= m.bytes();
+    }
+    return m;
+  }
+
+  /**
+   * One-way messages written here that the peer has not confirmed as handled: at most the
+   * messages it has not given credit back for. Those are what a dying connection may lose.
+   */
+  long unconfirmedOneWays() {
+    return Math.min(oneWaysWritten, written - returned);
+  }
+
+  /** Held asks time out in the order they were held; dropping them from the front keeps the queue honest. */
+  private void dropAbandonedHead() {
+    OutboundMessage first;
+    while ((first = held.peekFirst()) != null && first.abandoned()) {
+      held.pollFirst();
+      heldBytes -= first.bytes();
+      discard(first);
+    }
+  }
+
+  private static void discard(OutboundMessage m) {
+    m.takeFrame().release();
+    m.ask.freeSlot();
+  }
+}
