@@ -96,7 +96,7 @@ public final class Driver implements AutoCloseable {
           Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
               : Driver.class.getClassLoader());
       this.endpointImpl = new DriverEndpoint(appId, () -> SecretSettings.withoutSecrets(this.conf.getAll()),
-          this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT),
+          this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT), this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL),
           new DriverEndpoint.Listener() {
             @Override
             public void added(ExecutorInfo executor) {
@@ -118,7 +118,8 @@ public final class Driver implements AutoCloseable {
         return t;
       });
       long every = this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL).toMillis();
-      expiry.scheduleAtFixedRate(() -> endpoint.send(endpointImpl.expiryCheck()), every, every,
+      // A fixed delay: checks missed during a pause are not made up in a burst on resuming.
+      expiry.scheduleWithFixedDelay(() -> endpoint.send(endpointImpl.expiryCheck()), every, every,
           TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       env.close();

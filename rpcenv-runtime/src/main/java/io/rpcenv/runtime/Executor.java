@@ -51,20 +51,21 @@ public final class Executor {
   private Executor(RpcConf localConf, String driverUrl, String executorId) {
     this.executorId = executorId;
     RpcEndpointAddress driverAddress = RpcEndpointAddress.parse(driverUrl);
-    // Made first (its thread starts with its first task): once registered, the driver may tell this
+    // The driver's settings, with this executor's own on top, are what its env runs with: its
+    // timeouts, keepalive and limits. They are fetched first over a short-lived env of the local
+    // settings, as Spark's executors do.
+    RpcConf conf = fetchConf(localConf, driverUrl, executorId);
+    Driver.checkHeartbeat(conf);
+    // Made before the env (its thread starts with its first task): once registered, the driver may tell this
     // executor to stop at any moment, and the stop must find everything it shuts down.
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
       t.setDaemon(true);
       return t;
     });
-    this.env = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(localConf).build());
+    this.env = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(conf).build());
     try {
       this.driver = env.setupEndpointRefByURI(driverUrl);
-      Messages.AppConf app = driver.askSync(new Messages.FetchConf(executorId));
-      // The driver's settings, with this executor's own on top.
-      RpcConf conf = RpcConf.of(app.settings()).setAll(localConf.getAll()).set("spark.executor.id", executorId);
-      Driver.checkHeartbeat(conf);
       String host = conf.get(RuntimeConfigKeys.EXECUTOR_HOST) != null ? conf.get(RuntimeConfigKeys.EXECUTOR_HOST)
           : localHostName();
       Integer configuredCores = conf.get(RuntimeConfigKeys.EXECUTOR_CORES);
@@ -102,6 +103,17 @@ public final class Executor {
    */
   public static Executor start(RpcConf conf, String driverUrl, String executorId) {
     return new Executor(conf, driverUrl, executorId);
+  }
+
+  private static RpcConf fetchConf(RpcConf localConf, String driverUrl, String executorId) {
+    RpcEnv fetching = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId + "-conf").clientMode(true)
+        .conf(localConf).build());
+    try {
+      Messages.AppConf app = fetching.setupEndpointRefByURI(driverUrl).askSync(new Messages.FetchConf(executorId));
+      return RpcConf.of(app.settings()).setAll(localConf.getAll()).set("spark.executor.id", executorId);
+    } finally {
+      fetching.close();
+    }
   }
 
   private static String localHostName() {

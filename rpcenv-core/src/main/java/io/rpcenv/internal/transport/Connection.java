@@ -65,6 +65,8 @@ public final class Connection implements PendingAsk.Owner {
   private volatile Throwable closeCause;
   private volatile RpcException failure;
   private volatile ReadGate gate;
+  /** This env closed the connection in order: what it wrote before its CLOSE is read by the peer. */
+  private volatile boolean closedInOrder;
   /** Frames were written straight to the channel and await the next drain's flush; event loop only. */
   private boolean unflushed;
   /** Frames read and asks written since the handshake, for the keepalive; event loop only. */
@@ -476,7 +478,7 @@ public final class Connection implements PendingAsk.Owner {
     if (onLoop) {
       lateReplies.flush(System.nanoTime());
     }
-    long unconfirmed = onLoop ? unconfirmedOneWays() : 0;
+    long unconfirmed = onLoop && !closedInOrder ? unconfirmedOneWays() : 0;
     transport.oneWaysLost(undelivered, unconfirmed);
     if (undelivered > 0 || failed > 0 || unconfirmed > 0) {
       LOG.warn("Connection to {} closed{}: {} outstanding asks failed, {} one-way messages not sent, and up to {} "
@@ -494,6 +496,7 @@ public final class Connection implements PendingAsk.Owner {
     if (ch == null) {
       return;
     }
+    closedInOrder = true;
     ch.eventLoop().execute(() -> {
       drain();
       ch.writeAndFlush(Frames.close(ch.alloc(), Protocol.CLOSE_OTHER, why)).addListener(written -> ch.close());

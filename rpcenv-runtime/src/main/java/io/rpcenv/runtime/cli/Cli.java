@@ -37,6 +37,16 @@ final class Cli {
    * Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then
    * {@code --conf-file}, then {@code --conf} (later ones win).
    */
+  /**
+   * Ends the process with {@code code} from a shutdown hook, once its orderly stop is done and its
+   * last lines are out. (Calling {@code System.exit} there would wait forever for the hook itself.)
+   */
+  static void halt(int code) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
+  }
+
   static RpcConf conf(Path confFile, Map<String, String> fromCommandLine) {
     RpcConf conf = new RpcConf();
     String inherited = System.getenv(LocalExecutors.CONF_ENV);

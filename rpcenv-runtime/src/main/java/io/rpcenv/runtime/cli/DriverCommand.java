@@ -60,6 +60,7 @@ final class DriverCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       driver.shutdown();
       stopped.countDown();
+      Cli.halt(0); // stopped in order on SIGTERM or Ctrl-C: exit 0, not the JVM's 128 + signal number
     }, "rpcenv-driver-shutdown-hook"));
     if (localExecutors > 0) {
       driver.startLocalExecutors(localExecutors);

@@ -6,6 +6,7 @@ import io.rpcenv.runtime.Executor;
 import io.rpcenv.runtime.ExitCode;
 import io.rpcenv.runtime.RuntimeConfigKeys;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,12 +47,24 @@ final class ExecutorCommand implements Callable<Integer> {
         : (host != null ? host : java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
     Cli.prepareOutput("executor " + executorId, "info");
     Executor executor = Executor.start(settings, driverUrl, executorId);
+    AtomicBoolean reported = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       executor.stop(ExitCode.STOPPED, "this process is being terminated");
-      executor.exit().join();
+      ExitCode code = executor.exit().join();
+      report(executorId, code, reported);
+      // SIGTERM asked for an orderly stop and got one: the process ends with the stop's own code,
+      // not the JVM's 128 + signal number.
+      Cli.halt(code.code());
     }, "rpcenv-executor-shutdown-hook"));
     ExitCode code = executor.exit().join();
-    System.err.println("executor " + executorId + " exits with " + code.code() + " (" + code.meaning() + ")");
+    report(executorId, code, reported);
     return code.code();
+  }
+
+  /** Prints the exit line once; synchronized so that the hook halts only after the line is out. */
+  private static synchronized void report(String executorId, ExitCode code, AtomicBoolean reported) {
+    if (reported.compareAndSet(false, true)) {
+      System.err.println("executor " + executorId + " exits with " + code.code() + " (" + code.meaning() + ")");
+    }
   }
 }

@@ -73,7 +73,10 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
   private final String appId;
   private final Supplier<Map<String, String>> settings;
   private final Duration timeout;
+  private final long checkEveryNanos;
   private final Listener listener;
+  /** When the last expiry check ran, or 0 before the first. */
+  private long lastCheckNanos;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   /** Proves a control message came from this process; never sent anywhere. */
   private final String token = newToken();
@@ -82,11 +85,14 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
   /**
    * @param settings the driver's settings, as handed to executors (including plugins' extra conf)
    * @param timeout silence after which an executor is expired ({@code spark.network.timeout})
+   * @param checkEvery how often the expiry check is sent ({@code spark.network.timeoutInterval})
    */
-  public DriverEndpoint(String appId, Supplier<Map<String, String>> settings, Duration timeout, Listener listener) {
+  public DriverEndpoint(String appId, Supplier<Map<String, String>> settings, Duration timeout, Duration checkEvery,
+      Listener listener) {
     this.appId = appId;
     this.settings = settings;
     this.timeout = timeout;
+    this.checkEveryNanos = checkEvery.toNanos();
     this.listener = listener;
   }
 
@@ -212,6 +218,7 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
 
   private void expireSilent() {
     long now = System.nanoTime();
+    forgivePause(now);
     List<Live> expired = new ArrayList<>();
     for (Live l : live.values()) {
       if (now - l.lastSeenNanos > timeout.toNanos()) {
@@ -227,6 +234,29 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
       } catch (RpcException ignored) {
         // it is gone anyway
       }
+    }
+  }
+
+  /**
+   * Silence is judged by time this process could listen. A check that comes more than half an
+   * interval late means the driver was not running (a GC pause, SIGSTOP, a starved machine), and
+   * the heartbeats sent meanwhile may still wait unread in its sockets: that time is not held
+   * against any executor.
+   */
+  private void forgivePause(long now) {
+    long last = lastCheckNanos;
+    lastCheckNanos = now;
+    if (last == 0) {
+      return;
+    }
+    long late = now - last - checkEveryNanos;
+    if (late <= checkEveryNanos / 2) {
+      return;
+    }
+    LOG.info("The driver did not run for about {} ms (its expiry check came that late: a pause of the process or "
+        + "the machine); executors are not held responsible for that silence", Duration.ofNanos(late).toMillis());
+    for (Live l : live.values()) {
+      l.lastSeenNanos = Math.min(now, l.lastSeenNanos + late);
     }
   }
 
