@@ -240,7 +240,8 @@ public final class RpcConfigKeys {
 
   /** Outbox bound. */
   public static final ConfigKey<Long> OUTBOX_MAX_BYTES = ConfigKey.size("spark.rpc.outbox.maxBytes", MIB, "256",
-      "Most bytes waiting to be written to one peer (MiB unless a unit is given); beyond it sends and asks fail.")
+      "Most bytes waiting to be written to one peer, and most held for one of its endpoints that is not keeping up "
+          + "(MiB unless a unit is given); beyond either, sends and asks fail with RpcBackpressureException.")
       .checked(v -> v <= 0 ? "must be positive" : null);
 
   /** Outstanding asks bound. */
@@ -248,10 +249,11 @@ public final class RpcConfigKeys {
       65_536, "Most asks waiting for replies on one connection; beyond it new asks fail at once.")
       .checked(RpcConfigKeys::positive);
 
-  /** Inbound messages in progress per connection. */
+  /** Per-endpoint window: inbound messages in progress per connection and endpoint. */
   public static final ConfigKey<Integer> MAX_INFLIGHT_MESSAGES = ConfigKey.integer(
       "spark.rpc.io.maxInflightMessages", 8192,
-      "Most messages from one connection queued or unanswered at once; beyond it the env stops reading from it.")
+      "Most messages from one connection to one endpoint queued or unanswered at once (the endpoint's window); "
+          + "senders hold further messages to that endpoint until it catches up, and nothing else waits.")
       .checked(RpcConfigKeys::positive);
 
   /** Memory for frames still arriving, over all connections. */

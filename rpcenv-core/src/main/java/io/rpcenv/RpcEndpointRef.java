@@ -27,9 +27,15 @@ public interface RpcEndpointRef extends Serializable {
   }
 
   /**
-   * Sends a one-way message. Returns once the message is serialized and queued; it is not
-   * retried and its delivery is not confirmed. Throws {@link RpcSerializationException} for a
-   * message that cannot be serialized, {@link RpcMessageTooLargeException} for one over
+   * Sends a one-way message. Returns once the message is serialized and queued; it never blocks.
+   * Delivery is at most once and in order per sender and endpoint: the message is not retried
+   * and not confirmed, and it is lost only if its connection dies before the receiver handled it
+   * (such losses are counted in the connection's closing log line). When the endpoint is not
+   * keeping up, the message waits at the sender behind the endpoint's window
+   * ({@code spark.rpc.io.maxInflightMessages}); messages to other endpoints do not wait for it.
+   * Throws {@link RpcBackpressureException} when more than {@code spark.rpc.outbox.maxBytes}
+   * already wait for that endpoint or that peer, {@link RpcSerializationException} for a message
+   * that cannot be serialized, {@link RpcMessageTooLargeException} for one over
    * {@code spark.rpc.message.maxSize}, {@link RpcEnvStoppedException} after shutdown, and, for a
    * local endpoint, {@link RpcEndpointNotFoundException} if it is gone.
    */

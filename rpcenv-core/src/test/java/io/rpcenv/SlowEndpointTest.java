@@ -94,6 +94,8 @@ class SlowEndpointTest {
     }
     assertThat(slow.duplicates()).isZero();
     assertThat(asked).isPositive();
+    System.out.printf("burst of %d one-way messages to a slow endpoint: all arrived once, %d asks answered beside it%n",
+        messages, asked);
     assertThat(connection.isClosed()).isFalse();
     assertThat(TestAccessBridge.connections(client)).containsExactly(connection);
     assertThat(TestAccessBridge.oneWaysLost(client)).isZero();
@@ -153,6 +155,8 @@ class SlowEndpointTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> TestAccessBridge.connections(server).isEmpty());
     long lost = messages - slow.arrived();
     long reported = TestAccessBridge.oneWaysLost(client);
+    System.out.printf("connection reset under a burst of %d: %d one-way messages lost, %d reported as possibly lost%n",
+        messages, lost, reported);
     // an upper bound that the real loss never exceeds, not the "0" of a log that did not count
     assertThat(lost).isPositive();
     assertThat(reported).isGreaterThanOrEqualTo(lost).isLessThanOrEqualTo(messages);

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The soak: a driver in this JVM, three executor processes asking and sending to it without pause,
- * the driver asking them back, and every 20 s the oldest executor killed with SIGKILL and a new one
- * started. Every 30 s (more often in runs under four minutes) the driver's heap after GC, direct memory, threads and open file descriptors
+ * The soak: a driver in this JVM, three executor processes asking and sending to it without pause
+ * and flooding a slow driver plugin, the driver asking them back, every 20 s the oldest executor
+ * killed with SIGKILL and a new one started, and once, at 40% of the run, the whole driver
+ * process stopped (SIGSTOP) for 12 s, past the 10 s network timeout: no executor may be expired. Every 30 s (more often in runs under four minutes) the driver's heap after GC, direct memory, threads and open file descriptors
  * are sampled; at the end they must be where they were after warm-up. Not in the default build:
  * {@code mvn -B -Psoak verify -Dsoak.minutes=10} (add {@code -Dsoak.record=true} to write the
  * figures into {@code docs/RELIABILITY.md}).
@@ -73,7 +74,11 @@ class SoakTest {
     // every 30 s, or often enough for eight samples in a short run
     Duration sampleEvery = Duration.ofSeconds(Math.max(5, Math.min(30, minutes * 60 / 8)));
     RpcConf conf = new RpcConf().set("spark.plugins", SoakPlugin.class.getName())
-        .set("spark.executor.heartbeatInterval", "1s").set("spark.network.timeout", "10s");
+        .set("spark.executor.heartbeatInterval", "1s").set("spark.network.timeout", "10s")
+        // connections outlive the driver's pause (a peer silent past this is dead to the other side)
+        .set("spark.rpc.io.connectionTimeout", "30s")
+        // what the flood may hold per executor while the driver plugin is behind
+        .set("spark.rpc.outbox.maxBytes", "8m").set("spark.rpc.message.maxSize", "1");
     Driver driver = resources.add(Driver.start(conf));
     for (int i = 0; i < EXECUTORS; i++) {
       startExecutor(driver.url());
@@ -107,6 +112,7 @@ class SoakTest {
       }), 100, 100, TimeUnit.MILLISECONDS);
       chaos.scheduleAtFixedRate(guarded(errors, over, () -> samples.add(sample(start, killed, driverAsksOk))),
           sampleEvery.toMillis(), sampleEvery.toMillis(), TimeUnit.MILLISECONDS);
+      chaos.schedule(guarded(errors, over, SoakTest::pauseThisProcess), minutes * 60 * 4 / 10, TimeUnit.SECONDS);
       over.await(minutes, TimeUnit.MINUTES); // the soak's length, or until something fails
     } finally {
       chaos.shutdown(); // no new rounds; the ones under way finish
@@ -115,6 +121,8 @@ class SoakTest {
       }
     }
     assertThat(errors).isEmpty();
+    assertThat(SoakPlugin.REMOVED).as("executors removed other than by being killed")
+        .noneMatch(r -> r.contains("heartbeat timed out"));
     for (ChildJvm e : all) {
       assertThat(e.lines()).as("executor output").noneMatch(l -> l.startsWith("SOAK-WRONG") || l.contains("LEAK"));
     }
@@ -127,6 +135,17 @@ class SoakTest {
     report(samples, minutes, killed.get(), driverAsksOk.get(), driverAsksFailed.get());
     assertFlat(samples);
   }
+
+  /** Stops this whole JVM (the driver) for 12 s with SIGSTOP, from a shell that then resumes it. */
+  private static void pauseThisProcess() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    Process p = new ProcessBuilder("sh", "-c", "sleep 0.2; kill -STOP " + pid + "; sleep 12; kill -CONT " + pid)
+        .inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+    pauses.incrementAndGet();
+  }
+
+  private static final AtomicLong pauses = new AtomicLong();
 
   /** Runs {@code r}; a failure is kept and ends the soak early. */
   private static Runnable guarded(List<Throwable> errors, CountDownLatch over, ThrowingRunnable r) {
@@ -179,9 +198,12 @@ class SoakTest {
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
     sb.append(String.format(Locale.ROOT, "Run %s, %d minutes, `mvn -B -Psoak verify -Dsoak.minutes=%d`, on %d "
         + "cores; %d executor processes killed with SIGKILL and replaced; asks answered by the driver %,d, one-way "
-        + "messages %,d; driver-to-executor asks %,d answered, %,d failed (to executors being killed).%n%n",
+        + "messages %,d; driver-to-executor asks %,d answered, %,d failed (to executors being killed); a slow "
+        + "driver plugin (100 us a message) flooded by every executor handled %,d messages; the driver process was "
+        + "stopped with SIGSTOP for 12 s (network timeout 10 s) %d time(s) and expired no executor.%n%n",
         Instant.now(), minutes, minutes, Runtime.getRuntime().availableProcessors(), killed,
-        last == null ? 0 : last.asks(), last == null ? 0 : last.ticks(), driverOk, driverFailed));
+        last == null ? 0 : last.asks(), last == null ? 0 : last.ticks(), driverOk, driverFailed,
+        SoakPlugin.FLOODED.get(), pauses.get()));
     sb.append("| Time | Heap after GC (MiB) | Netty direct (MiB) | Threads | Open fds | Asks answered | One-way "
         + "messages | Executors killed | Driver asks answered |\n|---|---|---|---|---|---|---|---|---|\n");
     samples.forEach(s -> sb.append(s.row()));
