@@ -5,6 +5,7 @@ import io.rpcenv.runtime.Driver;
 import io.rpcenv.runtime.RuntimeConfigKeys;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,14 +55,32 @@ final class DriverCommand implements Callable<Integer> {
     if (port != null) {
       settings.set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(port));
     }
-    Driver driver = Driver.start(settings);
-    System.out.println("driver " + driver.appId() + " listening at " + driver.url());
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicReference<Driver> running = new AtomicReference<>();
+    // Registered before the start, so that a SIGTERM at any moment gets the orderly stop.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      driver.shutdown();
+      try {
+        started.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Driver d = running.get();
+      if (d == null) {
+        return; // the start failed: the process ends with the start's own code
+      }
+      d.shutdown();
       stopped.countDown();
       Cli.halt(0); // stopped in order on SIGTERM or Ctrl-C: exit 0, not the JVM's 128 + signal number
     }, "rpcenv-driver-shutdown-hook"));
+    Driver driver;
+    try {
+      driver = Driver.start(settings);
+      running.set(driver);
+    } finally {
+      started.countDown();
+    }
+    System.out.println("driver " + driver.appId() + " listening at " + driver.url());
     if (localExecutors > 0) {
       driver.startLocalExecutors(localExecutors);
     }
