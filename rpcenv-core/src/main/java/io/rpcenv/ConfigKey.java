@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed configuration setting: its name, how its string value is parsed and checked, its default
@@ -116,12 +117,12 @@ public final class ConfigKey<T> {
   }
 
   /** The parsed default, or null when the default is another key's value or computed at runtime. */
-  public T defaultValue() {
+  public @Nullable T defaultValue() {
     return defaultValue;
   }
 
   /** The key whose value applies when this one is unset, or null. */
-  public ConfigKey<T> fallback() {
+  public @Nullable ConfigKey<T> fallback() {
     return fallback;
   }
 

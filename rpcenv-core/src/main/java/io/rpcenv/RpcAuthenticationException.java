@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A peer could not be authenticated: wrong or missing shared secret, a peer that does not
  * authenticate when this env requires it (there is no fallback to a weaker mode), or a TLS
@@ -17,7 +19,7 @@ public class RpcAuthenticationException extends RpcException {
   }
 
   /** The peer that failed authentication (its listen or socket address), or null if unknown. */
-  public RpcAddress peer() {
+  public @Nullable RpcAddress peer() {
     return peer;
   }
 }

@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an endpoint answers one ask. Call {@link #reply} or {@link #sendFailure} exactly once, from
  * any thread, during {@code receiveAndReply} or after it has returned; a second answer throws
@@ -10,7 +12,7 @@ public interface RpcCallContext {
    * Sends {@code response} (may be null) to the asker. A response that cannot be serialized or
    * is too large throws here and fails the ask with the same error, so the asker does not wait.
    */
-  void reply(Object response);
+  void reply(@Nullable Object response);
 
   /** Fails the ask with {@code cause}, which the asker receives inside an {@link RpcRemoteException}. */
   void sendFailure(Throwable cause);
@@ -23,5 +25,5 @@ public interface RpcCallContext {
    * address is given. So two connections never share a sender address, and a check against the
    * address something registered from holds without authentication too.
    */
-  RpcAddress senderAddress();
+  @Nullable RpcAddress senderAddress();
 }

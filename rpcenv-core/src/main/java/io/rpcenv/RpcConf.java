@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * String settings with typed getters, in the manner of SparkConf. Thread-safe. An env copies its
@@ -65,7 +66,7 @@ public final class RpcConf implements Serializable {
   }
 
   /** The value of {@code key}; throws {@link NoSuchElementException} naming the key if unset. */
-  public String get(String key) {
+  public @Nullable String get(String key) {
     String v = settings.get(key);
     if (v == null) {
       throw new NoSuchElementException(key + " is not set");
@@ -87,7 +88,7 @@ public final class RpcConf implements Serializable {
    * The value of a typed key: its own value if set, else its fallback key's value, else its
    * default (null for a default that is computed at runtime).
    */
-  public <T> T get(ConfigKey<T> key) {
+  public <T> @Nullable T get(ConfigKey<T> key) {
     for (ConfigKey<T> k = key; k != null; k = k.fallback()) {
       String raw = settings.get(k.key());
       if (raw != null) {

@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The connection to a peer could not be made, or closed while a call depended on it. The message
  * names the peer; asks outstanding on a connection that closes fail with this at once rather than
@@ -17,7 +19,7 @@ public class RpcConnectionException extends RpcException {
   }
 
   /** The address of the peer, or null for a client-mode peer that has no listen address. */
-  public RpcAddress peer() {
+  public @Nullable RpcAddress peer() {
     return peer;
   }
 }

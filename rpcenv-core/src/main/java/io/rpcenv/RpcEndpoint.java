@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Code that receives messages under a name in an {@link RpcEnv}. Subclass it, override the
  * callbacks you need, and register an instance with {@link RpcEnv#setupEndpoint}.
@@ -47,7 +49,7 @@ public abstract class RpcEndpoint {
    * This endpoint's own ref: available from {@code onStart} on, null before registration and
    * inside {@code onStop}.
    */
-  public final RpcEndpointRef self() {
+  public final @Nullable RpcEndpointRef self() {
     return self;
   }
 

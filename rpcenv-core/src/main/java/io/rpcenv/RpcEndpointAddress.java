@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The address of one endpoint: its env's {@link RpcAddress} plus its name. Printed as
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param address the env's listen address, or null for a client-mode env
  * @param name the endpoint name, never null
  */
-public record RpcEndpointAddress(RpcAddress address, String name) implements Serializable {
+public record RpcEndpointAddress(@Nullable RpcAddress address, String name) implements Serializable {
 
   /** Requires a name. */
   public RpcEndpointAddress {

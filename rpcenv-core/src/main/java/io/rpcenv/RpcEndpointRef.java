@@ -2,6 +2,7 @@ package io.rpcenv;
 
 import java.io.Serializable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A handle on an endpoint, near or far, through which messages are sent to it. Thread-safe and
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface RpcEndpointRef extends Serializable {
   /** The address of the endpoint's env, or null for an endpoint of a client-mode env. */
-  RpcAddress address();
+  @Nullable RpcAddress address();
 
   /** The endpoint's name. */
   String name();
@@ -39,10 +40,10 @@ public interface RpcEndpointRef extends Serializable {
    * {@code spark.rpc.message.maxSize}, {@link RpcEnvStoppedException} after shutdown, and, for a
    * local endpoint, {@link RpcEndpointNotFoundException} if it is gone.
    */
-  void send(Object message);
+  void send(@Nullable Object message);
 
   /** Asks with this ref's default timeout ({@code spark.rpc.askTimeout}). */
-  <T> CompletableFuture<T> ask(Object message);
+  <T> CompletableFuture<T> ask(@Nullable Object message);
 
   /**
    * Sends {@code message} (may be null) once, never retried, and returns the reply. The future
@@ -51,13 +52,13 @@ public interface RpcEndpointRef extends Serializable {
    * if the endpoint fails the ask, and with the other {@link RpcException}s described on
    * {@link #send}.
    */
-  <T> CompletableFuture<T> ask(Object message, RpcTimeout timeout);
+  <T> CompletableFuture<T> ask(@Nullable Object message, RpcTimeout timeout);
 
   /** Like {@link #ask(Object, RpcTimeout)}, with a handle to abort the ask. */
   <T> AbortableRpcFuture<T> askAbortable(Object message, RpcTimeout timeout);
 
   /** Asks and waits with this ref's default timeout. See {@link #askSync(Object, RpcTimeout)}. */
-  <T> T askSync(Object message);
+  <T> T askSync(@Nullable Object message);
 
   /**
    * Asks and waits for the reply, throwing the ask's failure (an {@link RpcException}) on the
@@ -65,7 +66,7 @@ public interface RpcEndpointRef extends Serializable {
    * rpcenv I/O thread, or from the thread that is the only one able to handle the ask (an
    * endpoint asking itself), where waiting could only end in a timeout.
    */
-  <T> T askSync(Object message, RpcTimeout timeout);
+  <T> T askSync(@Nullable Object message, RpcTimeout timeout);
 
   /** The timeout used by {@link #ask(Object)} and {@link #askSync(Object)}. */
   RpcTimeout defaultAskTimeout();

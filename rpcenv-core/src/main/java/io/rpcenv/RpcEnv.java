@@ -1,10 +1,13 @@
 package io.rpcenv;
 
+import io.rpcenv.spi.EndpointBinder;
 import io.rpcenv.spi.RpcEnvFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An environment of named endpoints that exchange messages with endpoints of other envs, in this
@@ -12,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * nothing and is reached over the connections it makes.
  *
  * <pre>{@code
- * try (RpcEnv server = RpcEnv.create("server", "127.0.0.1", 0, new RpcConf(), null)) {
+ * try (RpcEnv server = RpcEnv.create(RpcEnvConfig.builder("server").build())) {
  *   server.setupEndpoint("echo", new RpcEndpoint() {
  *     @Override public void receiveAndReply(Object msg, RpcCallContext ctx) { ctx.reply(msg); }
  *   });
- *   try (RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, new RpcConf(), null, true)) {
+ *   try (RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").clientMode(true).build())) {
  *     RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
  *     String reply = echo.askSync("hello");
  *   }
@@ -33,33 +36,34 @@ public abstract class RpcEnv implements AutoCloseable {
   protected RpcEnv() {}
 
   /** Creates a server-mode env listening on {@code host:port} (0 picks a free port). */
-  public static RpcEnv create(String name, String host, int port, RpcConf conf, RpcSecurityManager security) {
+  public static RpcEnv create(String name, String host, int port, RpcConf conf,
+      @Nullable RpcSecurityManager security) {
     return create(name, host, port, conf, security, false);
   }
 
   /** Creates an env; in client mode {@code host} and {@code port} are not used for listening. */
-  public static RpcEnv create(String name, String host, int port, RpcConf conf, RpcSecurityManager security,
-      boolean clientMode) {
+  public static RpcEnv create(String name, String host, int port, RpcConf conf,
+      @Nullable RpcSecurityManager security, boolean clientMode) {
     return create(new RpcEnvConfig(conf, name, host, host, port, security, 0, clientMode));
   }
 
   /** Creates an env with separate bind and advertise addresses and a core count for sizing threads. */
   public static RpcEnv create(String name, String bindAddress, String advertiseAddress, int port, RpcConf conf,
-      RpcSecurityManager security, int numUsableCores, boolean clientMode) {
+      @Nullable RpcSecurityManager security, int numUsableCores, boolean clientMode) {
     return create(new RpcEnvConfig(conf, name, bindAddress, advertiseAddress, port, security, numUsableCores,
         clientMode));
   }
 
   /** Creates and starts an env; throws {@link RpcException} naming the address if it cannot listen. */
   public static RpcEnv create(RpcEnvConfig config) {
-    return FactoryHolder.FACTORY.create(Objects.requireNonNull(config, "config"));
+    return FactoryHolder.FACTORY.create(Objects.requireNonNull(config, "config"), FactoryHolder.BINDER);
   }
 
   /** The name given at creation. */
   public abstract String name();
 
   /** The advertised host and the bound port, or null in client mode. */
-  public abstract RpcAddress address();
+  public abstract @Nullable RpcAddress address();
 
   /** A copy of the settings this env runs with. */
   public abstract RpcConf conf();
@@ -151,22 +155,29 @@ public abstract class RpcEnv implements AutoCloseable {
   /** Whether the calling thread belongs to this env (a dispatcher or I/O thread). */
   protected abstract boolean isOwnThread();
 
-  /** Tells {@code endpoint} which env it belongs to; for implementations. */
-  protected static void bind(RpcEndpoint endpoint, RpcEnv env) {
-    endpoint.env = env;
-  }
+  /** The only {@link EndpointBinder}: given to the factory, so that only the implementation binds endpoints. */
+  private static final class Binder implements EndpointBinder {
+    private static final AtomicReferenceFieldUpdater<RpcEndpoint, RpcEnv> ENV =
+        AtomicReferenceFieldUpdater.newUpdater(RpcEndpoint.class, RpcEnv.class, "env");
 
-  /** Sets or clears (null) the ref that {@link RpcEndpoint#self()} returns; for implementations. */
-  protected static void setSelf(RpcEndpoint endpoint, RpcEndpointRef self) {
-    endpoint.self = self;
-  }
+    @Override
+    public boolean bind(RpcEndpoint endpoint, RpcEnv env) {
+      return ENV.compareAndSet(endpoint, null, Objects.requireNonNull(env, "env"));
+    }
 
-  /** Whether {@code endpoint} is bound to an env; for implementations. */
-  protected static boolean isBound(RpcEndpoint endpoint) {
-    return endpoint.env != null;
+    @Override
+    public void unbind(RpcEndpoint endpoint) {
+      endpoint.env = null;
+    }
+
+    @Override
+    public void setSelf(RpcEndpoint endpoint, RpcEndpointRef self) {
+      endpoint.self = self;
+    }
   }
 
   private static final class FactoryHolder {
+    static final EndpointBinder BINDER = new Binder();
     static final RpcEnvFactory FACTORY = ServiceLoader.load(RpcEnvFactory.class, RpcEnv.class.getClassLoader())
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("No io.rpcenv.spi.RpcEnvFactory on the class path: add the "

@@ -1,6 +1,7 @@
 package io.rpcenv;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything needed to create an {@link RpcEnv}. Use {@link #builder(String)} for readable code:
@@ -25,7 +26,7 @@ public record RpcEnvConfig(
     String bindAddress,
     String advertiseAddress,
     int port,
-    RpcSecurityManager securityManager,
+    @Nullable RpcSecurityManager securityManager,
     int numUsableCores,
     boolean clientMode) {
 
@@ -92,7 +93,7 @@ public record RpcEnvConfig(
     }
 
     /** Security settings; default: read from the conf. */
-    public Builder securityManager(RpcSecurityManager securityManager) {
+    public Builder securityManager(@Nullable RpcSecurityManager securityManager) {
       this.securityManager = securityManager;
       return this;
     }

@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The endpoint that handled an ask failed it: it threw from {@code receiveAndReply} or called
  * {@link RpcCallContext#sendFailure}. The endpoint's own exception is the {@linkplain #getCause()
@@ -44,7 +46,7 @@ public class RpcRemoteException extends RpcException {
   }
 
   /** Message of the exception the endpoint raised, or null. */
-  public String remoteMessage() {
+  public @Nullable String remoteMessage() {
     return remoteMessage;
   }
 

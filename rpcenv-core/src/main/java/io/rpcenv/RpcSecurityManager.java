@@ -13,6 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The security settings of an env: shared-secret authentication and TLS. Both are off by default;
@@ -60,22 +61,32 @@ public final class RpcSecurityManager {
       b.authenticate(secret, secretSource(conf));
     }
     if (conf.get(RpcConfigKeys.SSL_RPC_ENABLED)) {
-      b.tls(new TlsSettings(
-          path(conf.get(RpcConfigKeys.SSL_KEY_STORE)),
-          conf.get(RpcConfigKeys.SSL_KEY_STORE_PASSWORD),
-          conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE),
-          conf.get(RpcConfigKeys.SSL_KEY_PASSWORD),
-          path(conf.get(RpcConfigKeys.SSL_PRIVATE_KEY)),
-          conf.get(RpcConfigKeys.SSL_PRIVATE_KEY_PASSWORD),
-          path(conf.get(RpcConfigKeys.SSL_CERT_CHAIN)),
-          path(conf.get(RpcConfigKeys.SSL_TRUST_STORE)),
-          conf.get(RpcConfigKeys.SSL_TRUST_STORE_PASSWORD),
-          conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE),
-          path(conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES)),
-          list(conf.get(RpcConfigKeys.SSL_PROTOCOL)),
-          list(conf.get(RpcConfigKeys.SSL_ENABLED_ALGORITHMS)),
-          conf.get(RpcConfigKeys.SSL_NEED_CLIENT_AUTH),
-          conf.get(RpcConfigKeys.SSL_VERIFY_HOSTNAME)));
+      TlsSettingsBuilder tls = TlsSettings.builder()
+          .protocols(list(conf.get(RpcConfigKeys.SSL_PROTOCOL)))
+          .cipherSuites(list(conf.get(RpcConfigKeys.SSL_ENABLED_ALGORITHMS)))
+          .needClientAuth(conf.get(RpcConfigKeys.SSL_NEED_CLIENT_AUTH))
+          .verifyHostname(conf.get(RpcConfigKeys.SSL_VERIFY_HOSTNAME))
+          .keyPassword(conf.get(RpcConfigKeys.SSL_KEY_PASSWORD));
+      if (conf.get(RpcConfigKeys.SSL_KEY_STORE) != null) {
+        tls.keyStore(path(conf.get(RpcConfigKeys.SSL_KEY_STORE)), conf.get(RpcConfigKeys.SSL_KEY_STORE_PASSWORD));
+      }
+      if (conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE) != null) {
+        tls.keyStoreType(conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE));
+      }
+      if (conf.get(RpcConfigKeys.SSL_PRIVATE_KEY) != null || conf.get(RpcConfigKeys.SSL_CERT_CHAIN) != null) {
+        tls.privateKey(path(conf.get(RpcConfigKeys.SSL_PRIVATE_KEY)), conf.get(RpcConfigKeys.SSL_PRIVATE_KEY_PASSWORD),
+            path(conf.get(RpcConfigKeys.SSL_CERT_CHAIN)));
+      }
+      if (conf.get(RpcConfigKeys.SSL_TRUST_STORE) != null) {
+        tls.trustStore(path(conf.get(RpcConfigKeys.SSL_TRUST_STORE)), conf.get(RpcConfigKeys.SSL_TRUST_STORE_PASSWORD));
+      }
+      if (conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE) != null) {
+        tls.trustStoreType(conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE));
+      }
+      if (conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES) != null) {
+        tls.trustCertificates(path(conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES)));
+      }
+      b.tls(tls.build());
     }
     return b.build();
   }
@@ -159,7 +170,7 @@ public final class RpcSecurityManager {
   }
 
   /** The TLS settings, or null when TLS is off. */
-  public TlsSettings tls() {
+  public @Nullable TlsSettings tls() {
     return tls;
   }
 

@@ -3,6 +3,7 @@ package io.rpcenv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS settings of an env, from {@code spark.ssl.rpc.*}. This env's identity comes from a key store
@@ -26,17 +27,17 @@ import java.util.Objects;
  * @param verifyHostname whether clients check that the server's certificate names the host dialed
  */
 public record TlsSettings(
-    Path keyStore,
-    String keyStorePassword,
+    @Nullable Path keyStore,
+    @Nullable String keyStorePassword,
     String keyStoreType,
-    String keyPassword,
-    Path privateKey,
-    String privateKeyPassword,
-    Path certChain,
-    Path trustStore,
-    String trustStorePassword,
+    @Nullable String keyPassword,
+    @Nullable Path privateKey,
+    @Nullable String privateKeyPassword,
+    @Nullable Path certChain,
+    @Nullable Path trustStore,
+    @Nullable String trustStorePassword,
     String trustStoreType,
-    Path trustCertificates,
+    @Nullable Path trustCertificates,
     List<String> protocols,
     List<String> cipherSuites,
     boolean needClientAuth,
@@ -60,6 +61,11 @@ public record TlsSettings(
     if ((privateKey == null) != (certChain == null)) {
       throw new IllegalArgumentException("spark.ssl.rpc.privateKey and spark.ssl.rpc.certChain go together: set both");
     }
+  }
+
+  /** A builder, instead of the fifteen positional components. */
+  public static TlsSettingsBuilder builder() {
+    return new TlsSettingsBuilder();
   }
 
   /** Whether this env has a key and certificate of its own (required to listen, and for mutual TLS). */

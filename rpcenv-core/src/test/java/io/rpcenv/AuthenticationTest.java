@@ -105,7 +105,7 @@ class AuthenticationTest {
   @Test
   void authenticationWithoutASecretRefusesToStart() {
     RpcConf conf = TestEnvs.conf().set("spark.authenticate", "true");
-    assertThatThrownBy(() -> RpcEnv.create("env", "127.0.0.1", 0, conf, null))
+    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(conf).build()))
         .hasMessageContaining("no secret").hasMessageContaining("spark.authenticate.secret.file");
   }
 

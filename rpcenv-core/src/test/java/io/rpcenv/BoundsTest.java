@@ -205,4 +205,26 @@ class BoundsTest {
     stuck.send(kib); // room again
     await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == expected + 1);
   }
+
+  @Test
+  void aCallerThatCompletesTheFutureOfAnAskItselfFreesItsPlaceAmongTheOutstandingAsks() throws Exception {
+    RpcEnv server = envs.server("server");
+    BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
+    server.setupEndpoint("parking", Endpoints.replying((m, ctx) -> parked.add(ctx)));
+    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "1"));
+    RpcEndpointRef ref = client.setupEndpointRef(server.address(), "parking");
+    for (int i = 0; i < 3; i++) {
+      CompletableFuture<Object> ask = ref.ask("ask " + i);
+      RpcCallContext context = parked.poll(20, TimeUnit.SECONDS);
+      assertThat(context).as("ask %d reached the endpoint", i).isNotNull();
+      assertThat(ask.complete("mine " + i)).isTrue();
+      assertThat(ask.get()).isEqualTo("mine " + i);
+      context.reply("too late"); // ignored: the ask no longer waits
+    }
+    CompletableFuture<Object> last = ref.ask("last");
+    assertThatThrownBy(() -> last.obtrudeValue("forced")).isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("cannot be overwritten");
+    parked.poll(20, TimeUnit.SECONDS).reply("answered");
+    assertThat(last.get(20, TimeUnit.SECONDS)).isEqualTo("answered");
+  }
 }

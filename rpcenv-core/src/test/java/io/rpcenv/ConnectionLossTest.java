@@ -20,7 +20,7 @@ class ConnectionLossTest {
 
   @Test
   void asksFailAtOnceNamingThePeerWhenItsConnectionCloses() throws Exception {
-    RpcEnv server = RpcEnv.create("server", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv server = RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build());
     CountDownLatch arrived = new CountDownLatch(10);
     server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> arrived.countDown()));
     RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"));
@@ -44,7 +44,7 @@ class ConnectionLossTest {
 
   @Test
   void aNewConnectionIsMadeAfterTheOldOneClosed() throws Exception {
-    RpcEnv server = RpcEnv.create("server", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv server = RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build());
     server.setupEndpoint("echo", Endpoints.echo());
     int port = server.address().port();
     RpcEnv client = envs.client("client");

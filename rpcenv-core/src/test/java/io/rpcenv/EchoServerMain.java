@@ -12,7 +12,7 @@ public final class EchoServerMain {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     String label = args.length > 1 ? args[1] : "child";
     String host = args.length > 2 ? args[2] : "127.0.0.1";
-    RpcEnv env = RpcEnv.create("child", host, port, new RpcConf(), null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("child").bindAddress(host).port(port).conf(new RpcConf()).build());
     env.setupEndpoint("echo", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {

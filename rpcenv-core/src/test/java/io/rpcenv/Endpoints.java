@@ -6,11 +6,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** Small endpoints for tests. */
-final class Endpoints {
+public final class Endpoints {
   private Endpoints() {}
 
   /** Replies to every ask with what {@code handler} does with the context. */
-  static RpcEndpoint replying(BiConsumer<Object, RpcCallContext> handler) {
+  public static RpcEndpoint replying(BiConsumer<Object, RpcCallContext> handler) {
     return new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {
@@ -20,12 +20,12 @@ final class Endpoints {
   }
 
   /** Echoes every ask. */
-  static RpcEndpoint echo() {
+  public static RpcEndpoint echo() {
     return replying((m, ctx) -> ctx.reply(m));
   }
 
   /** Hands every one-way message to {@code sink}. */
-  static RpcEndpoint receiving(Consumer<Object> sink) {
+  public static RpcEndpoint receiving(Consumer<Object> sink) {
     return new RpcEndpoint() {
       @Override
       public void receive(Object message) {

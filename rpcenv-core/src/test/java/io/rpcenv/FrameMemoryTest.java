@@ -118,7 +118,7 @@ class FrameMemoryTest {
     assertThat(echo.<String>askSync(new byte[10_000_000])).isEqualTo("got 10000000 bytes");
     for (CompletableFuture<String> r : reasons) {
       assertThat(r.get(60, TimeUnit.SECONDS)).contains("of its 104857608 bytes")
-          .contains("did not arrive within 2 s (spark.rpc.io.frameTimeout)");
+          .contains("did not arrive within 2 seconds (spark.rpc.io.frameTimeout)");
     }
     assertThat(v.child().lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
   }
@@ -134,7 +134,7 @@ class FrameMemoryTest {
       raw.out.write(new byte[1000]);
       raw.out.flush();
       assertThat(raw.closeReason()).contains("sent 1008 of its 1048584 bytes of a frame")
-          .contains("did not arrive within 1 s (spark.rpc.io.frameTimeout)");
+          .contains("did not arrive within 1 second (spark.rpc.io.frameTimeout)");
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(900L, 15_000L);
     }
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "echo");

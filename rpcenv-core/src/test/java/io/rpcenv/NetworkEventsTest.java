@@ -19,7 +19,7 @@ class NetworkEventsTest {
     RpcEnv server = envs.server("server");
     Endpoints.Recording e = new Endpoints.Recording();
     server.setupEndpoint("watcher", e);
-    RpcEnv peer = RpcEnv.create("peer", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv peer = RpcEnv.create(RpcEnvConfig.builder("peer").conf(TestEnvs.conf()).build());
     peer.setupEndpointRef(server.address(), "watcher");
     List<String> connected = new ArrayList<>();
     connected.add(e.next("connected:"));
@@ -38,7 +38,7 @@ class NetworkEventsTest {
     RpcEnv server = envs.server("server");
     Endpoints.Recording e = new Endpoints.Recording();
     server.setupEndpoint("watcher", e);
-    RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
+    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
     client.setupEndpointRef(server.address(), "watcher");
     String connected = e.next("connected:");
     assertThat(connected).startsWith("connected:127.0.0.1:");
@@ -61,7 +61,7 @@ class NetworkEventsTest {
   void ownShutdownDeliversNoDisconnectEvents() throws Exception {
     RpcEnv server = envs.server("server");
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
+    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
     Endpoints.Recording e = new Endpoints.Recording();
     client.setupEndpoint("watcher", e);
     client.setupEndpointRef(server.address(), "echo");

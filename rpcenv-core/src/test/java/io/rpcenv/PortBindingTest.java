@@ -31,7 +31,7 @@ class PortBindingTest {
 
   @Test
   void portZeroPicksAFreePortAndTheAddressReportsIt() {
-    RpcEnv env = resources.add(RpcEnv.create("env", "127.0.0.1", 0, TestEnvs.conf(), null));
+    RpcEnv env = resources.add(RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build()));
     assertThat(env.address().host()).isEqualTo("127.0.0.1");
     assertThat(env.address().port()).isPositive();
   }
@@ -40,7 +40,7 @@ class PortBindingTest {
   void aTakenFixedPortIsRetriedUpward() throws Exception {
     try (ServerSocket taken = occupyPortWithFreeNeighbour()) {
       int port = taken.getLocalPort();
-      RpcEnv env = resources.add(RpcEnv.create("env", "127.0.0.1", port, TestEnvs.conf(), null));
+      RpcEnv env = resources.add(RpcEnv.create(RpcEnvConfig.builder("env").port(port).conf(TestEnvs.conf()).build()));
       assertThat(env.address().port()).isEqualTo(port + 1);
     }
   }
@@ -50,7 +50,7 @@ class PortBindingTest {
     try (ServerSocket taken = occupyPortWithFreeNeighbour()) {
       int port = taken.getLocalPort();
       RpcConf conf = TestEnvs.conf().set("spark.port.maxRetries", "0");
-      assertThatThrownBy(() -> RpcEnv.create("busy", "127.0.0.1", port, conf, null))
+      assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("busy").port(port).conf(conf).build()))
           .isInstanceOf(RpcException.class)
           .hasMessageContaining("RpcEnv 'busy'")
           .hasMessageContaining("127.0.0.1:" + port)
@@ -60,7 +60,7 @@ class PortBindingTest {
 
   @Test
   void anAddressThatIsNotLocalFailsAtOnceWithoutRetrying() {
-    assertThatThrownBy(() -> RpcEnv.create("env", "192.0.2.1", 0, TestEnvs.conf(), null))
+    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").bindAddress("192.0.2.1").conf(TestEnvs.conf()).build()))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("cannot listen on 192.0.2.1")
         .hasMessageContaining("bind address");
@@ -68,7 +68,7 @@ class PortBindingTest {
 
   @Test
   void portsBelow1024AreRefused() {
-    assertThatThrownBy(() -> RpcEnv.create("env", "127.0.0.1", 80, TestEnvs.conf(), null))
+    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").port(80).conf(TestEnvs.conf()).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1024 and 65535");
   }
 

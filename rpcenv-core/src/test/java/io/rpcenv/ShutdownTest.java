@@ -40,7 +40,7 @@ class ShutdownTest {
 
   @Test
   void shutdownIsIdempotentAndEveryEndpointGetsOnStopOnce() throws Exception {
-    RpcEnv env = RpcEnv.create("env", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build());
     Endpoints.Recording a = new Endpoints.Recording();
     Endpoints.Recording b = new Endpoints.Recording();
     env.setupEndpoint("a", a);
@@ -54,7 +54,7 @@ class ShutdownTest {
 
   @Test
   void closeEndsEveryThreadOfTheEnv() {
-    RpcEnv env = RpcEnv.create("threads-check", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("threads-check").conf(TestEnvs.conf()).build());
     class Iso extends RpcEndpoint implements IsolatedRpcEndpoint {}
     env.setupEndpoint("iso", new Iso());
     env.setupEndpointRef(env.address(), "iso");
@@ -72,7 +72,7 @@ class ShutdownTest {
   void asksOutstandingWhenTheAskingEnvShutsDownFailWithEnvStopped() throws Exception {
     RpcEnv server = envs.server("server");
     server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
-    RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
+    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "silent");
     CompletableFuture<Object> remote = ref.ask("never answered");
     CompletableFuture<Object> local = client.setupEndpoint("quiet", Endpoints.replying((m, ctx) -> { }))
@@ -102,7 +102,7 @@ class ShutdownTest {
     RpcEnv server = envs.server("server");
     BlockingQueue<Object> got = new LinkedBlockingQueue<>();
     server.setupEndpoint("sink", Endpoints.receiving(got::add));
-    RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
+    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
     RpcEndpointRef sink = client.setupEndpointRef(server.address(), "sink");
     client.setupEndpoint("leaver", new RpcEndpoint() {
       @Override
@@ -125,7 +125,7 @@ class ShutdownTest {
       }
     }
     server.setupEndpoint("sink", new OrderedSink());
-    RpcEnv client = RpcEnv.create("client", "127.0.0.1", 0, TestEnvs.conf(), null, true);
+    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
     RpcEndpointRef sink = client.setupEndpointRef(server.address(), "sink");
     for (int i = 0; i < 1000; i++) {
       sink.send(i);
@@ -138,7 +138,7 @@ class ShutdownTest {
 
   @Test
   void anEndpointMayCloseItsOwnEnvWithoutDeadlock() throws Exception {
-    RpcEnv env = RpcEnv.create("self-closing", "127.0.0.1", 0, TestEnvs.conf(), null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("self-closing").conf(TestEnvs.conf()).build());
     CountDownLatch stopped = new CountDownLatch(1);
     env.setupEndpoint("closer", new RpcEndpoint() {
       @Override

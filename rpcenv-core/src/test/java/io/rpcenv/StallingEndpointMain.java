@@ -15,7 +15,7 @@ public final class StallingEndpointMain {
   public static void main(String[] args) throws Exception {
     RpcConf conf = new RpcConf().set("spark.rpc.dispatcher.stallWarning", args[0])
         .set("spark.rpc.endpointStopTimeout", args[1]).set("spark.rpc.netty.dispatcher.numThreads", "2");
-    RpcEnv env = RpcEnv.create("stalling", "127.0.0.1", 0, conf, null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("stalling").conf(conf).build());
     CountDownLatch latch = new CountDownLatch(1);
     env.setupEndpoint("blocker", new RpcEndpoint() {
       @Override

@@ -2,33 +2,40 @@ package io.rpcenv;
 
 import io.rpcenv.testkit.Resources;
 
-/** Creates envs on 127.0.0.1 with ephemeral ports, closed by the test's {@link Resources}. */
-final class TestEnvs {
+/**
+ * Creates envs on 127.0.0.1 with ephemeral ports, closed by the test's {@link Resources} however
+ * the test ends. Shared with the other modules' tests through rpcenv-core's test-jar.
+ */
+public final class TestEnvs {
   private final Resources resources;
 
-  TestEnvs(Resources resources) {
+  public TestEnvs(Resources resources) {
     this.resources = resources;
   }
 
   /** Default conf with short timeouts so that a failing test fails fast. */
-  static RpcConf conf() {
+  public static RpcConf conf() {
     return new RpcConf().set("spark.rpc.askTimeout", "20s").set("spark.rpc.lookupTimeout", "20s")
         .set("spark.rpc.retry.wait", "100ms");
   }
 
-  RpcEnv server(String name) {
+  /** A server-mode env with the short-timeout {@link #conf()}. */
+  public RpcEnv server(String name) {
     return server(name, conf());
   }
 
-  RpcEnv server(String name, RpcConf conf) {
-    return resources.add(RpcEnv.create(name, "127.0.0.1", 0, conf, null));
+  /** A server-mode env with {@code conf}. */
+  public RpcEnv server(String name, RpcConf conf) {
+    return resources.add(RpcEnv.create(RpcEnvConfig.builder(name).conf(conf).build()));
   }
 
-  RpcEnv client(String name) {
+  /** A client-mode env with the short-timeout {@link #conf()}. */
+  public RpcEnv client(String name) {
     return client(name, conf());
   }
 
-  RpcEnv client(String name, RpcConf conf) {
-    return resources.add(RpcEnv.create(name, "127.0.0.1", 0, conf, null, true));
+  /** A client-mode env with {@code conf}. */
+  public RpcEnv client(String name, RpcConf conf) {
+    return resources.add(RpcEnv.create(RpcEnvConfig.builder(name).conf(conf).clientMode(true).build()));
   }
 }

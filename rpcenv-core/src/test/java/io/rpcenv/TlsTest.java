@@ -150,13 +150,13 @@ class TlsTest {
     RpcConf conf = TestEnvs.conf().set("spark.ssl.rpc.enabled", "true")
         .set("spark.ssl.rpc.keyStore", server.keyStore().toString())
         .set("spark.ssl.rpc.keyStorePassword", TestCertificates.PASSWORD);
-    assertThatThrownBy(() -> RpcEnv.create("env", "127.0.0.1", 0, conf, null))
+    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(conf).build()))
         .hasMessageContaining("refuses to start rather than trust every certificate");
   }
 
   @Test
   void aListeningEnvWithoutAKeyRefusesToStart() {
-    assertThatThrownBy(() -> RpcEnv.create("env", "127.0.0.1", 0, tls(null), null))
+    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(tls(null)).build()))
         .isInstanceOf(RpcException.class).hasMessageContaining("spark.ssl.rpc.keyStore");
   }
 

@@ -18,7 +18,7 @@ public final class VictimMain {
       int eq = a.indexOf('=');
       conf.set(a.substring(0, eq), a.substring(eq + 1));
     }
-    RpcEnv env = RpcEnv.create("victim", "127.0.0.1", 0, conf, null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("victim").conf(conf).build());
     env.setupEndpoint("echo", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {

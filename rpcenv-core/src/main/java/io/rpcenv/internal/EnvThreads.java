@@ -1,5 +1,8 @@
 package io.rpcenv.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+import io.rpcenv.internal.dispatch.RpcThread;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -46,9 +49,9 @@ final class EnvThreads {
   }
 
   /** Waits for every thread but the caller to end; returns the names of any still alive. */
-  java.util.List<String> joinAll(long millis) throws InterruptedException {
+  List<String> joinAll(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    java.util.List<String> alive = new java.util.ArrayList<>();
+    List<String> alive = new ArrayList<>();
     for (Thread t : created) {
       if (t == Thread.currentThread()) {
         continue;

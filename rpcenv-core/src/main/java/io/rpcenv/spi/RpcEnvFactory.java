@@ -9,5 +9,5 @@ import io.rpcenv.RpcEnvConfig;
  */
 public interface RpcEnvFactory {
   /** Creates and starts an env; throws {@link io.rpcenv.RpcException} if it cannot start. */
-  RpcEnv create(RpcEnvConfig config);
+  RpcEnv create(RpcEnvConfig config, EndpointBinder binder);
 }

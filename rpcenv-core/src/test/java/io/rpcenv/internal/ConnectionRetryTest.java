@@ -1,5 +1,6 @@
 package io.rpcenv.internal;
 
+import io.rpcenv.RpcEnvConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,12 +29,12 @@ class ConnectionRetryTest {
     }
     RpcConf conf = new RpcConf().set("spark.rpc.numRetries", "8").set("spark.rpc.retry.wait", "100ms")
         .set("spark.rpc.askTimeout", "60s");
-    NettyRpcEnv client = (NettyRpcEnv) resources.add(RpcEnv.create("client", "127.0.0.1", 0, conf, null, true));
+    NettyRpcEnv client = (NettyRpcEnv) resources.add(RpcEnv.create(RpcEnvConfig.builder("client").conf(conf).clientMode(true).build()));
     CompletableFuture<String> reply = client.refTo(new RpcAddress("127.0.0.1", port), "echo").ask("late hello");
     // the first attempt has failed and a retry is pending
     await().atMost(Duration.ofSeconds(20)).until(() -> client.transport().connections().stream()
         .anyMatch(c -> c.connectAttempts() >= 1 && !c.isReady()));
-    RpcEnv server = resources.add(RpcEnv.create("server", "127.0.0.1", port, conf, null));
+    RpcEnv server = resources.add(RpcEnv.create(RpcEnvConfig.builder("server").port(port).conf(conf).build()));
     server.setupEndpoint("echo", new RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {
@@ -54,7 +55,7 @@ class ConnectionRetryTest {
     int n = 20;
     java.util.List<NettyRpcEnv> clients = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
-      clients.add((NettyRpcEnv) resources.add(RpcEnv.create("client-" + i, "127.0.0.1", 0, conf, null, true)));
+      clients.add((NettyRpcEnv) resources.add(RpcEnv.create(RpcEnvConfig.builder("client-" + i).conf(conf).clientMode(true).build())));
     }
     java.util.List<CompletableFuture<Object>> asks = new java.util.ArrayList<>();
     for (NettyRpcEnv c : clients) { // all at once, as when a driver goes away under its executors

@@ -1,5 +1,6 @@
 package io.rpcenv.examples;
 
+import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
@@ -34,7 +35,7 @@ public final class AskAcrossProcesses {
 
   private static int server() throws Exception {
     String me = "[server pid " + ProcessHandle.current().pid() + "]";
-    try (RpcEnv env = RpcEnv.create("server", "127.0.0.1", 0, new RpcConf(), null)) {
+    try (RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("server").conf(new RpcConf()).build())) {
       env.setupEndpoint("greeter", new RpcEndpoint() {
         @Override
         public void receiveAndReply(Object message, RpcCallContext context) {
@@ -64,7 +65,7 @@ public final class AskAcrossProcesses {
 
   private static int client(String url) {
     String me = "[client pid " + ProcessHandle.current().pid() + "]";
-    try (RpcEnv env = RpcEnv.create("client", "127.0.0.1", 0, new RpcConf(), null, true)) {
+    try (RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("client").conf(new RpcConf()).clientMode(true).build())) {
       RpcEndpointRef greeter = env.setupEndpointRefByURI(url);
       System.out.println(me + " asking " + greeter.endpointAddress());
       String reply = greeter.askSync("client");

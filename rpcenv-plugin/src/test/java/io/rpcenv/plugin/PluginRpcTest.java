@@ -1,5 +1,6 @@
 package io.rpcenv.plugin;
 
+import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -121,7 +122,7 @@ class PluginRpcTest {
   @Test
   void aMessageForAnUnknownPluginFailsNamingIt() {
     PluginTestbed t = testbed(ECHO);
-    RpcEnv other = resources.add(RpcEnv.create("other", "127.0.0.1", 0, new RpcConf(), null, true));
+    RpcEnv other = resources.add(new TestEnvs(resources).client("other", new RpcConf()));
     var ref = other.setupEndpointRef(t.driverEnv.address(), PluginEndpoint.DRIVER_NAME);
     assertThatThrownBy(() -> ref.askSync(new PluginMessage("com.example.Nobody", "hi")))
         .hasCauseInstanceOf(IllegalArgumentException.class)

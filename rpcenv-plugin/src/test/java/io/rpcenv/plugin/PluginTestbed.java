@@ -1,5 +1,6 @@
 package io.rpcenv.plugin;
 
+import io.rpcenv.TestEnvs;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
@@ -34,7 +35,7 @@ final class PluginTestbed implements ExecutorDirectory {
   PluginTestbed(Resources resources, RpcConf conf) {
     this.resources = resources;
     this.driverConf = conf.set("spark.rpc.askTimeout", conf.get("spark.rpc.askTimeout", "20s"));
-    this.driverEnv = resources.add(RpcEnv.create("driver", "127.0.0.1", 0, driverConf, null));
+    this.driverEnv = new TestEnvs(resources).server("driver", driverConf);
     class Registry extends RpcEndpoint implements ThreadSafeRpcEndpoint {
       @Override
       public void receiveAndReply(Object message, RpcCallContext context) {
@@ -63,7 +64,7 @@ final class PluginTestbed implements ExecutorDirectory {
     final Optional<ExecutorPluginContainer> plugins;
 
     Exec(String id) {
-      env = resources.add(RpcEnv.create("executor-" + id, "127.0.0.1", 0, driverConf.copy(), null, true));
+      env = new TestEnvs(resources).client("executor-" + id, driverConf.copy());
       RpcConf conf = driverConf.copy(); // in the runtime, fetched from the driver over RPC
       plugins = ExecutorPluginContainer.start(env, conf, id, "exec-host-" + id,
           DriverLink.lookup(env, driverEnv.address()), metrics, getClass().getClassLoader());

@@ -1,5 +1,6 @@
 package io.rpcenv.runtime;
 
+import java.util.concurrent.ExecutionException;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointAddress;
@@ -179,7 +180,7 @@ public final class Executor {
           driver.ask(new Messages.ExecutorExiting(executorId, reason), EXITING_TIMEOUT).get();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-        } catch (RpcException | java.util.concurrent.ExecutionException e) {
+        } catch (RpcException | ExecutionException e) {
           LOG.debug("Could not tell the driver that executor {} exits: {}", executorId, e.getMessage());
         }
       }

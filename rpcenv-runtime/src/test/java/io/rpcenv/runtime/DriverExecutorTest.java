@@ -1,5 +1,6 @@
 package io.rpcenv.runtime;
 
+import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -102,7 +103,7 @@ class DriverExecutorTest {
   @Test
   void anExecutorTheDriverForgotExitsWithExpired() throws Exception {
     // A driver that answers like the real one but has forgotten the executor by its first heartbeat.
-    RpcEnv fake = resources.add(RpcEnv.create("fake-driver", "127.0.0.1", 0, new RpcConf(), null));
+    RpcEnv fake = new TestEnvs(resources).server("fake-driver", new RpcConf());
     fake.setupEndpoint(Messages.DRIVER_ENDPOINT, new io.rpcenv.RpcEndpoint() {
       @Override
       public void receiveAndReply(Object message, io.rpcenv.RpcCallContext context) {
@@ -121,7 +122,7 @@ class DriverExecutorTest {
   void aSilentExecutorIsExpiredAfterTheNetworkTimeoutAndPluginsAreTold() throws Exception {
     Driver driver = driver(conf().set("spark.network.timeout", "1s"));
     // registers like an executor, then never heartbeats
-    RpcEnv silent = resources.add(RpcEnv.create("silent", "127.0.0.1", 0, new RpcConf(), null, true));
+    RpcEnv silent = new TestEnvs(resources).client("silent", new RpcConf());
     RpcEndpointRef ref = silent.setupEndpointRefByURI(driver.url());
     RpcEndpointRef self = silent.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
     ref.askSync(new Messages.RegisterExecutor(new ExecutorInfo("quiet", "h", 1, Instant.now()), self, null));

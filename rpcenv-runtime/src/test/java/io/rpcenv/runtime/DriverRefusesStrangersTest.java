@@ -1,5 +1,6 @@
 package io.rpcenv.runtime;
 
+import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -39,7 +40,7 @@ class DriverRefusesStrangersTest {
   }
 
   private RpcEndpointRef stranger(Driver driver, String name) {
-    RpcEnv env = resources.add(RpcEnv.create(name, "127.0.0.1", 0, new RpcConf(), null, true));
+    RpcEnv env = new TestEnvs(resources).client(name, new RpcConf());
     return env.setupEndpointRefByURI(driver.url());
   }
 
@@ -75,7 +76,7 @@ class DriverRefusesStrangersTest {
     assertThat(driver.executors()).extracting(ExecutorInfo::executorId).containsExactly("e1");
     assertThat(e1.exit()).isNotDone();
     // a registered id cannot be taken over from another connection either
-    RpcEnv other = resources.add(RpcEnv.create("impostor", "127.0.0.1", 0, new RpcConf(), null, true));
+    RpcEnv other = new TestEnvs(resources).client("impostor", new RpcConf());
     RpcEndpointRef self = other.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
     Throwable register = catchThrowable(() -> other.setupEndpointRefByURI(driver.url()).askSync(
         new Messages.RegisterExecutor(new ExecutorInfo("e1", "h", 1, Instant.now()), self, null)));

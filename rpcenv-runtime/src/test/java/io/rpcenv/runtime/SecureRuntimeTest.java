@@ -1,5 +1,6 @@
 package io.rpcenv.runtime;
 
+import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -64,8 +65,8 @@ class SecureRuntimeTest {
     RpcConf conf = authenticated().set("spark.authenticate.secret", "top").set("spark.ssl.rpc.keyStorePassword", "pw")
         .set("custom.secret.token", "x");
     Driver driver = resources.add(Driver.start(conf));
-    RpcEnv client = resources.add(RpcEnv.create("fetcher", "127.0.0.1", 0,
-        new RpcConf().set("spark.authenticate", "true").set("spark.authenticate.secret", "top"), null, true));
+    RpcEnv client = new TestEnvs(resources).client("fetcher",
+        new RpcConf().set("spark.authenticate", "true").set("spark.authenticate.secret", "top"));
     Messages.AppConf app = client.setupEndpointRefByURI(driver.url()).askSync(new Messages.FetchConf("probe"));
     assertThat(app.settings()).containsEntry("spark.authenticate", "true")
         .doesNotContainKeys("spark.authenticate.secret", "spark.ssl.rpc.keyStorePassword", "custom.secret.token");

@@ -1,5 +1,6 @@
 package io.rpcenv.testkit;
 
+import java.util.Locale;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ public final class NetNamespace implements AutoCloseable {
 
   /** Null if namespaces can be made here, else why not, in words. */
   public static String unavailableBecause() {
-    if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
+    if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
       return "network namespaces need Linux";
     }
     try {

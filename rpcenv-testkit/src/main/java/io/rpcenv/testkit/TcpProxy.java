@@ -1,5 +1,6 @@
 package io.rpcenv.testkit;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,7 +167,7 @@ public final class TcpProxy implements AutoCloseable {
     final Socket target;
     final AtomicLong[] budget = {new AtomicLong(Long.MAX_VALUE), new AtomicLong(Long.MAX_VALUE)};
     /** Directions that have reached their end of stream; at two the connection is over. */
-    final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger ended = new AtomicInteger();
 
     Link(Socket client, Socket target) {
       this.client = client;

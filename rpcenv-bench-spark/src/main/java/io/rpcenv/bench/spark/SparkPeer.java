@@ -1,5 +1,6 @@
 package io.rpcenv.bench.spark;
 
+import java.util.function.Consumer;
 import io.rpcenv.bench.harness.BenchClient;
 import io.rpcenv.bench.harness.BenchServer;
 import io.rpcenv.bench.harness.PeerFactory;
@@ -47,7 +48,7 @@ public final class SparkPeer implements PeerFactory {
   }
 
   /** A Spark partial function that handles everything with {@code f}. */
-  private static PartialFunction<Object, BoxedUnit> always(java.util.function.Consumer<Object> f) {
+  private static PartialFunction<Object, BoxedUnit> always(Consumer<Object> f) {
     return new AbstractPartialFunction<>() {
       @Override
       public boolean isDefinedAt(Object x) {

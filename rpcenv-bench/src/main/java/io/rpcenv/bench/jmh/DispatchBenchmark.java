@@ -1,5 +1,6 @@
 package io.rpcenv.bench.jmh;
 
+import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
@@ -73,7 +74,7 @@ public class DispatchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    env = RpcEnv.create("dispatch-bench", "127.0.0.1", 0, new RpcConf(), null);
+    env = RpcEnv.create(RpcEnvConfig.builder("dispatch-bench").conf(new RpcConf()).build());
     echo = env.setupEndpoint("echo", new Echo());
     ordered = env.setupEndpoint("ordered", new OrderedEcho());
     counter = new Counter();

@@ -1,5 +1,6 @@
 package io.rpcenv.bench.peers;
 
+import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.InlineRpcEndpoint;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
@@ -62,7 +63,7 @@ public final class RpcenvPeer implements PeerFactory {
 
   @Override
   public BenchServer server(int endpoints) {
-    RpcEnv env = RpcEnv.create("bench-server", "127.0.0.1", 0, new RpcConf(), null);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("bench-server").conf(new RpcConf()).build());
     for (int i = 0; i < endpoints; i++) {
       env.setupEndpoint("e" + i, DISPATCH ? new DispatchedEcho() : new InlineEcho());
     }
@@ -72,7 +73,7 @@ public final class RpcenvPeer implements PeerFactory {
 
   @Override
   public BenchClient client(int port, int endpoints) {
-    RpcEnv env = RpcEnv.create("bench-client", "127.0.0.1", 0, new RpcConf(), null, true);
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("bench-client").conf(new RpcConf()).clientMode(true).build());
     RpcEndpointRef[] refs = new RpcEndpointRef[endpoints];
     io.rpcenv.RpcAddress server = new io.rpcenv.RpcAddress("127.0.0.1", port);
     for (int i = 0; i < endpoints; i++) {

@@ -9,6 +9,7 @@ import io.rpcenv.RpcRemoteException;
 import io.rpcenv.RpcSerializationException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.ExecutionException;
 
 /** Turns failures reported by the receiving env into the exceptions the asker sees. */
 public final class Failures {
@@ -41,11 +42,32 @@ public final class Failures {
 
   /** The exception for an endpoint of this env that failed an ask with {@code error}. */
   public static RpcRemoteException endpointFailed(RpcEndpointRef target, Throwable error) {
-    StringWriter stack = new StringWriter();
-    error.printStackTrace(new PrintWriter(stack));
     String className = error.getClass().getName();
     return new RpcRemoteException(endpointFailedText(target, className, error.getMessage()), error, className,
-        error.getMessage(), stack.toString());
+        error.getMessage(), stackText(error));
+  }
+
+  /** {@code t}'s stack trace as {@code printStackTrace} prints it. */
+  public static String stackText(Throwable t) {
+    StringWriter sw = new StringWriter();
+    t.printStackTrace(new PrintWriter(sw));
+    return sw.toString();
+  }
+
+  /**
+   * What a caller waiting on a future should see of its failure: an unchecked exception as it is,
+   * an {@link Error} rethrown, anything else wrapped in an {@link RpcException} that starts with
+   * {@code what}.
+   */
+  public static RuntimeException unwrap(ExecutionException e, String what) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new RpcException(what + ": " + cause, cause);
   }
 
   /** The failure code that tells the asker what happened to its request at the receiver. */

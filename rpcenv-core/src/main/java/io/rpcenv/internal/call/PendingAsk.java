@@ -108,13 +108,53 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   @SuppressWarnings("unchecked")
   public void succeed(Object reply) {
     cancelTimer();
-    complete((T) reply);
+    super.complete((T) reply);
   }
 
   /** Completes with a failure. */
   public void fail(Throwable cause) {
     cancelTimer();
-    completeExceptionally(cause);
+    super.completeExceptionally(cause);
+  }
+
+  /**
+   * A caller completing the future itself gives the ask up, as {@link #abort} does: its place
+   * among the outstanding asks is freed and its reply no longer awaited. Returns false if the ask
+   * had completed already.
+   */
+  @Override
+  public boolean complete(T value) {
+    if (!claim()) {
+      return false;
+    }
+    forget();
+    cancelTimer();
+    return super.complete(value);
+  }
+
+  /** Like {@link #complete}, with a failure. */
+  @Override
+  public boolean completeExceptionally(Throwable ex) {
+    if (!claim()) {
+      return false;
+    }
+    forget();
+    cancelTimer();
+    return super.completeExceptionally(ex);
+  }
+
+  /** Refused: the outcome of an ask is not for its caller to overwrite. */
+  @Override
+  public void obtrudeValue(T value) {
+    throw new UnsupportedOperationException("The future of an ask cannot be overwritten (" + describe()
+        + "); complete it, abort it or cancel it instead");
+  }
+
+  /** Refused, as {@link #obtrudeValue}. */
+  @Override
+  public void obtrudeException(Throwable ex) {
+    throw new UnsupportedOperationException("The future of an ask cannot be overwritten (" + describe()
+        + "); complete it, abort it or cancel it instead");
   }
 
   /** Fails because the connection the ask depended on closed. */
@@ -128,7 +168,7 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   public void run(Timeout t) {
     if (claim()) {
       forget();
-      completeExceptionally(timeout.timeoutException("Cannot receive any reply from "
+      super.completeExceptionally(timeout.timeoutException("Cannot receive any reply from "
           + (peer == null ? "this env" : peer.hostPort()) + " in " + timeout.describe() + " (" + describe() + ")"));
     }
   }

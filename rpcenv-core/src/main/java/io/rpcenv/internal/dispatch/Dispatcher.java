@@ -161,7 +161,7 @@ public final class Dispatcher {
   }
 
   /**
-   * After {@link #stop()} did not complete in time: {@linkplain Inbox#abandon() abandons} every
+   * After {@link #stop()} did not complete in time: {@linkplain Inbox#abandon(String) abandons} every
    * endpoint that has not finished, and returns them; {@code why} is told to the senders of the
    * messages they had queued.
    */

@@ -4,7 +4,6 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointNotFoundException;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
-import io.rpcenv.internal.RpcThread;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,7 +1,6 @@
 package io.rpcenv.internal.dispatch;
 
 import io.netty.util.Timer;
-import io.rpcenv.internal.RpcThread;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.rpcenv.internal.serialize;
 
+import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.util.ArrayList;
@@ -217,7 +218,7 @@ public final class DeserializationPolicy {
     }
 
     /** The exception for a rejected stream. */
-    InvalidClassException rejected(java.io.IOException raised) {
+    InvalidClassException rejected(IOException raised) {
       InvalidClassException e = DeserializationPolicy.rejection(rejection);
       e.initCause(raised);
       return e;

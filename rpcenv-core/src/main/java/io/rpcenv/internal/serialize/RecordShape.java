@@ -1,5 +1,7 @@
 package io.rpcenv.internal.serialize;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -97,12 +99,12 @@ final class RecordShape {
         }
         kinds[i] = k;
         types[i] = c;
-        java.lang.reflect.Method accessor = components[i].getAccessor();
+        Method accessor = components[i].getAccessor();
         accessor.setAccessible(true);
         getters[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
         signature.append(components[i].getName()).append(':').append(c.getName()).append(';');
       }
-      java.lang.reflect.Constructor<?> canonical = type.getDeclaredConstructor(types);
+      Constructor<?> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
       MethodHandle ctor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
           .asType(MethodType.methodType(Object.class, Object[].class));

@@ -1,4 +1,9 @@
 package io.rpcenv.internal.transport;
 
 /** CREDIT to send: {@code count} more messages to {@code window}'s endpoint were handled. */
-record CreditGrant(InboundWindow window, int count) {}
+record CreditGrant(InboundWindow window, int count) implements QueuedWrite {
+  @Override
+  public int bytes() {
+    return 0;
+  }
+}

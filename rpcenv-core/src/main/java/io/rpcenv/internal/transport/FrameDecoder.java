@@ -1,5 +1,6 @@
 package io.rpcenv.internal.transport;
 
+import io.rpcenv.RpcTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -239,7 +240,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
       failed = true;
       release();
       ctx.fireExceptionCaught(new ProtocolException("Peer " + peer + " sent " + what + " of a frame, and the rest "
-          + "did not arrive within " + Transport.describe(frameTimeout) + " (spark.rpc.io.frameTimeout)"));
+          + "did not arrive within " + RpcTimeout.of(frameTimeout).describe() + " (spark.rpc.io.frameTimeout)"));
       return;
     }
     scheduleTick(ctx);

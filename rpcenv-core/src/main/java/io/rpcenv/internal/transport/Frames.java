@@ -7,10 +7,9 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcMessageTooLargeException;
 import io.rpcenv.RpcSerializationException;
 import io.rpcenv.internal.call.FailureCode;
+import io.rpcenv.internal.call.Failures;
 import io.rpcenv.internal.serialize.MessageSerializer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -67,7 +66,7 @@ public final class Frames {
       frame.writeInt(0).writeByte(Protocol.FAILURE).writeLong(requestId).writeByte(code.wire());
       writeUtf8Int(frame, cut(message, Protocol.MAX_FAILURE_MESSAGE));
       writeUtf8Short(frame, error == null ? "" : cut(error.getClass().getName(), 1000));
-      writeUtf8Int(frame, error == null ? "" : cut(stackText(error), Protocol.MAX_FAILURE_STACK));
+      writeUtf8Int(frame, error == null ? "" : cut(Failures.stackText(error), Protocol.MAX_FAILURE_STACK));
       if (error != null) {
         int mark = frame.writerIndex();
         try {
@@ -181,12 +180,6 @@ public final class Frames {
     return new RpcMessageTooLargeException("The " + what + " serializes to " + (atLeast ? "more than " : "") + size
         + " bytes, which exceeds spark.rpc.message.maxSize (" + maxSize + " bytes). Increase "
         + "spark.rpc.message.maxSize on both sides (at most 2047m) or send less data per message.", size, maxSize);
-  }
-
-  static String stackText(Throwable t) {
-    StringWriter sw = new StringWriter();
-    t.printStackTrace(new PrintWriter(sw));
-    return sw.toString();
   }
 
   private static String cut(String s, int max) {

@@ -47,6 +47,11 @@ public final class InboundWindow {
     }
   }
 
+  /** Takes what was handled and not yet given back, for a last CREDIT frame. */
+  int takeHandled() {
+    return handled.getAndSet(0);
+  }
+
   /** The CREDIT frame for {@code count} messages is being written. Event loop. */
   void granted(int count) {
     allowed += count;

@@ -1,5 +1,6 @@
 package io.rpcenv.internal.transport;
 
+import io.rpcenv.RpcTimeout;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -31,9 +32,13 @@ final class Keepalive implements Runnable {
   static final int CHECKS_PER_TIMEOUT = 4;
 
   private final Connection connection;
+  private final OutstandingAsks asks;
   private final Channel channel;
   private final Duration timeout;
   private final boolean ping;
+  /** Frames read and asks written since the handshake. */
+  private long framesRead;
+  private long asksWritten;
   private long framesSeen;
   private long asksSeen;
   private long asksWhenLastHeard;
@@ -46,8 +51,9 @@ final class Keepalive implements Runnable {
   private long lastLook;
   private ScheduledFuture<?> task;
 
-  Keepalive(Connection connection, Channel channel, Duration timeout, boolean ping) {
+  Keepalive(Connection connection, OutstandingAsks asks, Channel channel, Duration timeout, boolean ping) {
     this.connection = connection;
+    this.asks = asks;
     this.channel = channel;
     this.timeout = timeout;
     this.ping = ping;
@@ -68,6 +74,16 @@ final class Keepalive implements Runnable {
     }
   }
 
+  /** A frame arrived. */
+  void frameRead() {
+    framesRead++;
+  }
+
+  /** An ask's request was written. */
+  void askWritten() {
+    asksWritten++;
+  }
+
   void pongReceived() {
     pingOutstanding = false;
     pingWritten = false;
@@ -78,16 +94,16 @@ final class Keepalive implements Runnable {
     long now = System.nanoTime(); // one clock read per look, a few per timeout
     boolean late = now - lastLook > 2 * period;
     lastLook = now;
-    connection.lateReplies().flushIfDue(now);
-    long frames = connection.framesRead();
-    long asks = connection.asksWritten();
+    asks.late().flushIfDue(now);
+    long frames = framesRead;
+    long written = asksWritten;
     boolean heard = frames != framesSeen;
-    checksSinceAsk = asks != asksSeen ? 0 : checksSinceAsk + 1;
+    checksSinceAsk = written != asksSeen ? 0 : checksSinceAsk + 1;
     framesSeen = frames;
-    asksSeen = asks;
-    int waiting = connection.asksAwaitingReplies();
+    asksSeen = written;
+    int waiting = asks.awaitingReplies();
     if (heard) {
-      asksWhenLastHeard = asks;
+      asksWhenLastHeard = written;
       quietChecks = 0;
       return;
     }
@@ -98,7 +114,7 @@ final class Keepalive implements Runnable {
     }
     // Asks written since the peer was last heard from are expected to be answered even if they
     // have timed out meanwhile: their silence is what gives a dead connection away.
-    if (waiting == 0 && !pingOutstanding && asks == asksWhenLastHeard) {
+    if (waiting == 0 && !pingOutstanding && written == asksWhenLastHeard) {
       quietChecks = 0;
       return;
     }
@@ -106,8 +122,8 @@ final class Keepalive implements Runnable {
     if (ping && !pingOutstanding) {
       pingOutstanding = true;
       pingWritten = false;
-      channel.writeAndFlush(Frames.ping(channel.alloc())).addListener(written -> {
-        if (written.isSuccess() && pingOutstanding) {
+      channel.writeAndFlush(Frames.ping(channel.alloc())).addListener(sent -> {
+        if (sent.isSuccess() && pingOutstanding) {
           pingWritten = true;
         }
       });
@@ -116,7 +132,7 @@ final class Keepalive implements Runnable {
     boolean dead = quietChecks >= CHECKS_PER_TIMEOUT && (ping ? pingWritten : checksSinceAsk >= CHECKS_PER_TIMEOUT);
     if (dead) {
       String why = "nothing arrived from " + connection.peerAddress() + " for "
-          + connection.transport().describe(timeout)
+          + RpcTimeout.of(timeout).describe()
           + (waiting > 0 ? " while " + waiting + " asks waited on it" : " after it left asks unanswered")
           + (ping ? " and a keepalive ping went unanswered" : "")
           + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";

@@ -7,7 +7,7 @@ import io.rpcenv.internal.call.PendingAsk;
  * A REQUEST or ONE_WAY frame on its way out, with the endpoint window it must fit in: written
  * when the window has room, held in it until the peer gives credit back otherwise.
  */
-final class OutboundMessage {
+final class OutboundMessage implements QueuedWrite {
   final SendWindow window;
   /** The ask whose request this is, or null for a one-way message. */
   final PendingAsk<?> ask;
@@ -22,7 +22,8 @@ final class OutboundMessage {
   }
 
   /** The frame's size, as counted against spark.rpc.outbox.maxBytes while it waits. */
-  int bytes() {
+  @Override
+  public int bytes() {
     return bytes;
   }
 

@@ -1,5 +1,7 @@
 package io.rpcenv.internal.transport;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 
 /**
@@ -12,8 +14,17 @@ import java.util.ArrayDeque;
 final class SendWindow {
   private final String endpoint;
   private final ArrayDeque<OutboundMessage> held = new ArrayDeque<>();
-  /** Written on the event loop only. */
-  private volatile long heldBytes;
+  /** Written on the event loop only, published with a release store (no fence per message); see {@link #heldBytes()}. */
+  private long heldBytes;
+  private static final VarHandle HELD_BYTES;
+
+  static {
+    try {
+      HELD_BYTES = MethodHandles.lookup().findVarHandle(SendWindow.class, "heldBytes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private int credit;
   private boolean opened;
   private long written;
@@ -30,7 +41,11 @@ final class SendWindow {
 
   /** Bytes of the messages held here; any thread. */
   long heldBytes() {
-    return heldBytes;
+    return (long) HELD_BYTES.getAcquire(this);
+  }
+
+  private void held(long delta) {
+    HELD_BYTES.setRelease(this, heldBytes + delta);
   }
 
   /**
@@ -48,7 +63,7 @@ final class SendWindow {
     }
     dropAbandonedHead();
     held.addLast(m);
-    heldBytes += m.bytes();
+    held(m.bytes());
     return false;
   }
 
@@ -81,7 +96,7 @@ final class SendWindow {
       if (m == null) {
         return null;
       }
-      heldBytes -= m.bytes();
+      held(-m.bytes());
       if (m.abandoned()) {
         discard(m);
         continue;
@@ -95,7 +110,7 @@ final class SendWindow {
   OutboundMessage pollHeld() {
     OutboundMessage m = held.pollFirst();
     if (m != null) {
-      heldBytes -= m.bytes();
+      held(-m.bytes());
     }
     return m;
   }
@@ -113,7 +128,7 @@ final class SendWindow {
     OutboundMessage first;
     while ((first = held.peekFirst()) != null && first.abandoned()) {
       held.pollFirst();
-      heldBytes -= first.bytes();
+      held(-first.bytes());
       discard(first);
     }
   }

@@ -1,80 +1,62 @@
 package io.rpcenv.internal.transport;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network side of one env: its listening socket, its connections and the map from peer
- * listen address to connection. One connection per peer serves both directions: a connection a
- * server-mode peer opened to us is reused for our messages to that peer.
+ * The network side of one env: its connections, the map from peer listen address to connection,
+ * and what all of them share (settings, the frame budget, counters). Listening is the
+ * {@link Acceptor}'s job and dialing the {@link Dialer}'s. One connection per peer serves both
+ * directions: a connection a server-mode peer opened to us is reused for our messages to it.
  */
 public final class Transport {
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
   private final TransportHost host;
+  private final ReplyDecoder replies;
   private final TransportSettings settings;
-  private final EventLoopGroup group;
-  private final IoTransport io;
-  private final ByteBufAllocator alloc;
   private final Map<RpcAddress, Connection> byAddress = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ListenClaims claims = new ListenClaims();
   private final FrameBudget budget;
-  private final Bootstrap client;
-  private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
+  private final EventLoopGroup group;
+  private final IoTransport io;
+  private final ByteBufAllocator alloc;
+  private final Acceptor acceptor;
+  private final Dialer dialer;
   private final AtomicLong unexpectedErrors = new AtomicLong();
   private final AtomicLong oneWaysNotSent = new AtomicLong();
   private final AtomicLong oneWaysUnconfirmed = new AtomicLong();
   private volatile Hello hello;
-  private volatile Channel serverChannel;
   private volatile boolean closing;
   private volatile RpcException closingReason;
 
-  public Transport(TransportHost host, TransportSettings settings, EventLoopGroup group, IoTransport io,
-      ByteBufAllocator alloc) {
+  public Transport(TransportHost host, ReplyDecoder replies, TransportSettings settings, EventLoopGroup group,
+      IoTransport io, ByteBufAllocator alloc) {
     this.host = host;
+    this.replies = replies;
     this.settings = settings;
     this.group = group;
     this.io = io;
     this.alloc = alloc;
     this.hello = new Hello(host.envId(), settings.maxInflightMessages(), null);
     this.budget = new FrameBudget(settings.frameBudget());
-    this.client = new Bootstrap().group(group).channel(io.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.ALLOCATOR, alloc)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis())));
-    if (settings.receiveBuffer() > 0) {
-      client.option(ChannelOption.SO_RCVBUF, settings.receiveBuffer());
-    }
-    if (settings.sendBuffer() > 0) {
-      client.option(ChannelOption.SO_SNDBUF, settings.sendBuffer());
-    }
+    this.acceptor = new Acceptor(this);
+    this.dialer = new Dialer(this, group, io, alloc);
   }
 
   TransportSettings settings() {
@@ -85,8 +67,20 @@ public final class Transport {
     return host;
   }
 
+  ReplyDecoder replies() {
+    return replies;
+  }
+
   Hello hello() {
     return hello;
+  }
+
+  FrameBudget frameBudget() {
+    return budget;
+  }
+
+  boolean isClosing() {
+    return closing;
   }
 
   /** The allocator all frames come from. */
@@ -100,102 +94,19 @@ public final class Transport {
   }
 
   /**
-   * Listens on {@code bindHost:port}. A taken fixed port is retried upward {@code maxRetries}
-   * times; an address that cannot be bound at all fails at once. Returns the bound port.
+   * Listens on {@code bindHost:port} (see {@link Acceptor#bind}) and announces
+   * {@code advertiseHost} and the bound port as this env's listen address. Returns the port.
    */
   public int bind(String bindHost, int port, int maxRetries, String advertiseHost) {
-    ServerBootstrap server = new ServerBootstrap().group(group).channel(io.serverChannel())
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.ALLOCATOR, alloc)
-        .childOption(ChannelOption.ALLOCATOR, alloc)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            Connection c = new Connection(Transport.this, null);
-            init(ch, c);
-          }
-        });
-    if (settings.backlog() > 0) {
-      server.option(ChannelOption.SO_BACKLOG, settings.backlog());
-    }
-    if (settings.receiveBuffer() > 0) {
-      server.childOption(ChannelOption.SO_RCVBUF, settings.receiveBuffer());
-    }
-    if (settings.sendBuffer() > 0) {
-      server.childOption(ChannelOption.SO_SNDBUF, settings.sendBuffer());
-    }
-    int attempts = port == 0 ? 1 : maxRetries + 1;
-    Throwable last = null;
-    for (int i = 0; i < attempts; i++) {
-      int tryPort = port == 0 ? 0 : ((port - 1024 + i) % (65536 - 1024)) + 1024;
-      ChannelFuture f = server.bind(bindHost, tryPort).awaitUninterruptibly();
-      if (f.isSuccess()) {
-        serverChannel = f.channel();
-        int bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
-        hello = new Hello(host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
-        return bound;
-      }
-      last = f.cause();
-      if (!isAddressInUse(last)) {
-        throw new RpcException("RpcEnv '" + settings.envName() + "' cannot listen on " + bindHost + ":" + tryPort
-            + ": " + last.getMessage() + " (check that the bind address belongs to this machine)", last);
-      }
-      LOG.debug("Port {} is taken, trying the next one", tryPort);
-    }
-    throw new RpcException("RpcEnv '" + settings.envName() + "' could not bind to " + bindHost + ":" + port
-        + (port == 0 ? "" : " or the " + maxRetries + " ports after it") + ": " + last.getMessage()
-        + ". Choose another port or raise spark.port.maxRetries (now " + maxRetries + ").", last);
+    int bound = acceptor.bind(group, io, alloc, bindHost, port, maxRetries);
+    hello = new Hello(host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
+    return bound;
   }
 
-  static boolean isAddressInUse(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      String m = c.getMessage();
-      if (m != null && m.toLowerCase().contains("address already in use")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void init(SocketChannel ch, Connection c) {
-    SocketAddress remote = ch.remoteAddress();
-    String peer = remote instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(remote);
-    if (closing) {
-      ch.close();
-      return;
-    }
-    if (handshaking.incrementAndGet() > settings.maxHandshaking()) {
-      handshaking.decrementAndGet();
-      long n = refusedConnections.incrementAndGet();
-      if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th...: visible, but not a flood
-        LOG.warn("Refused a connection from {}: {} connections are already in their handshake "
-            + "(spark.rpc.io.maxHandshakingConnections); {} refused so far", peer, settings.maxHandshaking(), n);
-      }
-      ch.close();
-      return;
-    }
-    c.countedAsHandshaking = true;
-    if (settings.tls() != null) {
-      ch.pipeline().addLast("tls", settings.tls().serverHandler(ch.alloc()));
-    }
-    ReadGate gate = new ReadGate(ch);
-    ch.pipeline().addFirst("gate", gate);
-    FrameDecoder decoder = new FrameDecoder(peer, settings.maxMessageSize(), settings.frameTimeout(), budget, gate);
-    ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(this, c, decoder));
-    RpcAddress socket = remote instanceof InetSocketAddress a ? new RpcAddress(a.getHostString(), a.getPort()) : null;
-    c.channelCreated(ch, socket, gate);
+  /** An accepted connection has its pipeline. */
+  void accepted(Connection c, RpcAddress socket) {
     connections.add(c);
     claims.accepted(c, socket, connections, byAddress);
-  }
-
-  /** An accepted connection finished its handshake or closed: it no longer counts against the cap. */
-  private void handshakeOver(Connection c) {
-    if (c.countedAsHandshaking) {
-      c.countedAsHandshaking = false;
-      handshaking.decrementAndGet();
-    }
   }
 
   /**
@@ -217,56 +128,24 @@ public final class Transport {
           : byAddress.replace(address, existing, fresh);
       if (won) {
         connections.add(fresh);
-        connect(fresh);
+        dialer.connect(fresh);
         return fresh;
       }
     }
   }
 
-  private void connect(Connection c) {
-    RpcAddress target = c.peerListenAddress();
-    c.connectAttempts++;
-    client.clone().handler(new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        if (settings.tls() != null) {
-          ch.pipeline().addLast("tls", settings.tls().clientHandler(ch.alloc(), target));
-        }
-        ReadGate gate = new ReadGate(ch);
-        ch.pipeline().addFirst("gate", gate);
-        FrameDecoder decoder = new FrameDecoder(target.hostPort(), settings.maxMessageSize(), settings.frameTimeout(),
-            budget, gate);
-        ch.pipeline().addLast("frames", decoder).addLast("rpc", new ConnectionHandler(Transport.this, c, decoder));
-        c.channelCreated(ch, target, gate);
-      }
-    }).connect(target.host(), target.port()).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        if (closing) {
-          f.channel().close();
-        }
-        return;
-      }
-      if (c.connectAttempts <= settings.numRetries() && !closing) {
-        long waitMs = Backoff.delayMillis(settings.retryWait(), c.connectAttempts);
-        LOG.info("Connection attempt {} to {} failed ({}); retrying in {} ms", c.connectAttempts, target,
-            f.cause().getMessage(), waitMs);
-        group.schedule(() -> connect(c), waitMs, TimeUnit.MILLISECONDS);
-        return;
-      }
-      c.reason("failed to connect after " + c.connectAttempts + " attempt(s): " + f.cause().getMessage()
-          + (settings.numRetries() > 0 ? "" : "; spark.rpc.numRetries=0"), f.cause());
-      removed(c);
-      c.closed(null);
-    });
+  /** A dialed connection could not be opened: it closes with the reason it was given. */
+  void dialFailed(Connection c) {
+    removed(c);
+    c.closed(null);
   }
-
 
   /**
    * The handshake completed: verify an accepted peer's claimed listen address, index the
    * connection by it, announce the connection.
    */
   void onReady(Connection c) {
-    handshakeOver(c);
+    acceptor.handshakeOver(c);
     if (!c.isOutbound()) {
       RpcAddress listen = claims.verify(c);
       if (listen != null) {
@@ -288,7 +167,7 @@ public final class Transport {
   }
 
   void onInactive(Connection c) {
-    handshakeOver(c);
+    acceptor.handshakeOver(c);
     if (!c.isReady()) {
       c.reason("the peer closed the connection during the handshake (spark.ssl.rpc.enabled and spark.authenticate "
           + "must agree on both sides)", null);
@@ -319,7 +198,6 @@ public final class Transport {
     return null;
   }
 
-  /** A connection failed with an error that is neither the protocol's nor the network's: a bug. */
   /** A connection closed with one-way messages never written, and others written but not confirmed. */
   void oneWaysLost(long notSent, long unconfirmed) {
     if (notSent > 0) {
@@ -343,6 +221,7 @@ public final class Transport {
     return oneWaysUnconfirmed.get();
   }
 
+  /** A connection failed with an error that is neither the protocol's nor the network's: a bug. */
   void unexpectedError() {
     unexpectedErrors.incrementAndGet();
   }
@@ -371,7 +250,7 @@ public final class Transport {
     closingReason = reason;
     closing = true;
     List<CompletableFuture<Void>> closed = new ArrayList<>();
-    Channel server = serverChannel;
+    Channel server = acceptor.serverChannel();
     if (server != null) {
       closed.add(toFuture(server.close()));
     }
@@ -398,9 +277,5 @@ public final class Transport {
     CompletableFuture<Void> cf = new CompletableFuture<>();
     f.addListener(x -> cf.complete(null));
     return cf;
-  }
-
-  static String describe(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 }

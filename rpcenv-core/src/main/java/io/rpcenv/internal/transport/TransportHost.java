@@ -1,10 +1,12 @@
 package io.rpcenv.internal.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.rpcenv.RpcAddress;
-import io.rpcenv.internal.call.PendingAsk;
 
-/** What the transport needs from the env it serves: where inbound traffic and events go. */
+/**
+ * What the transport needs from the env it serves: where asks, one-way messages and connection
+ * events go. Replies and failures never come here: the connection's {@link OutstandingAsks}
+ * complete their asks themselves.
+ */
 public interface TransportHost {
   /** Random id of this env, sent in the handshake. */
   long envId();
@@ -20,12 +22,6 @@ public interface TransportHost {
 
   /** A one-way message arrived; the host owns {@code body} and calls {@code window.done()} once it is handled. */
   void onOneWay(Connection connection, InboundWindow window, String endpoint, MessageBody body);
-
-  /** A reply for {@code ask} arrived; deserialize {@code body} (discarded afterwards) and complete the ask. */
-  void onResponse(Connection connection, PendingAsk<?> ask, MessageBody body);
-
-  /** A failure for {@code ask} arrived; {@code frame} (not owned) is positioned after the request id. */
-  void onFailure(Connection connection, PendingAsk<?> ask, ByteBuf frame);
 
   /** A connection completed its handshake. */
   void onConnected(Connection connection);

@@ -142,7 +142,7 @@ class FrameBudgetTest {
     c.advanceTimeBy(2, TimeUnit.SECONDS);
     c.runScheduledPendingTasks();
     assertThat(error.get()).isInstanceOf(ProtocolException.class).hasMessageContaining("of its 1048581 bytes")
-        .hasMessageContaining("did not arrive within 8 s (spark.rpc.io.frameTimeout)");
+        .hasMessageContaining("did not arrive within 8 seconds (spark.rpc.io.frameTimeout)");
     assertThat(budget.used()).isZero();
   }
 

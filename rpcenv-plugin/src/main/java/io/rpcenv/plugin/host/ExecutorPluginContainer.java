@@ -1,5 +1,6 @@
 package io.rpcenv.plugin.host;
 
+import java.util.function.Consumer;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointRef;
@@ -119,7 +120,7 @@ public final class ExecutorPluginContainer {
     each("onTaskFailed", p -> p.onTaskFailed(failureReason));
   }
 
-  private void each(String hook, java.util.function.Consumer<ExecutorPlugin> call) {
+  private void each(String hook, Consumer<ExecutorPlugin> call) {
     plugins.forEach((name, p) -> {
       try {
         call.accept(p);

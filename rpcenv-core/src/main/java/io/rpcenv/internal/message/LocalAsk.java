@@ -1,20 +1,28 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.message;
 
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.Failures;
 import io.rpcenv.internal.call.PendingAsk;
+import io.rpcenv.internal.codec.Codec;
 
 /** An ask between endpoints of the same env: no bytes, unless the env serializes local messages. */
-final class LocalAsk extends AskMessage {
-  private final NettyRpcEnv env;
+public final class LocalAsk extends AskMessage {
   private final PendingAsk<?> pending;
   private final Object message;
+  private final Codec copier;
+  private final RpcAddress sender;
 
-  LocalAsk(NettyRpcEnv env, PendingAsk<?> pending, Object message) {
-    this.env = env;
+  /**
+   * @param copier the codec to copy replies with, as if they crossed the network (the env
+   *     serializes local messages), or null to hand them over as they are
+   * @param sender the env's own address, the sender endpoints see
+   */
+  public LocalAsk(PendingAsk<?> pending, Object message, Codec copier, RpcAddress sender) {
     this.pending = pending;
     this.message = message;
+    this.copier = copier;
+    this.sender = sender;
   }
 
   @Override
@@ -25,9 +33,9 @@ final class LocalAsk extends AskMessage {
   @Override
   protected void doReply(Object response) {
     Object r = response;
-    if (env.serializeLocal && response != null) {
+    if (copier != null && response != null) {
       try {
-        r = env.codec.roundTrip(response, "reply to the " + pending.describe());
+        r = copier.roundTrip(response, "reply to the " + pending.describe());
       } catch (RpcException e) {
         pending.fail(e);
         throw e;
@@ -53,7 +61,7 @@ final class LocalAsk extends AskMessage {
 
   @Override
   public RpcAddress senderAddress() {
-    return env.address();
+    return sender;
   }
 
   @Override

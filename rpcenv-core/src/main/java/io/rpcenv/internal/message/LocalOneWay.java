@@ -1,11 +1,11 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.message;
 
 /** A one-way message between endpoints of the same env. */
-final class LocalOneWay extends OneWayMessage {
+public final class LocalOneWay extends OneWayMessage {
   private final Object message;
   private final String endpoint;
 
-  LocalOneWay(Object message, String endpoint) {
+  public LocalOneWay(Object message, String endpoint) {
     this.message = message;
     this.endpoint = endpoint;
   }

@@ -1,4 +1,4 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.message;
 
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;

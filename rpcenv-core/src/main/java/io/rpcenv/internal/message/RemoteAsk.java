@@ -1,14 +1,14 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.message;
 
 import io.netty.buffer.ByteBuf;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.Failures;
+import io.rpcenv.internal.codec.Codec;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
-import io.rpcenv.internal.transport.Frames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * An ask that arrived over a connection. Holds the serialized message until a dispatcher thread
  * deserializes it; the answer goes back over the same connection.
  */
-final class RemoteAsk extends AskMessage {
+public final class RemoteAsk extends AskMessage {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteAsk.class);
 
   private final Codec codec;
@@ -25,7 +25,7 @@ final class RemoteAsk extends AskMessage {
   private final long requestId;
   private final MessageBody body;
 
-  RemoteAsk(Codec codec, Connection connection, InboundWindow window, long requestId, MessageBody body) {
+  public RemoteAsk(Codec codec, Connection connection, InboundWindow window, long requestId, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.window = window;
@@ -42,8 +42,7 @@ final class RemoteAsk extends AskMessage {
   protected void doReply(Object response) {
     ByteBuf frame;
     try {
-      frame = Frames.response(codec.alloc, requestId, response, codec.serializer, codec.maxSize, "reply",
-          this);
+      frame = codec.reply(requestId, response, this);
     } catch (RpcException e) {
       // The asker must not wait for a reply that will never come.
       writeFailure(Failures.codeFor(e), e.getMessage(), null);
@@ -72,7 +71,7 @@ final class RemoteAsk extends AskMessage {
   }
 
   private void writeFailure(FailureCode code, String message, Throwable error) {
-    write(Frames.failure(codec.alloc, requestId, code, message, error, codec.serializer, codec.maxSize));
+    write(codec.failure(requestId, code, message, error));
   }
 
   /** Sends the one answer this ask gets; from then on it no longer counts as in progress. */

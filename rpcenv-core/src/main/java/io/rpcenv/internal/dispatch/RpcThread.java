@@ -1,4 +1,4 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.dispatch;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.invoke.MethodHandles;

@@ -1,19 +1,20 @@
-package io.rpcenv.internal;
+package io.rpcenv.internal.message;
 
 import io.rpcenv.RpcException;
+import io.rpcenv.internal.codec.Codec;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
 
 /** A one-way message that arrived over a connection; the sender learns nothing of its fate. */
-final class RemoteOneWay extends OneWayMessage {
+public final class RemoteOneWay extends OneWayMessage {
   private final Codec codec;
   private final Connection connection;
   private final InboundWindow window;
   private final String endpoint;
   private final MessageBody body;
 
-  RemoteOneWay(Codec codec, Connection connection, InboundWindow window, String endpoint, MessageBody body) {
+  public RemoteOneWay(Codec codec, Connection connection, InboundWindow window, String endpoint, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.window = window;
