@@ -3,8 +3,8 @@ package io.rpcenv;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An ask that the caller can give up on: {@link #abort} fails the future with the given reason
- * and forgets the request, so a late reply is ignored. The endpoint is not told.
+ * An ask that the caller can give up on: {@link #abort} fails the future with the given reason and
+ * forgets the request, so a late reply is ignored. The endpoint is not told.
  *
  * @param <T> the reply type
  */

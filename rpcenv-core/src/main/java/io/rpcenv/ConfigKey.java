@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * (a value, the value of another key, or a rule computed at runtime) and a one-line description.
  * All of rpcenv's settings are declared once in {@link RpcConfigKeys}.
  *
- * @param <T> the parsed type: {@link Duration} for times, {@link Long} bytes for sizes,
- *     {@link Integer}, {@link Boolean} or {@link String}
+ * @param <T> the parsed type: {@link Duration} for times, {@link Long} bytes for sizes, {@link
+ *     Integer}, {@link Boolean} or {@link String}
  */
 public final class ConfigKey<T> {
   private final String key;
@@ -27,7 +27,12 @@ public final class ConfigKey<T> {
   private final ConfigKey<T> fallback;
   private final Function<String, T> parser;
 
-  private ConfigKey(String key, String doc, String defaultText, T defaultValue, ConfigKey<T> fallback,
+  private ConfigKey(
+      String key,
+      String doc,
+      String defaultText,
+      T defaultValue,
+      ConfigKey<T> fallback,
       Function<String, T> parser) {
     this.key = Objects.requireNonNull(key, "key");
     this.doc = Objects.requireNonNull(doc, "doc");
@@ -38,24 +43,34 @@ public final class ConfigKey<T> {
   }
 
   /** A time setting; bare numbers are in {@code bareUnit}. */
-  public static ConfigKey<Duration> time(String key, TimeUnit bareUnit, String defaultValue, String doc) {
+  public static ConfigKey<Duration> time(
+      String key, TimeUnit bareUnit, String defaultValue, String doc) {
     Function<String, Duration> p = s -> ConfigValues.parseTime(s, bareUnit);
-    return new ConfigKey<>(key, doc, defaultValue, defaultValue == null ? null : p.apply(defaultValue), null, p);
+    return new ConfigKey<>(
+        key, doc, defaultValue, defaultValue == null ? null : p.apply(defaultValue), null, p);
   }
 
   /** A size setting in bytes; bare numbers are multiples of {@code bareUnitBytes}. */
-  public static ConfigKey<Long> size(String key, long bareUnitBytes, String defaultValue, String doc) {
+  public static ConfigKey<Long> size(
+      String key, long bareUnitBytes, String defaultValue, String doc) {
     Function<String, Long> p = s -> ConfigValues.parseSize(s, bareUnitBytes);
-    return new ConfigKey<>(key, doc, defaultValue, defaultValue == null ? null : p.apply(defaultValue), null, p);
+    return new ConfigKey<>(
+        key, doc, defaultValue, defaultValue == null ? null : p.apply(defaultValue), null, p);
   }
 
   public static ConfigKey<Integer> integer(String key, Integer defaultValue, String doc) {
-    return new ConfigKey<>(key, doc, defaultValue == null ? null : defaultValue.toString(), defaultValue, null,
+    return new ConfigKey<>(
+        key,
+        doc,
+        defaultValue == null ? null : defaultValue.toString(),
+        defaultValue,
+        null,
         ConfigValues::parseInt);
   }
 
   public static ConfigKey<Boolean> bool(String key, boolean defaultValue, String doc) {
-    return new ConfigKey<>(key, doc, Boolean.toString(defaultValue), defaultValue, null, ConfigValues::parseBoolean);
+    return new ConfigKey<>(
+        key, doc, Boolean.toString(defaultValue), defaultValue, null, ConfigValues::parseBoolean);
   }
 
   public static ConfigKey<String> string(String key, String defaultValue, String doc) {
@@ -67,21 +82,24 @@ public final class ConfigKey<T> {
     return new ConfigKey<>(key, doc, "value of " + other.key, null, other, parser);
   }
 
-  /** The same key, documented with a default that is computed at runtime (the value is then null). */
+  /**
+   * The same key, documented with a default that is computed at runtime (the value is then null).
+   */
   public ConfigKey<T> computedDefault(String description) {
     return new ConfigKey<>(key, doc, description, null, null, parser);
   }
 
   /** The same key with an extra check on parsed values; {@code check} returns an error or null. */
   public ConfigKey<T> checked(Function<T, String> check) {
-    Function<String, T> p = s -> {
-      T v = parser.apply(s);
-      String error = check.apply(v);
-      if (error != null) {
-        throw new IllegalArgumentException(error);
-      }
-      return v;
-    };
+    Function<String, T> p =
+        s -> {
+          T v = parser.apply(s);
+          String error = check.apply(v);
+          if (error != null) {
+            throw new IllegalArgumentException(error);
+          }
+          return v;
+        };
     return new ConfigKey<>(key, doc, defaultText, defaultValue, fallback, p);
   }
 
@@ -89,7 +107,8 @@ public final class ConfigKey<T> {
   public static List<ConfigKey<?>> declaredIn(Class<?> holder) {
     List<ConfigKey<?>> keys = new ArrayList<>();
     for (Field f : holder.getDeclaredFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
+      if (Modifier.isStatic(f.getModifiers())
+          && Modifier.isPublic(f.getModifiers())
           && f.getType() == ConfigKey.class) {
         try {
           keys.add((ConfigKey<?>) f.get(null));
@@ -127,14 +146,15 @@ public final class ConfigKey<T> {
   }
 
   /**
-   * Parses {@code raw} as a value of this key. A malformed value is rejected with an
-   * {@link IllegalArgumentException} that quotes the value, names the key and states the grammar.
+   * Parses {@code raw} as a value of this key. A malformed value is rejected with an {@link
+   * IllegalArgumentException} that quotes the value, names the key and states the grammar.
    */
   public T parse(String raw) {
     try {
       return parser.apply(raw);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid value \"" + raw + "\" for " + key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Invalid value \"" + raw + "\" for " + key + ": " + e.getMessage(), e);
     }
   }
 

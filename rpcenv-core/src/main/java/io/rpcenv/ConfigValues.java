@@ -7,31 +7,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the time and size strings of the configuration grammar, with errors that state the grammar. */
+/**
+ * Parses the time and size strings of the configuration grammar, with errors that state the
+ * grammar.
+ */
 final class ConfigValues {
   static final String TIME_GRAMMAR =
-      "Time must be specified as seconds (s), milliseconds (ms), microseconds (us), minutes (m or min),"
-          + " hour (h), or day (d). E.g. 50s, 100ms, or 250us.";
+      "Time must be specified as seconds (s), milliseconds (ms), microseconds (us), minutes (m or"
+          + " min), hour (h), or day (d). E.g. 50s, 100ms, or 250us.";
   static final String SIZE_GRAMMAR =
-      "Size must be specified as bytes (b), kibibytes (k or kb), mebibytes (m or mb), gibibytes (g or gb),"
-          + " tebibytes (t or tb), or pebibytes (p or pb). E.g. 50b, 100k, or 250m.";
+      "Size must be specified as bytes (b), kibibytes (k or kb), mebibytes (m or mb), gibibytes (g"
+          + " or gb), tebibytes (t or tb), or pebibytes (p or pb). E.g. 50b, 100k, or 250m.";
 
   private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("(-?[0-9]+)([a-z]+)?");
-  private static final Map<String, TimeUnit> TIME_UNITS = Map.of(
-      "us", TimeUnit.MICROSECONDS,
-      "ms", TimeUnit.MILLISECONDS,
-      "s", TimeUnit.SECONDS,
-      "m", TimeUnit.MINUTES,
-      "min", TimeUnit.MINUTES,
-      "h", TimeUnit.HOURS,
-      "d", TimeUnit.DAYS);
-  private static final Map<String, Long> SIZE_UNITS = Map.ofEntries(
-      Map.entry("b", 1L),
-      Map.entry("k", 1L << 10), Map.entry("kb", 1L << 10),
-      Map.entry("m", 1L << 20), Map.entry("mb", 1L << 20),
-      Map.entry("g", 1L << 30), Map.entry("gb", 1L << 30),
-      Map.entry("t", 1L << 40), Map.entry("tb", 1L << 40),
-      Map.entry("p", 1L << 50), Map.entry("pb", 1L << 50));
+  private static final Map<String, TimeUnit> TIME_UNITS =
+      Map.of(
+          "us", TimeUnit.MICROSECONDS,
+          "ms", TimeUnit.MILLISECONDS,
+          "s", TimeUnit.SECONDS,
+          "m", TimeUnit.MINUTES,
+          "min", TimeUnit.MINUTES,
+          "h", TimeUnit.HOURS,
+          "d", TimeUnit.DAYS);
+  private static final Map<String, Long> SIZE_UNITS =
+      Map.ofEntries(
+          Map.entry("b", 1L),
+          Map.entry("k", 1L << 10),
+          Map.entry("kb", 1L << 10),
+          Map.entry("m", 1L << 20),
+          Map.entry("mb", 1L << 20),
+          Map.entry("g", 1L << 30),
+          Map.entry("gb", 1L << 30),
+          Map.entry("t", 1L << 40),
+          Map.entry("tb", 1L << 40),
+          Map.entry("p", 1L << 50),
+          Map.entry("pb", 1L << 50));
 
   private ConfigValues() {}
 
@@ -43,7 +53,8 @@ final class ConfigValues {
     String s = value.trim().toLowerCase(Locale.ROOT);
     Matcher m = NUMBER_WITH_UNIT.matcher(s);
     if (!m.matches()) {
-      throw new NumberFormatException(TIME_GRAMMAR + " Failed to parse time string: \"" + value + "\"");
+      throw new NumberFormatException(
+          TIME_GRAMMAR + " Failed to parse time string: \"" + value + "\"");
     }
     long amount;
     try {
@@ -61,12 +72,16 @@ final class ConfigValues {
     return Duration.of(amount, unit.toChronoUnit());
   }
 
-  /** Parses a size string such as {@code 64k} or {@code 128m}; a bare number is in {@code defaultUnitBytes}. */
+  /**
+   * Parses a size string such as {@code 64k} or {@code 128m}; a bare number is in {@code
+   * defaultUnitBytes}.
+   */
   static long parseSize(String value, long defaultUnitBytes) {
     String s = value.trim().toLowerCase(Locale.ROOT);
     Matcher m = NUMBER_WITH_UNIT.matcher(s);
     if (!m.matches()) {
-      throw new NumberFormatException(SIZE_GRAMMAR + " Failed to parse size string: \"" + value + "\"");
+      throw new NumberFormatException(
+          SIZE_GRAMMAR + " Failed to parse size string: \"" + value + "\"");
     }
     long unit = defaultUnitBytes;
     if (m.group(2) != null) {
@@ -104,11 +119,11 @@ final class ConfigValues {
 
   /** {@code 120 seconds}, {@code 500 ms}, {@code 250 us}: the unit that shows the value exactly. */
   static String describe(Duration d) {
-    if (d.getNano() == 0) {
-      long s = d.getSeconds();
+    if (d.toNanosPart() == 0) {
+      long s = d.toSeconds();
       return s + (s == 1 ? " second" : " seconds");
     }
-    if (d.getNano() % 1_000_000 == 0) {
+    if (d.toNanosPart() % 1_000_000 == 0) {
       return d.toMillis() + " ms";
     }
     return (d.toNanos() / 1000) + " us";

@@ -21,7 +21,8 @@ final class Ipv6Literals {
     if (host.indexOf(':') < 0 || !LOOKS_LIKE_IPV6.matcher(host).matches()) {
       return host;
     }
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     String zone = "";
     int percent = bare.indexOf('%');
     if (percent >= 0) {
@@ -37,13 +38,23 @@ final class Ipv6Literals {
     }
     if (bytes.length != 16) {
       // An IPv4-mapped literal (::ffff:a.b.c.d) parses to an IPv4 address; keep its mapped form.
-      return "[::ffff:" + (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "."
-          + (bytes[3] & 0xff) + "]";
+      return "[::ffff:"
+          + (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff)
+          + "]";
     }
     return "[" + format(bytes) + zone + "]";
   }
 
-  /** RFC 5952: lower-case hex, no leading zeros, the longest run (two or more) of zero groups as "::". */
+  /**
+   * RFC 5952: lower-case hex, no leading zeros, the longest run (two or more) of zero groups as
+   * "::".
+   */
   static String format(byte[] bytes) {
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * A host and port where an env listens. Equality is on the host string and port, with no DNS
  * resolution: {@code localhost:7077} and {@code 127.0.0.1:7077} are different addresses. IPv6
- * literals are normalized to bracketed RFC 5952 form ({@code ::1} and {@code ::0:1} become
- * {@code [::1]}).
+ * literals are normalized to bracketed RFC 5952 form ({@code ::1} and {@code ::0:1} become {@code
+ * [::1]}).
  *
  * @param host host name or literal address, never empty
  * @param port port, 0 to 65535
@@ -23,7 +23,8 @@ public record RpcAddress(String host, int port) implements Serializable {
       throw new IllegalArgumentException("host must not be empty (port " + port + ")");
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be between 0 and 65535: " + port + " (host " + host + ")");
+      throw new IllegalArgumentException(
+          "port must be between 0 and 65535: " + port + " (host " + host + ")");
     }
     host = Ipv6Literals.normalize(host);
   }
@@ -49,7 +50,8 @@ public record RpcAddress(String host, int port) implements Serializable {
     try {
       uri = new URI(sparkUrl);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("Invalid Spark URL: " + sparkUrl + " (expected spark://host:port)", e);
+      throw new IllegalArgumentException(
+          "Invalid Spark URL: " + sparkUrl + " (expected spark://host:port)", e);
     }
     if (!"spark".equals(uri.getScheme())
         || uri.getHost() == null
@@ -58,7 +60,8 @@ public record RpcAddress(String host, int port) implements Serializable {
         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
         || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("Invalid Spark URL: " + sparkUrl + " (expected spark://host:port)");
+      throw new IllegalArgumentException(
+          "Invalid Spark URL: " + sparkUrl + " (expected spark://host:port)");
     }
     return new RpcAddress(uri.getHost(), uri.getPort());
   }

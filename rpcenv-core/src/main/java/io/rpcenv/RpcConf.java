@@ -85,8 +85,8 @@ public final class RpcConf implements Serializable {
   }
 
   /**
-   * The value of a typed key: its own value if set, else its fallback key's value, else its
-   * default (null for a default that is computed at runtime).
+   * The value of a typed key: its own value if set, else its fallback key's value, else its default
+   * (null for a default that is computed at runtime).
    */
   public <T> @Nullable T get(ConfigKey<T> key) {
     for (ConfigKey<T> k = key; k != null; k = k.fallback()) {
@@ -106,9 +106,14 @@ public final class RpcConf implements Serializable {
     return ConfigKey.time(key, TimeUnit.SECONDS, null, key).parse(get(key, defaultValue));
   }
 
-  /** A time setting in milliseconds (bare numbers in milliseconds), or {@code defaultValue} if unset. */
+  /**
+   * A time setting in milliseconds (bare numbers in milliseconds), or {@code defaultValue} if
+   * unset.
+   */
   public long getTimeAsMs(String key, String defaultValue) {
-    return ConfigKey.time(key, TimeUnit.MILLISECONDS, null, key).parse(get(key, defaultValue)).toMillis();
+    return ConfigKey.time(key, TimeUnit.MILLISECONDS, null, key)
+        .parse(get(key, defaultValue))
+        .toMillis();
   }
 
   /** A size setting in bytes (bare numbers in bytes), or {@code defaultValue} if unset. */

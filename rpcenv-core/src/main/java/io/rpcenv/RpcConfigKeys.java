@@ -1,12 +1,14 @@
 package io.rpcenv;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every setting rpcenv-core reads, declared once with its type, default and description. The
- * README's configuration table is checked against this class by a test.
+ * README's configuration table is checked against this class and {@link SecurityConfigKeys}
+ * (authentication, TLS, the deserialization filter) by a test.
  *
  * <p>Names follow Apache Spark's, so an existing Spark configuration carries over; where rpcenv
  * behaves differently (sub-second timeouts, enforced message size, honoured retries) the
@@ -18,263 +20,286 @@ public final class RpcConfigKeys {
   private static final long MIB = 1L << 20;
 
   /** Fallback for the ask, lookup and connection timeouts. */
-  public static final ConfigKey<Duration> NETWORK_TIMEOUT = ConfigKey.time("spark.network.timeout",
-      TimeUnit.SECONDS, "120s", "Default for every network timeout that is not set on its own.");
+  public static final ConfigKey<Duration> NETWORK_TIMEOUT =
+      ConfigKey.time(
+          "spark.network.timeout",
+          TimeUnit.SECONDS,
+          "120s",
+          "Default for every network timeout that is not set on its own.");
 
   /** Default timeout of {@code ask}. */
-  public static final ConfigKey<Duration> ASK_TIMEOUT = ConfigKey.time("spark.rpc.askTimeout",
-      TimeUnit.SECONDS, null, "How long an ask waits for its reply; sub-second values such as 500ms are honoured.")
-      .fallbackTo(NETWORK_TIMEOUT);
+  public static final ConfigKey<Duration> ASK_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.askTimeout",
+              TimeUnit.SECONDS,
+              null,
+              "How long an ask waits for its reply; sub-second values such as 500ms are honoured.")
+          .fallbackTo(NETWORK_TIMEOUT);
 
   /** Timeout of endpoint lookups. */
-  public static final ConfigKey<Duration> LOOKUP_TIMEOUT = ConfigKey.time("spark.rpc.lookupTimeout",
-      TimeUnit.SECONDS, null, "How long a lookup by URI may take in all, retries included.")
-      .fallbackTo(NETWORK_TIMEOUT);
+  public static final ConfigKey<Duration> LOOKUP_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.lookupTimeout",
+              TimeUnit.SECONDS,
+              null,
+              "How long a lookup by URI may take in all, retries included.")
+          .fallbackTo(NETWORK_TIMEOUT);
 
   /** Idle-connection timeout while asks are outstanding. */
-  public static final ConfigKey<Duration> CONNECTION_TIMEOUT = ConfigKey.time("spark.rpc.io.connectionTimeout",
-      TimeUnit.SECONDS, null, "A connection with outstanding asks from which nothing arrives this long is closed "
-          + "and its asks fail; quiet connections without outstanding asks stay open.")
-      .fallbackTo(NETWORK_TIMEOUT).checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+  public static final ConfigKey<Duration> CONNECTION_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.io.connectionTimeout",
+              TimeUnit.SECONDS,
+              null,
+              "A connection with outstanding asks from which nothing arrives this long is closed "
+                  + "and its asks fail; quiet connections without outstanding asks stay open.")
+          .fallbackTo(NETWORK_TIMEOUT)
+          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
 
   /** Keepalive pings. */
-  public static final ConfigKey<Boolean> KEEPALIVE = ConfigKey.bool("spark.rpc.io.keepalive", true,
-      "Ping a connection with outstanding asks once it has been quiet for a quarter of "
-          + "spark.rpc.io.connectionTimeout, so a live but busy peer is never mistaken for a dead one.");
+  public static final ConfigKey<Boolean> KEEPALIVE =
+      ConfigKey.bool(
+          "spark.rpc.io.keepalive",
+          true,
+          "Ping a connection with outstanding asks once it has been quiet for a quarter of"
+              + " spark.rpc.io.connectionTimeout, so a live but busy peer is never mistaken for a"
+              + " dead one.");
 
   /** TCP connect timeout. */
-  public static final ConfigKey<Duration> CONNECTION_CREATION_TIMEOUT = ConfigKey.time(
-      "spark.rpc.io.connectionCreationTimeout", TimeUnit.SECONDS, null,
-      "How long one TCP connection attempt may take.").fallbackTo(CONNECTION_TIMEOUT);
+  public static final ConfigKey<Duration> CONNECTION_CREATION_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.io.connectionCreationTimeout",
+              TimeUnit.SECONDS,
+              null,
+              "How long one TCP connection attempt may take.")
+          .fallbackTo(CONNECTION_TIMEOUT);
 
   /** Handshake deadline for new connections. */
-  public static final ConfigKey<Duration> HANDSHAKE_TIMEOUT = ConfigKey.time("spark.network.auth.rpcTimeout",
-      TimeUnit.SECONDS, "30s",
-      "Deadline for a new connection to complete its handshake; a peer that is silent longer is disconnected.");
+  public static final ConfigKey<Duration> HANDSHAKE_TIMEOUT =
+      ConfigKey.time(
+          "spark.network.auth.rpcTimeout",
+          TimeUnit.SECONDS,
+          "30s",
+          "Deadline for a new connection to complete its handshake; a peer that is silent longer is"
+              + " disconnected.");
 
   /** Largest serialized message or reply. */
-  public static final ConfigKey<Long> MESSAGE_MAX_SIZE = ConfigKey.size("spark.rpc.message.maxSize", MIB, "128",
-      "Largest serialized message or reply, in MiB unless a unit is given; enforced by sender and receiver.")
-      .checked(v -> v <= 0 || v > 2047 * MIB ? "must be between 1 byte and 2047 MiB" : null);
+  public static final ConfigKey<Long> MESSAGE_MAX_SIZE =
+      ConfigKey.size(
+              "spark.rpc.message.maxSize",
+              MIB,
+              "128",
+              "Largest serialized message or reply, in MiB unless a unit is given; enforced by"
+                  + " sender and receiver.")
+          .checked(v -> v <= 0 || v > 2047 * MIB ? "must be between 1 byte and 2047 MiB" : null);
 
   /** Shared dispatcher thread count. */
-  public static final ConfigKey<Integer> DISPATCHER_THREADS = ConfigKey.integer(
-      "spark.rpc.netty.dispatcher.numThreads", null,
-      "Threads that run endpoint code shared by all non-isolated endpoints.")
-      .computedDefault("max(2, cores)").checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> DISPATCHER_THREADS =
+      ConfigKey.integer(
+              "spark.rpc.netty.dispatcher.numThreads",
+              null,
+              "Threads that run endpoint code shared by all non-isolated endpoints.")
+          .computedDefault("max(2, cores)")
+          .checked(RpcConfigKeys::positive);
 
   /** Role-specific dispatcher thread count for the driver. */
-  public static final ConfigKey<Integer> DRIVER_DISPATCHER_THREADS = ConfigKey.integer(
-      "spark.driver.rpc.netty.dispatcher.numThreads", null,
-      "Overrides spark.rpc.netty.dispatcher.numThreads when spark.executor.id is \"driver\".")
-      .checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> DRIVER_DISPATCHER_THREADS =
+      ConfigKey.integer(
+              "spark.driver.rpc.netty.dispatcher.numThreads",
+              null,
+              "Overrides spark.rpc.netty.dispatcher.numThreads when spark.executor.id is"
+                  + " \"driver\".")
+          .checked(RpcConfigKeys::positive);
 
   /** Role-specific dispatcher thread count for executors. */
-  public static final ConfigKey<Integer> EXECUTOR_DISPATCHER_THREADS = ConfigKey.integer(
-      "spark.executor.rpc.netty.dispatcher.numThreads", null,
-      "Overrides spark.rpc.netty.dispatcher.numThreads when spark.executor.id is set to anything but \"driver\".")
-      .checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> EXECUTOR_DISPATCHER_THREADS =
+      ConfigKey.integer(
+              "spark.executor.rpc.netty.dispatcher.numThreads",
+              null,
+              "Overrides spark.rpc.netty.dispatcher.numThreads when spark.executor.id is set to"
+                  + " anything but \"driver\".")
+          .checked(RpcConfigKeys::positive);
 
   /** Reporting endpoint code that runs too long. */
-  public static final ConfigKey<Duration> STALL_WARNING = ConfigKey.time("spark.rpc.dispatcher.stallWarning",
-      TimeUnit.SECONDS, "10s", "When one message (or onStart/onStop) has been running this long, log a warning "
-          + "naming the endpoint, its thread and where that thread is, and a line when it ends; 0 turns it off.")
-      .checked(d -> d.isNegative() ? "must not be negative" : null);
+  public static final ConfigKey<Duration> STALL_WARNING =
+      ConfigKey.time(
+              "spark.rpc.dispatcher.stallWarning",
+              TimeUnit.SECONDS,
+              "10s",
+              "When one message (or onStart/onStop) has been running this long, log a warning"
+                  + " naming the endpoint, its thread and where that thread is, and a line when it"
+                  + " ends; 0 turns it off.")
+          .checked(d -> d.isNegative() ? "must not be negative" : null);
 
   /** Bound on waiting for endpoints at shutdown. */
-  public static final ConfigKey<Duration> ENDPOINT_STOP_TIMEOUT = ConfigKey.time("spark.rpc.endpointStopTimeout",
-      TimeUnit.SECONDS, "30s", "How long shutdown waits for endpoints to handle their queued messages and run "
-          + "onStop; endpoints still busy then are named in a warning, their queued messages fail, their threads are "
-          + "interrupted, and the env closes anyway.")
-      .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+  public static final ConfigKey<Duration> ENDPOINT_STOP_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.endpointStopTimeout",
+              TimeUnit.SECONDS,
+              "30s",
+              "How long shutdown waits for endpoints to handle their queued messages and run"
+                  + " onStop; endpoints still busy then are named in a warning, their queued"
+                  + " messages fail, their threads are interrupted, and the env closes anyway.")
+          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
 
   /** Netty event-loop thread count. */
-  public static final ConfigKey<Integer> IO_THREADS = ConfigKey.integer("spark.rpc.io.threads", null,
-      "Network I/O threads of one env (server and client side share them).")
-      .computedDefault("min(cores, 8)").checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> IO_THREADS =
+      ConfigKey.integer(
+              "spark.rpc.io.threads",
+              null,
+              "Network I/O threads of one env (server and client side share them).")
+          .computedDefault("min(cores, 8)")
+          .checked(RpcConfigKeys::positive);
 
   /** Transport implementation. */
-  public static final ConfigKey<String> IO_MODE = ConfigKey.string("spark.rpc.io.mode", "auto",
-      "auto (native epoll when it loads, else NIO), epoll, or nio.")
-      .checked(v -> v.equalsIgnoreCase("auto") || v.equalsIgnoreCase("epoll") || v.equalsIgnoreCase("nio")
-          ? null : "must be auto, epoll or nio");
+  public static final ConfigKey<String> IO_MODE =
+      ConfigKey.string(
+              "spark.rpc.io.mode",
+              "auto",
+              "auto (native epoll when it loads, else NIO), epoll, or nio.")
+          .checked(
+              v ->
+                  v.equalsIgnoreCase("auto")
+                          || v.equalsIgnoreCase("epoll")
+                          || v.equalsIgnoreCase("nio")
+                      ? null
+                      : "must be auto, epoll or nio");
 
   /** Direct (off-heap) network buffers. */
-  public static final ConfigKey<Boolean> PREFER_DIRECT_BUFS = ConfigKey.bool("spark.rpc.io.preferDirectBufs", true,
-      "Use direct (off-heap) network buffers.");
+  public static final ConfigKey<Boolean> PREFER_DIRECT_BUFS =
+      ConfigKey.bool(
+          "spark.rpc.io.preferDirectBufs", true, "Use direct (off-heap) network buffers.");
 
   /** Listen backlog. */
-  public static final ConfigKey<Integer> BACKLOG = ConfigKey.integer("spark.rpc.io.backLog", 0,
-      "Accept queue length of the listening socket; 0 keeps the operating system's default.");
+  public static final ConfigKey<Integer> BACKLOG =
+      ConfigKey.integer(
+          "spark.rpc.io.backLog",
+          0,
+          "Accept queue length of the listening socket; 0 keeps the operating system's default.");
 
   /** SO_RCVBUF. */
-  public static final ConfigKey<Long> RECEIVE_BUFFER = ConfigKey.size("spark.rpc.io.receiveBuffer", 1, "0",
-      "Socket receive buffer in bytes; 0 keeps the operating system's default.");
+  public static final ConfigKey<Long> RECEIVE_BUFFER =
+      ConfigKey.size(
+          "spark.rpc.io.receiveBuffer",
+          1,
+          "0",
+          "Socket receive buffer in bytes; 0 keeps the operating system's default.");
 
   /** SO_SNDBUF. */
-  public static final ConfigKey<Long> SEND_BUFFER = ConfigKey.size("spark.rpc.io.sendBuffer", 1, "0",
-      "Socket send buffer in bytes; 0 keeps the operating system's default.");
+  public static final ConfigKey<Long> SEND_BUFFER =
+      ConfigKey.size(
+          "spark.rpc.io.sendBuffer",
+          1,
+          "0",
+          "Socket send buffer in bytes; 0 keeps the operating system's default.");
 
   /** Port bind retries. */
-  public static final ConfigKey<Integer> PORT_MAX_RETRIES = ConfigKey.integer("spark.port.maxRetries", 16,
-      "When a fixed port is taken, how many following ports to try before failing.")
-      .checked(v -> v < 0 ? "must not be negative" : null);
+  public static final ConfigKey<Integer> PORT_MAX_RETRIES =
+      ConfigKey.integer(
+              "spark.port.maxRetries",
+              16,
+              "When a fixed port is taken, how many following ports to try before failing.")
+          .checked(v -> v < 0 ? "must not be negative" : null);
 
   /** Retries for lookups and connection attempts. */
-  public static final ConfigKey<Integer> NUM_RETRIES = ConfigKey.integer("spark.rpc.numRetries", 3,
-      "Retries of a failed connection attempt or lookup (never of an ask, which may not be idempotent).")
-      .checked(v -> v < 0 ? "must not be negative" : null);
+  public static final ConfigKey<Integer> NUM_RETRIES =
+      ConfigKey.integer(
+              "spark.rpc.numRetries",
+              3,
+              "Retries of a failed connection attempt or lookup (never of an ask, which may not be"
+                  + " idempotent).")
+          .checked(v -> v < 0 ? "must not be negative" : null);
 
   /** Base wait between retries. */
-  public static final ConfigKey<Duration> RETRY_WAIT = ConfigKey.time("spark.rpc.retry.wait", TimeUnit.SECONDS,
-      "1s", "Longest wait before the first retry; each further retry doubles it (up to 30s); each wait is drawn at "
-          + "random between a tenth of that and all of it.");
+  public static final ConfigKey<Duration> RETRY_WAIT =
+      ConfigKey.time(
+          "spark.rpc.retry.wait",
+          TimeUnit.SECONDS,
+          "1s",
+          "Longest wait before the first retry; each further retry doubles it (up to 30s); each"
+              + " wait is drawn at random between a tenth of that and all of it.");
 
   /** Test mode: serialize local messages. */
-  public static final ConfigKey<Boolean> SERIALIZE_LOCAL_MESSAGES = ConfigKey.bool(
-      "spark.rpc.serializeLocalMessages", false,
-      "Serialize messages between endpoints of one env too, so tests catch non-serializable messages.");
-
-  /** Shared-secret authentication. */
-  public static final ConfigKey<Boolean> AUTHENTICATE = ConfigKey.bool("spark.authenticate", false,
-      "Require mutual shared-secret authentication (HMAC-SHA256 challenge/response) on every connection.");
-
-  /** The shared secret. */
-  public static final ConfigKey<String> AUTH_SECRET = ConfigKey.string("spark.authenticate.secret", null,
-      "The shared secret; or use spark.authenticate.secret.file or the _SPARK_AUTH_SECRET environment variable.");
-
-  /** A file holding the shared secret. */
-  public static final ConfigKey<String> AUTH_SECRET_FILE = ConfigKey.string("spark.authenticate.secret.file", null,
-      "A file whose content (trailing newline removed) is the shared secret.");
-
-  /** TLS on the RPC port. */
-  public static final ConfigKey<Boolean> SSL_RPC_ENABLED = ConfigKey.bool("spark.ssl.rpc.enabled", false,
-      "Encrypt and authenticate connections with TLS; needs a trust store and, to listen, a key.");
-
-  /** Key store. */
-  public static final ConfigKey<String> SSL_KEY_STORE = ConfigKey.string("spark.ssl.rpc.keyStore", null,
-      "Key store (PKCS12 or JKS) with this env's private key and certificate.");
-
-  /** Key store password. */
-  public static final ConfigKey<String> SSL_KEY_STORE_PASSWORD = ConfigKey.string(
-      "spark.ssl.rpc.keyStorePassword", null, "Password of spark.ssl.rpc.keyStore.");
-
-  /** Key store type. */
-  public static final ConfigKey<String> SSL_KEY_STORE_TYPE = ConfigKey.string("spark.ssl.rpc.keyStoreType",
-      "PKCS12", "Type of spark.ssl.rpc.keyStore: PKCS12 or JKS.");
-
-  /** Key password. */
-  public static final ConfigKey<String> SSL_KEY_PASSWORD = ConfigKey.string("spark.ssl.rpc.keyPassword", null,
-      "Password of the private key in the key store, if it differs from the store's.");
-
-  /** PEM private key. */
-  public static final ConfigKey<String> SSL_PRIVATE_KEY = ConfigKey.string("spark.ssl.rpc.privateKey", null,
-      "PEM (PKCS#8) private key file, instead of a key store; goes with spark.ssl.rpc.certChain.");
-
-  /** PEM private key password. */
-  public static final ConfigKey<String> SSL_PRIVATE_KEY_PASSWORD = ConfigKey.string(
-      "spark.ssl.rpc.privateKeyPassword", null, "Password of spark.ssl.rpc.privateKey, if it is encrypted.");
-
-  /** PEM certificate chain. */
-  public static final ConfigKey<String> SSL_CERT_CHAIN = ConfigKey.string("spark.ssl.rpc.certChain", null,
-      "PEM certificate chain file for spark.ssl.rpc.privateKey.");
-
-  /** Trust store. */
-  public static final ConfigKey<String> SSL_TRUST_STORE = ConfigKey.string("spark.ssl.rpc.trustStore", null,
-      "Trust store (PKCS12 or JKS) of the certificates or authorities this env trusts; required with TLS "
-          + "unless spark.ssl.rpc.trustCertificates is set.");
-
-  /** Trust store password. */
-  public static final ConfigKey<String> SSL_TRUST_STORE_PASSWORD = ConfigKey.string(
-      "spark.ssl.rpc.trustStorePassword", null, "Password of spark.ssl.rpc.trustStore.");
-
-  /** Trust store type. */
-  public static final ConfigKey<String> SSL_TRUST_STORE_TYPE = ConfigKey.string("spark.ssl.rpc.trustStoreType",
-      "PKCS12", "Type of spark.ssl.rpc.trustStore: PKCS12 or JKS.");
-
-  /** PEM trusted certificates. */
-  public static final ConfigKey<String> SSL_TRUST_CERTIFICATES = ConfigKey.string(
-      "spark.ssl.rpc.trustCertificates", null, "PEM file of certificates to trust, instead of a trust store.");
-
-  /** TLS protocols. */
-  public static final ConfigKey<String> SSL_PROTOCOL = ConfigKey.string("spark.ssl.rpc.protocol", "TLSv1.3",
-      "Enabled TLS protocol versions, comma-separated.");
-
-  /** Cipher suites. */
-  public static final ConfigKey<String> SSL_ENABLED_ALGORITHMS = ConfigKey.string(
-      "spark.ssl.rpc.enabledAlgorithms", "", "Enabled cipher suites, comma-separated; empty for the JDK's defaults.");
-
-  /** Mutual TLS. */
-  public static final ConfigKey<Boolean> SSL_NEED_CLIENT_AUTH = ConfigKey.bool("spark.ssl.rpc.needClientAuth", false,
-      "Mutual TLS: servers require a client certificate that their trust store vouches for.");
-
-  /** Hostname verification. */
-  public static final ConfigKey<Boolean> SSL_VERIFY_HOSTNAME = ConfigKey.bool("spark.ssl.rpc.verifyHostname", true,
-      "Clients check that the server's certificate names the host they dialed.");
-
-  /** Deserialization allow-list. */
-  public static final ConfigKey<String> SERIALIZER_ALLOW_LIST = ConfigKey.string("spark.rpc.serializer.allowList",
-      "", "Classes that may be deserialized besides JDK value types and rpcenv's own: comma-separated "
-          + "com.example.Foo, com.example.* (package) or com.example.** (and subpackages).");
-
-  /** Deserialization depth limit. */
-  public static final ConfigKey<Integer> SERIALIZER_MAX_DEPTH = ConfigKey.integer("spark.rpc.serializer.maxDepth", 20,
-      "Deepest object graph a message may have; low enough to stop nested-collection bombs.")
-      .checked(RpcConfigKeys::positive);
-
-  /** Deserialization reference limit. */
-  public static final ConfigKey<Integer> SERIALIZER_MAX_REFERENCES = ConfigKey.integer(
-      "spark.rpc.serializer.maxReferences", 1_000_000, "Most objects and references one message may hold.")
-      .checked(RpcConfigKeys::positive);
-
-  /** Deserialization array limit. */
-  public static final ConfigKey<Integer> SERIALIZER_MAX_ARRAY_LENGTH = ConfigKey.integer(
-      "spark.rpc.serializer.maxArrayLength", null, "Longest array a message may hold, checked before it is allocated.")
-      .computedDefault("spark.rpc.message.maxSize in bytes").checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Boolean> SERIALIZE_LOCAL_MESSAGES =
+      ConfigKey.bool(
+          "spark.rpc.serializeLocalMessages",
+          false,
+          "Serialize messages between endpoints of one env too, so tests catch non-serializable"
+              + " messages.");
 
   /** Pending handshakes. */
-  public static final ConfigKey<Integer> MAX_HANDSHAKING_CONNECTIONS = ConfigKey.integer(
-      "spark.rpc.io.maxHandshakingConnections", 64,
-      "Most accepted connections that may be in their handshake (or authentication) at once; more are closed.")
-      .checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> MAX_HANDSHAKING_CONNECTIONS =
+      ConfigKey.integer(
+              "spark.rpc.io.maxHandshakingConnections",
+              64,
+              "Most accepted connections that may be in their handshake (or authentication) at"
+                  + " once; more are closed.")
+          .checked(RpcConfigKeys::positive);
 
   /** Outbox bound. */
-  public static final ConfigKey<Long> OUTBOX_MAX_BYTES = ConfigKey.size("spark.rpc.outbox.maxBytes", MIB, "256",
-      "Most bytes waiting to be written to one peer, and most held for one of its endpoints that is not keeping up "
-          + "(MiB unless a unit is given); beyond either, sends and asks fail with RpcBackpressureException.")
-      .checked(v -> v <= 0 ? "must be positive" : null);
+  public static final ConfigKey<Long> OUTBOX_MAX_BYTES =
+      ConfigKey.size(
+              "spark.rpc.outbox.maxBytes",
+              MIB,
+              "256",
+              "Most bytes waiting to be written to one peer, and most held for one of its endpoints"
+                  + " that is not keeping up (MiB unless a unit is given); beyond either, sends and"
+                  + " asks fail with RpcBackpressureException.")
+          .checked(v -> v <= 0 ? "must be positive" : null);
 
   /** Outstanding asks bound. */
-  public static final ConfigKey<Integer> MAX_OUTSTANDING_ASKS = ConfigKey.integer("spark.rpc.io.maxOutstandingAsks",
-      65_536, "Most asks waiting for replies on one connection; beyond it new asks fail at once.")
-      .checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> MAX_OUTSTANDING_ASKS =
+      ConfigKey.integer(
+              "spark.rpc.io.maxOutstandingAsks",
+              65_536,
+              "Most asks waiting for replies on one connection; beyond it new asks fail at once.")
+          .checked(RpcConfigKeys::positive);
 
   /** Per-endpoint window: inbound messages in progress per connection and endpoint. */
-  public static final ConfigKey<Integer> MAX_INFLIGHT_MESSAGES = ConfigKey.integer(
-      "spark.rpc.io.maxInflightMessages", 8192,
-      "Most messages from one connection to one endpoint queued or unanswered at once (the endpoint's window); "
-          + "senders hold further messages to that endpoint until it catches up, and nothing else waits.")
-      .checked(RpcConfigKeys::positive);
+  public static final ConfigKey<Integer> MAX_INFLIGHT_MESSAGES =
+      ConfigKey.integer(
+              "spark.rpc.io.maxInflightMessages",
+              8192,
+              "Most messages from one connection to one endpoint queued or unanswered at once (the"
+                  + " endpoint's window); senders hold further messages to that endpoint until it"
+                  + " catches up, and nothing else waits.")
+          .checked(RpcConfigKeys::positive);
 
   /** Memory for frames still arriving, over all connections. */
-  public static final ConfigKey<Long> FRAME_BUDGET = ConfigKey.size("spark.rpc.io.frameBudget", MIB, null,
-      "Most memory one env holds for frames still arriving, over all its connections (MiB unless a unit is given); "
-          + "memory is taken as bytes arrive, and a connection that would go beyond it is not read until some frees "
-          + "up, except that one frame at a time may finish beyond it, so the largest allowed message gets through.")
-      .computedDefault("a quarter of the maximum heap").checked(v -> v <= 0 ? "must be positive" : null);
+  public static final ConfigKey<Long> FRAME_BUDGET =
+      ConfigKey.size(
+              "spark.rpc.io.frameBudget",
+              MIB,
+              null,
+              "Most memory one env holds for frames still arriving, over all its connections (MiB"
+                  + " unless a unit is given); memory is taken as bytes arrive, and a connection"
+                  + " that would go beyond it is not read until some frees up, except that one"
+                  + " frame at a time may finish beyond it, so the largest allowed message gets"
+                  + " through.")
+          .computedDefault("a quarter of the maximum heap")
+          .checked(v -> v <= 0 ? "must be positive" : null);
 
   /** Deadline for one frame to arrive whole. */
-  public static final ConfigKey<Duration> FRAME_TIMEOUT = ConfigKey.time("spark.rpc.io.frameTimeout",
-      TimeUnit.SECONDS, null, "Longest one frame may take to arrive, from its first byte to its last (time this env "
-          + "paused reading does not count); a connection whose frame takes longer is closed, asks outstanding or not.")
-      .fallbackTo(CONNECTION_TIMEOUT).checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+  public static final ConfigKey<Duration> FRAME_TIMEOUT =
+      ConfigKey.time(
+              "spark.rpc.io.frameTimeout",
+              TimeUnit.SECONDS,
+              null,
+              "Longest one frame may take to arrive, from its first byte to its last (time this env"
+                  + " paused reading does not count); a connection whose frame takes longer is"
+                  + " closed, asks outstanding or not.")
+          .fallbackTo(CONNECTION_TIMEOUT)
+          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
 
   /** The process's role, which selects role-specific thread settings. */
-  public static final ConfigKey<String> EXECUTOR_ID = ConfigKey.string("spark.executor.id", null,
-      "This process's executor id (\"driver\" on the driver); selects the spark.driver.* or spark.executor.* "
-          + "thread overrides.");
+  public static final ConfigKey<String> EXECUTOR_ID =
+      ConfigKey.string(
+          "spark.executor.id",
+          null,
+          "This process's executor id (\"driver\" on the driver); selects the spark.driver.* or"
+              + " spark.executor.* thread overrides.");
 
-  private static String positive(Integer v) {
+  static String positive(Integer v) {
     return v <= 0 ? "must be positive" : null;
   }
 
@@ -286,16 +311,28 @@ public final class RpcConfigKeys {
     StringBuilder sb = new StringBuilder("| Key | Default | Meaning |\n|---|---|---|\n");
     for (ConfigKey<?> k : keys) {
       String def = k.defaultText();
-      sb.append("| `").append(k.key()).append("` | ").append(def == null ? "(none)" : def.isEmpty() ? "(empty)"
-          : def.startsWith("value of ")
-          ? "value of `" + def.substring("value of ".length()) + "`" : "`" + def + "`")
-          .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+      sb.append("| `")
+          .append(k.key())
+          .append("` | ")
+          .append(
+              def == null
+                  ? "(none)"
+                  : def.isEmpty()
+                      ? "(empty)"
+                      : def.startsWith("value of ")
+                          ? "value of `" + def.substring("value of ".length()) + "`"
+                          : "`" + def + "`")
+          .append(" | ")
+          .append(k.doc().replace("|", "\\|"))
+          .append(" |\n");
     }
     return sb.toString();
   }
 
-  /** All keys declared here, in declaration order. */
+  /** All keys of rpcenv-core, in declaration order: these, then {@link SecurityConfigKeys}. */
   public static List<ConfigKey<?>> all() {
-    return ConfigKey.declaredIn(RpcConfigKeys.class);
+    List<ConfigKey<?>> all = new ArrayList<>(ConfigKey.declaredIn(RpcConfigKeys.class));
+    all.addAll(ConfigKey.declaredIn(SecurityConfigKeys.class));
+    return all;
   }
 }

@@ -7,27 +7,30 @@ import org.jspecify.annotations.Nullable;
  * callbacks you need, and register an instance with {@link RpcEnv#setupEndpoint}.
  *
  * <h2>Lifecycle</h2>
- * {@code onStart}, then any number of {@code receive}, {@code receiveAndReply}, {@code onConnected},
- * {@code onDisconnected} and {@code onNetworkError}, then {@code onStop}. {@code setupEndpoint}
- * returns before {@code onStart} runs, but messages sent right away are handled after it.
- * {@code onStop} runs last, alone, after every message queued before the stop, and {@link #self()}
- * is null inside it.
+ *
+ * {@code onStart}, then any number of {@code receive}, {@code receiveAndReply}, {@code
+ * onConnected}, {@code onDisconnected} and {@code onNetworkError}, then {@code onStop}. {@code
+ * setupEndpoint} returns before {@code onStart} runs, but messages sent right away are handled
+ * after it. {@code onStop} runs last, alone, after every message queued before the stop, and {@link
+ * #self()} is null inside it.
  *
  * <h2>Threading</h2>
+ *
  * A plain endpoint may run {@code receive} and {@code receiveAndReply} on several dispatcher
  * threads at once (all shared threads but one, so no single endpoint can hold them all), in any
- * order, once {@code onStart} has returned; it must be thread-safe.
- * Implement {@link ThreadSafeRpcEndpoint} to get one message at a time in FIFO order, or
- * {@link IsolatedRpcEndpoint} to get dedicated threads. Callbacks must not block for long on the
- * shared dispatcher threads: other endpoints wait for them. One that runs longer than
- * {@code spark.rpc.dispatcher.stallWarning} (10 s) is reported in the log, with where it waits.
+ * order, once {@code onStart} has returned; it must be thread-safe. Implement {@link
+ * ThreadSafeRpcEndpoint} to get one message at a time in FIFO order, or {@link IsolatedRpcEndpoint}
+ * to get dedicated threads. Callbacks must not block for long on the shared dispatcher threads:
+ * other endpoints wait for them. One that runs longer than {@code
+ * spark.rpc.dispatcher.stallWarning} (10 s) is reported in the log, with where it waits.
  *
  * <h2>Errors</h2>
- * An exception from {@code receiveAndReply} is sent to the asker and then passed to
- * {@link #onError}; an exception from any other callback goes to {@code onError}. The default
- * {@code onError} lets the env log the error at ERROR; an exception thrown by {@code onError} is
- * logged and swallowed. Errors such as {@link StackOverflowError} are reported to the asker and
- * logged, and the dispatcher carries on.
+ *
+ * An exception from {@code receiveAndReply} is sent to the asker and then passed to {@link
+ * #onError}; an exception from any other callback goes to {@code onError}. The default {@code
+ * onError} lets the env log the error at ERROR; an exception thrown by {@code onError} is logged
+ * and swallowed. Errors such as {@link StackOverflowError} are reported to the asker and logged,
+ * and the dispatcher carries on.
  */
 public abstract class RpcEndpoint {
   volatile RpcEnv env;
@@ -36,7 +39,10 @@ public abstract class RpcEndpoint {
   /** For subclasses. */
   protected RpcEndpoint() {}
 
-  /** The env this endpoint is registered with; throws {@link IllegalStateException} before registration. */
+  /**
+   * The env this endpoint is registered with; throws {@link IllegalStateException} before
+   * registration.
+   */
   public final RpcEnv rpcEnv() {
     RpcEnv e = env;
     if (e == null) {
@@ -46,8 +52,8 @@ public abstract class RpcEndpoint {
   }
 
   /**
-   * This endpoint's own ref: available from {@code onStart} on, null before registration and
-   * inside {@code onStop}.
+   * This endpoint's own ref: available from {@code onStart} on, null before registration and inside
+   * {@code onStop}.
    */
   public final @Nullable RpcEndpointRef self() {
     return self;
@@ -57,19 +63,21 @@ public abstract class RpcEndpoint {
   public void onStart() {}
 
   /**
-   * Handles a one-way message sent with {@link RpcEndpointRef#send}. Default: throws, which the
-   * env reports through {@link #onError}.
+   * Handles a one-way message sent with {@link RpcEndpointRef#send}. Default: throws, which the env
+   * reports through {@link #onError}.
    */
   public void receive(Object message) {
-    throw new RpcException(describe() + " does not implement 'receive' (got " + className(message) + ")");
+    throw new RpcException(
+        describe() + " does not implement 'receive' (got " + className(message) + ")");
   }
 
   /**
-   * Handles an ask. Reply through {@code context}, now or later and from any thread. Default:
-   * fails the ask with "won't reply anything".
+   * Handles an ask. Reply through {@code context}, now or later and from any thread. Default: fails
+   * the ask with "won't reply anything".
    */
   public void receiveAndReply(Object message, RpcCallContext context) {
-    context.sendFailure(new RpcException(describe() + " won't reply anything (got " + className(message) + ")"));
+    context.sendFailure(
+        new RpcException(describe() + " won't reply anything (got " + className(message) + ")"));
   }
 
   /**

@@ -7,14 +7,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The address of one endpoint: its env's {@link RpcAddress} plus its name. Printed as
- * {@code spark://name@host:port}, or {@code spark-client://name} for an endpoint of a client-mode
- * env, which has no listen address and cannot be looked up.
+ * The address of one endpoint: its env's {@link RpcAddress} plus its name. Printed as {@code
+ * spark://name@host:port}, or {@code spark-client://name} for an endpoint of a client-mode env,
+ * which has no listen address and cannot be looked up.
  *
  * @param address the env's listen address, or null for a client-mode env
  * @param name the endpoint name, never null
  */
-public record RpcEndpointAddress(@Nullable RpcAddress address, String name) implements Serializable {
+public record RpcEndpointAddress(@Nullable RpcAddress address, String name)
+    implements Serializable {
 
   /** Requires a name. */
   public RpcEndpointAddress {
@@ -29,8 +30,8 @@ public record RpcEndpointAddress(@Nullable RpcAddress address, String name) impl
   }
 
   /**
-   * Parses {@code spark://name@host:port}. Rejects any other form, including
-   * {@code spark-client://} URLs, with an {@link IllegalArgumentException} that quotes the URL.
+   * Parses {@code spark://name@host:port}. Rejects any other form, including {@code
+   * spark-client://} URLs, with an {@link IllegalArgumentException} that quotes the URL.
    */
   public static RpcEndpointAddress parse(String sparkUrl) {
     Objects.requireNonNull(sparkUrl, "sparkUrl");
@@ -54,11 +55,14 @@ public record RpcEndpointAddress(@Nullable RpcAddress address, String name) impl
   }
 
   private static IllegalArgumentException invalid(String url, Throwable cause) {
-    return new IllegalArgumentException("Invalid Spark URL: " + url + " (expected spark://name@host:port)", cause);
+    return new IllegalArgumentException(
+        "Invalid Spark URL: " + url + " (expected spark://name@host:port)", cause);
   }
 
   @Override
   public String toString() {
-    return address == null ? "spark-client://" + name : "spark://" + name + "@" + address.hostPort();
+    return address == null
+        ? "spark-client://" + name
+        : "spark://" + name + "@" + address.hostPort();
   }
 }

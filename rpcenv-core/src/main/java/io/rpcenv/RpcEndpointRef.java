@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * client-mode endpoints are also told apart by the env they live in).
  *
  * <p>Futures returned by {@code ask} complete on an rpcenv thread (an I/O thread for remote
- * replies): continuations attached without an executor must not block. Use the
- * {@code *Async(…, executor)} variants for work that may block.
+ * replies): continuations attached without an executor must not block. Use the {@code *Async(…,
+ * executor)} variants for work that may block.
  */
 public interface RpcEndpointRef extends Serializable {
   /** The address of the endpoint's env, or null for an endpoint of a client-mode env. */
@@ -29,16 +29,16 @@ public interface RpcEndpointRef extends Serializable {
 
   /**
    * Sends a one-way message. Returns once the message is serialized and queued; it never blocks.
-   * Delivery is at most once and in order per sender and endpoint: the message is not retried
-   * and not confirmed, and it is lost only if its connection dies before the receiver handled it
-   * (such losses are counted in the connection's closing log line). When the endpoint is not
-   * keeping up, the message waits at the sender behind the endpoint's window
-   * ({@code spark.rpc.io.maxInflightMessages}); messages to other endpoints do not wait for it.
-   * Throws {@link RpcBackpressureException} when more than {@code spark.rpc.outbox.maxBytes}
-   * already wait for that endpoint or that peer, {@link RpcSerializationException} for a message
-   * that cannot be serialized, {@link RpcMessageTooLargeException} for one over
-   * {@code spark.rpc.message.maxSize}, {@link RpcEnvStoppedException} after shutdown, and, for a
-   * local endpoint, {@link RpcEndpointNotFoundException} if it is gone.
+   * Delivery is at most once and in order per sender and endpoint: the message is not retried and
+   * not confirmed, and it is lost only if its connection dies before the receiver handled it (such
+   * losses are counted in the connection's closing log line). When the endpoint is not keeping up,
+   * the message waits at the sender behind the endpoint's window ({@code
+   * spark.rpc.io.maxInflightMessages}); messages to other endpoints do not wait for it. Throws
+   * {@link RpcBackpressureException} when more than {@code spark.rpc.outbox.maxBytes} already wait
+   * for that endpoint or that peer, {@link RpcSerializationException} for a message that cannot be
+   * serialized, {@link RpcMessageTooLargeException} for one over {@code spark.rpc.message.maxSize},
+   * {@link RpcEnvStoppedException} after shutdown, and, for a local endpoint, {@link
+   * RpcEndpointNotFoundException} if it is gone.
    */
   void send(@Nullable Object message);
 
@@ -47,10 +47,9 @@ public interface RpcEndpointRef extends Serializable {
 
   /**
    * Sends {@code message} (may be null) once, never retried, and returns the reply. The future
-   * fails with {@link RpcTimeoutException} after {@code timeout}, at once with
-   * {@link RpcConnectionException} if the connection closes first, with {@link RpcRemoteException}
-   * if the endpoint fails the ask, and with the other {@link RpcException}s described on
-   * {@link #send}.
+   * fails with {@link RpcTimeoutException} after {@code timeout}, at once with {@link
+   * RpcConnectionException} if the connection closes first, with {@link RpcRemoteException} if the
+   * endpoint fails the ask, and with the other {@link RpcException}s described on {@link #send}.
    */
   <T> CompletableFuture<T> ask(@Nullable Object message, RpcTimeout timeout);
 
@@ -63,8 +62,8 @@ public interface RpcEndpointRef extends Serializable {
   /**
    * Asks and waits for the reply, throwing the ask's failure (an {@link RpcException}) on the
    * calling thread. Throws {@link IllegalStateException} instead of blocking when called from an
-   * rpcenv I/O thread, or from the thread that is the only one able to handle the ask (an
-   * endpoint asking itself), where waiting could only end in a timeout.
+   * rpcenv I/O thread, or from the thread that is the only one able to handle the ask (an endpoint
+   * asking itself), where waiting could only end in a timeout.
    */
   <T> T askSync(@Nullable Object message, RpcTimeout timeout);
 

@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Lookups and connection attempts are retried ({@code spark.rpc.numRetries},
- * {@code spark.rpc.retry.wait}); asks and sends never are, because the endpoint may not be
- * idempotent. All methods are thread-safe.
+ * <p>Lookups and connection attempts are retried ({@code spark.rpc.numRetries}, {@code
+ * spark.rpc.retry.wait}); asks and sends never are, because the endpoint may not be idempotent. All
+ * methods are thread-safe.
  */
 public abstract class RpcEnv implements AutoCloseable {
 
@@ -36,27 +36,45 @@ public abstract class RpcEnv implements AutoCloseable {
   protected RpcEnv() {}
 
   /** Creates a server-mode env listening on {@code host:port} (0 picks a free port). */
-  public static RpcEnv create(String name, String host, int port, RpcConf conf,
-      @Nullable RpcSecurityManager security) {
+  public static RpcEnv create(
+      String name, String host, int port, RpcConf conf, @Nullable RpcSecurityManager security) {
     return create(name, host, port, conf, security, false);
   }
 
   /** Creates an env; in client mode {@code host} and {@code port} are not used for listening. */
-  public static RpcEnv create(String name, String host, int port, RpcConf conf,
-      @Nullable RpcSecurityManager security, boolean clientMode) {
+  public static RpcEnv create(
+      String name,
+      String host,
+      int port,
+      RpcConf conf,
+      @Nullable RpcSecurityManager security,
+      boolean clientMode) {
     return create(new RpcEnvConfig(conf, name, host, host, port, security, 0, clientMode));
   }
 
-  /** Creates an env with separate bind and advertise addresses and a core count for sizing threads. */
-  public static RpcEnv create(String name, String bindAddress, String advertiseAddress, int port, RpcConf conf,
-      @Nullable RpcSecurityManager security, int numUsableCores, boolean clientMode) {
-    return create(new RpcEnvConfig(conf, name, bindAddress, advertiseAddress, port, security, numUsableCores,
-        clientMode));
+  /**
+   * Creates an env with separate bind and advertise addresses and a core count for sizing threads.
+   */
+  public static RpcEnv create(
+      String name,
+      String bindAddress,
+      String advertiseAddress,
+      int port,
+      RpcConf conf,
+      @Nullable RpcSecurityManager security,
+      int numUsableCores,
+      boolean clientMode) {
+    return create(
+        new RpcEnvConfig(
+            conf, name, bindAddress, advertiseAddress, port, security, numUsableCores, clientMode));
   }
 
-  /** Creates and starts an env; throws {@link RpcException} naming the address if it cannot listen. */
+  /**
+   * Creates and starts an env; throws {@link RpcException} naming the address if it cannot listen.
+   */
   public static RpcEnv create(RpcEnvConfig config) {
-    return FactoryHolder.FACTORY.create(Objects.requireNonNull(config, "config"), FactoryHolder.BINDER);
+    return FactoryHolder.FACTORY.create(
+        Objects.requireNonNull(config, "config"), FactoryHolder.BINDER);
   }
 
   /** The name given at creation. */
@@ -77,25 +95,28 @@ public abstract class RpcEnv implements AutoCloseable {
   /**
    * Registers {@code endpoint} under {@code name} and returns its ref at once; {@code onStart} runs
    * later on a dispatcher thread, before any message. Throws {@link IllegalArgumentException} if
-   * the name is taken or the endpoint object is already registered, and
-   * {@link RpcEnvStoppedException} after shutdown.
+   * the name is taken or the endpoint object is already registered, and {@link
+   * RpcEnvStoppedException} after shutdown.
    */
   public abstract RpcEndpointRef setupEndpoint(String name, RpcEndpoint endpoint);
 
   /**
-   * Looks up {@code spark://name@host:port}: asks the target env whether the endpoint exists.
-   * Fails with {@link RpcEndpointNotFoundException} naming the URI if it does not, and with
-   * {@link RpcTimeoutException} after the lookup timeout. Connection failures are retried.
-   * A malformed URI throws {@link IllegalArgumentException} at once.
+   * Looks up {@code spark://name@host:port}: asks the target env whether the endpoint exists. Fails
+   * with {@link RpcEndpointNotFoundException} naming the URI if it does not, and with {@link
+   * RpcTimeoutException} after the lookup timeout. Connection failures are retried. A malformed URI
+   * throws {@link IllegalArgumentException} at once.
    */
   public abstract CompletableFuture<RpcEndpointRef> asyncSetupEndpointRefByURI(String uri);
 
   /** Blocking form of {@link #asyncSetupEndpointRefByURI}, bounded by the lookup timeout. */
   public RpcEndpointRef setupEndpointRefByURI(String uri) {
     RpcTimeout lookup = lookupTimeout();
-    // The lookup future fails by itself at its deadline; the extra second only guards against a hang.
-    RpcTimeout guard = lookup == RpcTimeout.INFINITE
-        ? lookup : new RpcTimeout(lookup.duration().plusSeconds(1), lookup.property());
+    // The lookup future fails by itself at its deadline; the extra second only guards against a
+    // hang.
+    RpcTimeout guard =
+        lookup.isInfinite()
+            ? lookup
+            : new RpcTimeout(lookup.duration().plusSeconds(1), lookup.property());
     return guard.awaitResult(asyncSetupEndpointRefByURI(uri));
   }
 
@@ -106,21 +127,21 @@ public abstract class RpcEnv implements AutoCloseable {
   }
 
   /**
-   * Stops the endpoint: its name is free at once, messages already queued are handled, then
-   * {@code onStop} runs. Idempotent; does nothing after shutdown.
+   * Stops the endpoint: its name is free at once, messages already queued are handled, then {@code
+   * onStop} runs. Idempotent; does nothing after shutdown.
    */
   public abstract void stop(RpcEndpointRef endpoint);
 
   /**
-   * Starts an orderly shutdown and returns: new sends, asks and registrations fail with
-   * {@link RpcEnvStoppedException}; every endpoint gets {@code onStop} (no network events are
-   * delivered for connections this shutdown closes); messages already sent are flushed; then
-   * connections, the listening socket and all threads are closed. Idempotent.
+   * Starts an orderly shutdown and returns: new sends, asks and registrations fail with {@link
+   * RpcEnvStoppedException}; every endpoint gets {@code onStop} (no network events are delivered
+   * for connections this shutdown closes); messages already sent are flushed; then connections, the
+   * listening socket and all threads are closed. Idempotent.
    *
-   * <p>An endpoint still busy {@code spark.rpc.endpointStopTimeout} (30 s) after the shutdown
-   * began (blocked in a message or in {@code onStop}) is named in a warning with what it is doing;
-   * its queued messages fail, its {@code onStop} is not called, its threads are interrupted, and
-   * the shutdown carries on, so it always finishes.
+   * <p>An endpoint still busy {@code spark.rpc.endpointStopTimeout} (30 s) after the shutdown began
+   * (blocked in a message or in {@code onStop}) is named in a warning with what it is doing; its
+   * queued messages fail, its {@code onStop} is not called, its threads are interrupted, and the
+   * shutdown carries on, so it always finishes.
    */
   public abstract void shutdown();
 
@@ -129,12 +150,15 @@ public abstract class RpcEnv implements AutoCloseable {
 
   /**
    * Whether shutdown has finished: every {@code onStop} has run (or its endpoint was given up on,
-   * see {@link #shutdown()}) and every thread has ended, or was still running endpoint code
-   * 10 s after it was interrupted.
+   * see {@link #shutdown()}) and every thread has ended, or was still running endpoint code 10 s
+   * after it was interrupted.
    */
   public abstract boolean isTerminated();
 
-  /** Waits until shutdown has finished. Throws {@link IllegalStateException} on one of this env's own threads. */
+  /**
+   * Waits until shutdown has finished. Throws {@link IllegalStateException} on one of this env's
+   * own threads.
+   */
   public abstract void awaitTermination();
 
   /** Waits at most {@code timeout} for shutdown to finish; returns whether it did. */
@@ -155,7 +179,10 @@ public abstract class RpcEnv implements AutoCloseable {
   /** Whether the calling thread belongs to this env (a dispatcher or I/O thread). */
   protected abstract boolean isOwnThread();
 
-  /** The only {@link EndpointBinder}: given to the factory, so that only the implementation binds endpoints. */
+  /**
+   * The only {@link EndpointBinder}: given to the factory, so that only the implementation binds
+   * endpoints.
+   */
   private static final class Binder implements EndpointBinder {
     private static final AtomicReferenceFieldUpdater<RpcEndpoint, RpcEnv> ENV =
         AtomicReferenceFieldUpdater.newUpdater(RpcEndpoint.class, RpcEnv.class, "env");
@@ -178,9 +205,13 @@ public abstract class RpcEnv implements AutoCloseable {
 
   private static final class FactoryHolder {
     static final EndpointBinder BINDER = new Binder();
-    static final RpcEnvFactory FACTORY = ServiceLoader.load(RpcEnvFactory.class, RpcEnv.class.getClassLoader())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("No io.rpcenv.spi.RpcEnvFactory on the class path: add the "
-            + "rpcenv-core jar, and when shading, merge META-INF/services files"));
+    static final RpcEnvFactory FACTORY =
+        ServiceLoader.load(RpcEnvFactory.class, RpcEnv.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "No io.rpcenv.spi.RpcEnvFactory on the class path: add the "
+                            + "rpcenv-core jar, and when shading, merge META-INF/services files"));
   }
 }

@@ -42,13 +42,20 @@ public record RpcEnvConfig(
       Objects.requireNonNull(bindAddress, "bindAddress");
       advertiseAddress = advertiseAddress == null ? bindAddress : advertiseAddress;
       if (port != 0 && (port < 1024 || port > 65535)) {
-        throw new IllegalArgumentException("port should be between 1024 and 65535 (inclusive), or 0 for a random "
-            + "free port: " + port + " (RpcEnv '" + name + "')");
+        throw new IllegalArgumentException(
+            "port should be between 1024 and 65535 (inclusive), or 0 for a random "
+                + "free port: "
+                + port
+                + " (RpcEnv '"
+                + name
+                + "')");
       }
     }
   }
 
-  /** A builder for an env called {@code name}: server mode on 127.0.0.1, a free port, default conf. */
+  /**
+   * A builder for an env called {@code name}: server mode on 127.0.0.1, a free port, default conf.
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -112,7 +119,14 @@ public record RpcEnvConfig(
 
     /** The config. */
     public RpcEnvConfig build() {
-      return new RpcEnvConfig(conf, name, bindAddress, advertiseAddress, port, securityManager, numUsableCores,
+      return new RpcEnvConfig(
+          conf,
+          name,
+          bindAddress,
+          advertiseAddress,
+          port,
+          securityManager,
+          numUsableCores,
           clientMode);
     }
   }

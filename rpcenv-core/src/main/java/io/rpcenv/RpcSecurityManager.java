@@ -11,9 +11,9 @@ import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The security settings of an env: shared-secret authentication and TLS. Both are off by default;
@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
 public final class RpcSecurityManager {
   /** The environment variable that may hold the shared secret (Spark's name). */
   public static final String SECRET_ENV = "_SPARK_AUTH_SECRET";
+
   /**
-   * Secrets shorter than this many characters draw a warning: even random ones carry well under
-   * 128 bits, few enough to guess offline from a recorded handshake.
+   * Secrets shorter than this many characters draw a warning: even random ones carry well under 128
+   * bits, few enough to guess offline from a recorded handshake.
    */
   public static final int MIN_SECRET_LENGTH = 16;
 
@@ -49,42 +50,50 @@ public final class RpcSecurityManager {
   }
 
   /**
-   * Reads {@code spark.authenticate} and the secret ({@code spark.authenticate.secret}, else
-   * {@code spark.authenticate.secret.file}, else the {@value #SECRET_ENV} environment variable),
-   * and {@code spark.ssl.rpc.*}. Throws {@link IllegalArgumentException} naming the setting when
+   * Reads {@code spark.authenticate} and the secret ({@code spark.authenticate.secret}, else {@code
+   * spark.authenticate.secret.file}, else the {@value #SECRET_ENV} environment variable), and
+   * {@code spark.ssl.rpc.*}. Throws {@link IllegalArgumentException} naming the setting when
    * something required is missing: a secret, or (with TLS) a trust store.
    */
   public static RpcSecurityManager fromConf(RpcConf conf) {
     Builder b = builder();
-    if (conf.get(RpcConfigKeys.AUTHENTICATE)) {
+    if (conf.get(SecurityConfigKeys.AUTHENTICATE)) {
       String secret = resolveSecret(conf);
       b.authenticate(secret, secretSource(conf));
     }
-    if (conf.get(RpcConfigKeys.SSL_RPC_ENABLED)) {
-      TlsSettingsBuilder tls = TlsSettings.builder()
-          .protocols(list(conf.get(RpcConfigKeys.SSL_PROTOCOL)))
-          .cipherSuites(list(conf.get(RpcConfigKeys.SSL_ENABLED_ALGORITHMS)))
-          .needClientAuth(conf.get(RpcConfigKeys.SSL_NEED_CLIENT_AUTH))
-          .verifyHostname(conf.get(RpcConfigKeys.SSL_VERIFY_HOSTNAME))
-          .keyPassword(conf.get(RpcConfigKeys.SSL_KEY_PASSWORD));
-      if (conf.get(RpcConfigKeys.SSL_KEY_STORE) != null) {
-        tls.keyStore(path(conf.get(RpcConfigKeys.SSL_KEY_STORE)), conf.get(RpcConfigKeys.SSL_KEY_STORE_PASSWORD));
+    if (conf.get(SecurityConfigKeys.SSL_RPC_ENABLED)) {
+      TlsSettingsBuilder tls =
+          TlsSettings.builder()
+              .protocols(list(conf.get(SecurityConfigKeys.SSL_PROTOCOL)))
+              .cipherSuites(list(conf.get(SecurityConfigKeys.SSL_ENABLED_ALGORITHMS)))
+              .needClientAuth(conf.get(SecurityConfigKeys.SSL_NEED_CLIENT_AUTH))
+              .verifyHostname(conf.get(SecurityConfigKeys.SSL_VERIFY_HOSTNAME))
+              .keyPassword(conf.get(SecurityConfigKeys.SSL_KEY_PASSWORD));
+      if (conf.get(SecurityConfigKeys.SSL_KEY_STORE) != null) {
+        tls.keyStore(
+            path(conf.get(SecurityConfigKeys.SSL_KEY_STORE)),
+            conf.get(SecurityConfigKeys.SSL_KEY_STORE_PASSWORD));
       }
-      if (conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE) != null) {
-        tls.keyStoreType(conf.get(RpcConfigKeys.SSL_KEY_STORE_TYPE));
+      if (conf.get(SecurityConfigKeys.SSL_KEY_STORE_TYPE) != null) {
+        tls.keyStoreType(conf.get(SecurityConfigKeys.SSL_KEY_STORE_TYPE));
       }
-      if (conf.get(RpcConfigKeys.SSL_PRIVATE_KEY) != null || conf.get(RpcConfigKeys.SSL_CERT_CHAIN) != null) {
-        tls.privateKey(path(conf.get(RpcConfigKeys.SSL_PRIVATE_KEY)), conf.get(RpcConfigKeys.SSL_PRIVATE_KEY_PASSWORD),
-            path(conf.get(RpcConfigKeys.SSL_CERT_CHAIN)));
+      if (conf.get(SecurityConfigKeys.SSL_PRIVATE_KEY) != null
+          || conf.get(SecurityConfigKeys.SSL_CERT_CHAIN) != null) {
+        tls.privateKey(
+            path(conf.get(SecurityConfigKeys.SSL_PRIVATE_KEY)),
+            conf.get(SecurityConfigKeys.SSL_PRIVATE_KEY_PASSWORD),
+            path(conf.get(SecurityConfigKeys.SSL_CERT_CHAIN)));
       }
-      if (conf.get(RpcConfigKeys.SSL_TRUST_STORE) != null) {
-        tls.trustStore(path(conf.get(RpcConfigKeys.SSL_TRUST_STORE)), conf.get(RpcConfigKeys.SSL_TRUST_STORE_PASSWORD));
+      if (conf.get(SecurityConfigKeys.SSL_TRUST_STORE) != null) {
+        tls.trustStore(
+            path(conf.get(SecurityConfigKeys.SSL_TRUST_STORE)),
+            conf.get(SecurityConfigKeys.SSL_TRUST_STORE_PASSWORD));
       }
-      if (conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE) != null) {
-        tls.trustStoreType(conf.get(RpcConfigKeys.SSL_TRUST_STORE_TYPE));
+      if (conf.get(SecurityConfigKeys.SSL_TRUST_STORE_TYPE) != null) {
+        tls.trustStoreType(conf.get(SecurityConfigKeys.SSL_TRUST_STORE_TYPE));
       }
-      if (conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES) != null) {
-        tls.trustCertificates(path(conf.get(RpcConfigKeys.SSL_TRUST_CERTIFICATES)));
+      if (conf.get(SecurityConfigKeys.SSL_TRUST_CERTIFICATES) != null) {
+        tls.trustCertificates(path(conf.get(SecurityConfigKeys.SSL_TRUST_CERTIFICATES)));
       }
       b.tls(tls.build());
     }
@@ -98,30 +107,36 @@ public final class RpcSecurityManager {
    * line); throws {@link IllegalArgumentException} naming the settings if there is none.
    */
   public static String resolveSecret(RpcConf conf) {
-    String secret = conf.get(RpcConfigKeys.AUTH_SECRET);
-    if (secret == null && conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null) {
-      Path file = Path.of(conf.get(RpcConfigKeys.AUTH_SECRET_FILE));
+    String secret = conf.get(SecurityConfigKeys.AUTH_SECRET);
+    if (secret == null && conf.get(SecurityConfigKeys.AUTH_SECRET_FILE) != null) {
+      Path file = Path.of(conf.get(SecurityConfigKeys.AUTH_SECRET_FILE));
       try {
         secret = Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new IllegalArgumentException("Cannot read spark.authenticate.secret.file " + file + ": " + e, e);
+        throw new IllegalArgumentException(
+            "Cannot read spark.authenticate.secret.file " + file + ": " + e, e);
       }
     }
     if (secret == null) {
       secret = System.getenv(SECRET_ENV);
     }
     if (secret == null || secret.isEmpty()) {
-      throw new IllegalArgumentException("spark.authenticate=true but no secret is set: set spark.authenticate.secret, "
-          + "spark.authenticate.secret.file, or the " + SECRET_ENV + " environment variable");
+      throw new IllegalArgumentException(
+          "spark.authenticate=true but no secret is set: set spark.authenticate.secret, "
+              + "spark.authenticate.secret.file, or the "
+              + SECRET_ENV
+              + " environment variable");
     }
     return secret;
   }
 
   /** Which setting {@link #resolveSecret} took the secret from, for messages. */
   private static String secretSource(RpcConf conf) {
-    return conf.get(RpcConfigKeys.AUTH_SECRET) != null ? RpcConfigKeys.AUTH_SECRET.key()
-        : conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null ? RpcConfigKeys.AUTH_SECRET_FILE.key()
-        : "the " + SECRET_ENV + " environment variable";
+    return conf.get(SecurityConfigKeys.AUTH_SECRET) != null
+        ? SecurityConfigKeys.AUTH_SECRET.key()
+        : conf.get(SecurityConfigKeys.AUTH_SECRET_FILE) != null
+            ? SecurityConfigKeys.AUTH_SECRET_FILE.key()
+            : "the " + SECRET_ENV + " environment variable";
   }
 
   /**
@@ -133,10 +148,15 @@ public final class RpcSecurityManager {
     if (secret.length() >= MIN_SECRET_LENGTH) {
       return null;
     }
-    return "The shared secret from " + source + " is only " + secret.length() + " characters long: whoever records "
-        + "one handshake can try guesses of a secret this short offline. Use at least " + MIN_SECRET_LENGTH
-        + " random characters, for example the output of 'openssl rand -base64 32' (an rpcenv driver started "
-        + "without a secret generates a 256-bit one)";
+    return "The shared secret from "
+        + source
+        + " is only "
+        + secret.length()
+        + " characters long: whoever records "
+        + "one handshake can try guesses of a secret this short offline. Use at least "
+        + MIN_SECRET_LENGTH
+        + " random characters, for example the output of 'openssl rand -base64 32' (an rpcenv"
+        + " driver started without a secret generates a 256-bit one)";
   }
 
   private static Path path(String s) {
@@ -144,10 +164,14 @@ public final class RpcSecurityManager {
   }
 
   private static List<String> list(String s) {
-    return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    return s == null
+        ? List.of()
+        : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
   }
 
-  /** A fresh random secret (256 bits, base64), for a driver to hand to executors it starts itself. */
+  /**
+   * A fresh random secret (256 bits, base64), for a driver to hand to executors it starts itself.
+   */
   public static String generateSecret() {
     byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
@@ -195,8 +219,8 @@ public final class RpcSecurityManager {
     private Builder() {}
 
     /**
-     * Requires every connection to authenticate with {@code secret}. A secret shorter than
-     * {@link #MIN_SECRET_LENGTH} characters is accepted with a warning in the log.
+     * Requires every connection to authenticate with {@code secret}. A secret shorter than {@link
+     * #MIN_SECRET_LENGTH} characters is accepted with a warning in the log.
      */
     public Builder authenticate(String secret) {
       return authenticate(secret, "RpcSecurityManager.Builder.authenticate");

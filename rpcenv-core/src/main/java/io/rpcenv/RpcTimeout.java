@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A duration and the property that controls it, so that every timeout error can tell the user
- * which setting to change.
+ * A duration and the property that controls it, so that every timeout error can tell the user which
+ * setting to change.
  *
  * <p>Built from a conf with a prioritized list of properties: the first property that is set wins
  * and is the one named; when none is set the default applies and the first property is named.
@@ -25,14 +25,16 @@ import java.util.concurrent.TimeoutException;
 public record RpcTimeout(Duration duration, String property) implements Serializable {
 
   /** Waits without limit; its property name is {@code "infinite"}. */
-  public static final RpcTimeout INFINITE = new RpcTimeout(Duration.ofNanos(Long.MAX_VALUE), "infinite");
+  public static final RpcTimeout INFINITE =
+      new RpcTimeout(Duration.ofNanos(Long.MAX_VALUE), "infinite");
 
   /** Requires a positive duration and a property name. */
   public RpcTimeout {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(property, "property");
     if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(property + " must be positive, got " + ConfigValues.describe(duration));
+      throw new IllegalArgumentException(
+          property + " must be positive, got " + ConfigValues.describe(duration));
     }
   }
 
@@ -84,14 +86,22 @@ public record RpcTimeout(Duration duration, String property) implements Serializ
     return of(conf, RpcConfigKeys.ASK_TIMEOUT);
   }
 
-  /** {@code spark.rpc.lookupTimeout}, falling back to {@code spark.network.timeout}, default 120s. */
+  /**
+   * {@code spark.rpc.lookupTimeout}, falling back to {@code spark.network.timeout}, default 120s.
+   */
   public static RpcTimeout lookupTimeout(RpcConf conf) {
     return of(conf, RpcConfigKeys.LOOKUP_TIMEOUT);
   }
 
+  /** Whether this is {@link #INFINITE}: waits without a deadline. */
+  @SuppressWarnings("ReferenceEquality") // INFINITE is a sentinel, not a value
+  public boolean isInfinite() {
+    return this == INFINITE;
+  }
+
   /** The duration as a person would write it: {@code 120 seconds}, {@code 500 ms}. */
   public String describe() {
-    return this == INFINITE ? "infinite" : ConfigValues.describe(duration);
+    return isInfinite() ? "infinite" : ConfigValues.describe(duration);
   }
 
   /** A timeout failure for {@code what} that names this timeout's property. */
@@ -101,12 +111,12 @@ public record RpcTimeout(Duration duration, String property) implements Serializ
 
   /**
    * Waits for {@code future} at most this long. A timeout throws {@link RpcTimeoutException}; a
-   * failure rethrows the failure itself when it is unchecked, or wraps it in an
-   * {@link RpcException}; an interrupt restores the interrupt flag and throws {@link RpcException}.
+   * failure rethrows the failure itself when it is unchecked, or wraps it in an {@link
+   * RpcException}; an interrupt restores the interrupt flag and throws {@link RpcException}.
    */
   public <T> T awaitResult(Future<T> future) {
     try {
-      return duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L || this == INFINITE
+      return duration.toSeconds() >= Long.MAX_VALUE / 1_000_000_000L || isInfinite()
           ? future.get()
           : future.get(duration.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -115,7 +125,8 @@ public record RpcTimeout(Duration duration, String property) implements Serializ
       throw rethrow(e.getCause() == null ? e : e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RpcException("Interrupted while waiting for a result (timeout " + describe() + ")", e);
+      throw new RpcException(
+          "Interrupted while waiting for a result (timeout " + describe() + ")", e);
     }
   }
 

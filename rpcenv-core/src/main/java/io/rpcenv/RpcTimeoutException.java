@@ -4,9 +4,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * No reply (or no lookup answer) arrived within an {@link RpcTimeout}. The message says what timed
- * out, at which endpoint and address, after how long, and ends with
- * {@code ". This timeout is controlled by <property>"} exactly once; the cause is a plain
- * {@link TimeoutException}.
+ * out, at which endpoint and address, after how long, and ends with {@code ". This timeout is
+ * controlled by <property>"} exactly once; the cause is a plain {@link TimeoutException}.
  */
 public class RpcTimeoutException extends RpcException {
   private static final long serialVersionUID = 1L;
@@ -17,7 +16,8 @@ public class RpcTimeoutException extends RpcException {
   /**
    * Creates a timeout failure.
    *
-   * @param what what timed out, e.g. {@code "Cannot receive any reply from 10.0.0.1:7077 in 5 seconds"}
+   * @param what what timed out, e.g. {@code "Cannot receive any reply from 10.0.0.1:7077 in 5
+   *     seconds"}
    * @param property the setting that controls this timeout
    */
   public RpcTimeoutException(String what, String property) {

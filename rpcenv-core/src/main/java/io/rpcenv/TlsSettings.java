@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * TLS settings of an env, from {@code spark.ssl.rpc.*}. This env's identity comes from a key store
- * or from a PEM private key and certificate chain; the peers it trusts come from a trust store or
- * a PEM file of certificates, and one of those is required: rpcenv never trusts everyone.
+ * or from a PEM private key and certificate chain; the peers it trusts come from a trust store or a
+ * PEM file of certificates, and one of those is required: rpcenv never trusts everyone.
  *
  * @param keyStore key store (PKCS12 or JKS) with this env's key and certificate, or null
  * @param keyStorePassword its password, or null
@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param privateKey PEM (PKCS#8) private key, instead of a key store, or null
  * @param privateKeyPassword its password if encrypted, or null
  * @param certChain PEM certificate chain for {@code privateKey}, or null
- * @param trustStore trust store (PKCS12 or JKS) of the certificates or authorities to trust, or null
+ * @param trustStore trust store (PKCS12 or JKS) of the certificates or authorities to trust, or
+ *     null
  * @param trustStorePassword its password, or null
  * @param trustStoreType {@code PKCS12} or {@code JKS}
  * @param trustCertificates PEM file of certificates to trust, instead of a trust store, or null
@@ -51,15 +52,19 @@ public record TlsSettings(
     keyStoreType = keyStoreType == null ? "PKCS12" : keyStoreType;
     trustStoreType = trustStoreType == null ? "PKCS12" : trustStoreType;
     if (trustStore == null && trustCertificates == null) {
-      throw new IllegalArgumentException("spark.ssl.rpc.enabled=true but neither spark.ssl.rpc.trustStore nor "
-          + "spark.ssl.rpc.trustCertificates is set: rpcenv refuses to start rather than trust every certificate");
+      throw new IllegalArgumentException(
+          "spark.ssl.rpc.enabled=true but neither spark.ssl.rpc.trustStore nor"
+              + " spark.ssl.rpc.trustCertificates is set: rpcenv refuses to start rather than trust"
+              + " every certificate");
     }
     if (keyStore != null && privateKey != null) {
-      throw new IllegalArgumentException("Set either spark.ssl.rpc.keyStore or spark.ssl.rpc.privateKey "
-          + "(with spark.ssl.rpc.certChain), not both");
+      throw new IllegalArgumentException(
+          "Set either spark.ssl.rpc.keyStore or spark.ssl.rpc.privateKey "
+              + "(with spark.ssl.rpc.certChain), not both");
     }
     if ((privateKey == null) != (certChain == null)) {
-      throw new IllegalArgumentException("spark.ssl.rpc.privateKey and spark.ssl.rpc.certChain go together: set both");
+      throw new IllegalArgumentException(
+          "spark.ssl.rpc.privateKey and spark.ssl.rpc.certChain go together: set both");
     }
   }
 
@@ -68,7 +73,9 @@ public record TlsSettings(
     return new TlsSettingsBuilder();
   }
 
-  /** Whether this env has a key and certificate of its own (required to listen, and for mutual TLS). */
+  /**
+   * Whether this env has a key and certificate of its own (required to listen, and for mutual TLS).
+   */
   public boolean hasKeyMaterial() {
     return keyStore != null || privateKey != null;
   }
@@ -76,8 +83,22 @@ public record TlsSettings(
   /** Paths only: passwords are not printed. */
   @Override
   public String toString() {
-    return "TlsSettings[keyStore=" + keyStore + ", privateKey=" + privateKey + ", certChain=" + certChain
-        + ", trustStore=" + trustStore + ", trustCertificates=" + trustCertificates + ", protocols=" + protocols
-        + ", needClientAuth=" + needClientAuth + ", verifyHostname=" + verifyHostname + "]";
+    return "TlsSettings[keyStore="
+        + keyStore
+        + ", privateKey="
+        + privateKey
+        + ", certChain="
+        + certChain
+        + ", trustStore="
+        + trustStore
+        + ", trustCertificates="
+        + trustCertificates
+        + ", protocols="
+        + protocols
+        + ", needClientAuth="
+        + needClientAuth
+        + ", verifyHostname="
+        + verifyHostname
+        + "]";
   }
 }

@@ -35,7 +35,9 @@ public final class TlsSettingsBuilder {
 
   TlsSettingsBuilder() {}
 
-  /** This env's key and certificate from a key store (PKCS12 unless {@link #keyStoreType} says JKS). */
+  /**
+   * This env's key and certificate from a key store (PKCS12 unless {@link #keyStoreType} says JKS).
+   */
   public TlsSettingsBuilder keyStore(Path path, @Nullable String password) {
     this.keyStore = path;
     this.keyStorePassword = password;
@@ -54,7 +56,9 @@ public final class TlsSettingsBuilder {
     return this;
   }
 
-  /** This env's key (PEM, PKCS#8; {@code password} when encrypted) and its certificate chain (PEM). */
+  /**
+   * This env's key (PEM, PKCS#8; {@code password} when encrypted) and its certificate chain (PEM).
+   */
   public TlsSettingsBuilder privateKey(Path key, @Nullable String password, Path chain) {
     this.privateKey = key;
     this.privateKeyPassword = password;
@@ -62,7 +66,10 @@ public final class TlsSettingsBuilder {
     return this;
   }
 
-  /** The certificates or authorities to trust, from a trust store (PKCS12 unless {@link #trustStoreType} says JKS). */
+  /**
+   * The certificates or authorities to trust, from a trust store (PKCS12 unless {@link
+   * #trustStoreType} says JKS).
+   */
   public TlsSettingsBuilder trustStore(Path path, @Nullable String password) {
     this.trustStore = path;
     this.trustStorePassword = password;
@@ -105,10 +112,26 @@ public final class TlsSettingsBuilder {
     return this;
   }
 
-  /** The settings; throws {@link IllegalArgumentException} when trust or key material is missing or doubled. */
+  /**
+   * The settings; throws {@link IllegalArgumentException} when trust or key material is missing or
+   * doubled.
+   */
   public TlsSettings build() {
-    return new TlsSettings(keyStore, keyStorePassword, keyStoreType, keyPassword, privateKey, privateKeyPassword,
-        certChain, trustStore, trustStorePassword, trustStoreType, trustCertificates, protocols, cipherSuites,
-        needClientAuth, verifyHostname);
+    return new TlsSettings(
+        keyStore,
+        keyStorePassword,
+        keyStoreType,
+        keyPassword,
+        privateKey,
+        privateKeyPassword,
+        certChain,
+        trustStore,
+        trustStorePassword,
+        trustStoreType,
+        trustCertificates,
+        protocols,
+        cipherSuites,
+        needClientAuth,
+        verifyHostname);
   }
 }

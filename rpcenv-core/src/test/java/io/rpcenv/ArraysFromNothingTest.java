@@ -23,15 +23,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A few bytes that declare a huge array or collection never make the receiver allocate it: with
- * the default settings, where the array limit alone would let a 28-byte body allocate 1 GiB, no
- * array is allocated larger than the bytes left in the message could fill. The victims run in
- * child JVMs with 256 MiB of heap, so an allocation that got through would fail them for certain.
+ * A few bytes that declare a huge array or collection never make the receiver allocate it: with the
+ * default settings, where the array limit alone would let a 28-byte body allocate 1 GiB, no array
+ * is allocated larger than the bytes left in the message could fill. The victims run in child JVMs
+ * with 256 MiB of heap, so an allocation that got through would fail them for certain.
  */
 class ArraysFromNothingTest {
   @RegisterExtension final Resources resources = new Resources();
 
-  /** Java serialization of {@code value}, with the int at {@code fromEnd} bytes before the end (which must be {@code was}) set to {@code to}. */
+  /**
+   * Java serialization of {@code value}, with the int at {@code fromEnd} bytes before the end
+   * (which must be {@code was}) set to {@code to}.
+   */
   private static byte[] patched(Object value, int fromEnd, int was, int to) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
@@ -39,7 +42,8 @@ class ArraysFromNothingTest {
     }
     byte[] stream = bytes.toByteArray();
     ByteBuffer b = ByteBuffer.wrap(stream, stream.length - fromEnd, 4);
-    assertThat(b.getInt(stream.length - fromEnd)).as("the int to patch in the stream of %s", value.getClass())
+    assertThat(b.getInt(stream.length - fromEnd))
+        .as("the int to patch in the stream of %s", value.getClass())
         .isEqualTo(was);
     b.putInt(stream.length - fromEnd, to);
     return stream;
@@ -54,23 +58,26 @@ class ArraysFromNothingTest {
 
   /** A crafted body of each kind, each declaring far more elements than its few bytes hold. */
   private static byte[] crafted(String kind) throws IOException {
-    return javaBody(switch (kind) {
-      // long[0] whose length says 2^27: 1 GiB, within the default maxArrayLength (2^27), in 28 bytes
-      case "long[]" -> patched(new long[0], 4, 0, 1 << 27);
-      // the size field of an empty list (then its ignored capacity and the end of block data)
-      case "ArrayList" -> patched(new ArrayList<>(), 4 + 6 + 1, 0, 100_000_000);
-      // the mapping count, after the bucket count, in the block data
-      case "HashMap" -> patched(new HashMap<>(), 4 + 1, 0, 50_000_000);
-      case "HashSet" -> patched(new HashSet<>(), 4 + 1, 0, 50_000_000);
-      case "ArrayDeque" -> patched(new ArrayDeque<>(), 4 + 1, 0, 100_000_000);
-      case "Hashtable" -> patched(new Hashtable<>(), 4 + 1, 0, 50_000_000);
-      case "IdentityHashMap" -> patched(new IdentityHashMap<>(), 4 + 1, 0, 30_000_000);
-      default -> throw new IllegalArgumentException(kind);
-    });
+    return javaBody(
+        switch (kind) {
+          // long[0] whose length says 2^27: 1 GiB, within the default maxArrayLength (2^27), in 28
+          // bytes
+          case "long[]" -> patched(new long[0], 4, 0, 1 << 27);
+          // the size field of an empty list (then its ignored capacity and the end of block data)
+          case "ArrayList" -> patched(new ArrayList<>(), 4 + 6 + 1, 0, 100_000_000);
+          // the mapping count, after the bucket count, in the block data
+          case "HashMap" -> patched(new HashMap<>(), 4 + 1, 0, 50_000_000);
+          case "HashSet" -> patched(new HashSet<>(), 4 + 1, 0, 50_000_000);
+          case "ArrayDeque" -> patched(new ArrayDeque<>(), 4 + 1, 0, 100_000_000);
+          case "Hashtable" -> patched(new Hashtable<>(), 4 + 1, 0, 50_000_000);
+          case "IdentityHashMap" -> patched(new IdentityHashMap<>(), 4 + 1, 0, 30_000_000);
+          default -> throw new IllegalArgumentException(kind);
+        });
   }
 
-  private static final String[] KINDS = {"long[]", "ArrayList", "HashMap", "HashSet", "ArrayDeque", "Hashtable",
-      "IdentityHashMap"};
+  private static final String[] KINDS = {
+    "long[]", "ArrayList", "HashMap", "HashSet", "ArrayDeque", "Hashtable", "IdentityHashMap"
+  };
 
   @Test
   void aHugeArrayOrCollectionDeclaredInAFewBytesIsRefusedBeforeAllocation() throws Exception {
@@ -85,9 +92,14 @@ class ArraysFromNothingTest {
         raw.frame(RawConnection.REQUEST, RawConnection.requestPayload(1, "echo", crafted(kind)));
         RawConnection.Frame answer = raw.readFrame();
         assertThat(answer.type()).as(kind).isEqualTo(RawConnection.FAILURE);
-        assertThat(answer.text()).as(kind).contains("Deserialization rejected")
-            .contains("bytes left in the message could hold").doesNotContain("OutOfMemoryError");
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as(kind).isLessThan(5_000);
+        assertThat(answer.text())
+            .as(kind)
+            .contains("Deserialization rejected")
+            .contains("bytes left in the message could hold")
+            .doesNotContain("OutOfMemoryError");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+            .as(kind)
+            .isLessThan(5_000);
         // and the victim serves the next ask on the same connection
         raw.request(2, "echo", "still there");
         RawConnection.Frame next = raw.readFrame();
@@ -103,7 +115,8 @@ class ArraysFromNothingTest {
     byte[] answer = new byte[8 + crafted("long[]").length];
     System.arraycopy(crafted("long[]"), 0, answer, 8, answer.length - 8);
     assertThat(askThroughHostileServer(RawConnection.RESPONSE, answer))
-        .startsWith("FAILED io.rpcenv.RpcSerializationException").contains("bytes left in the message could hold");
+        .startsWith("FAILED io.rpcenv.RpcSerializationException")
+        .contains("bytes left in the message could hold");
   }
 
   @Test
@@ -115,7 +128,8 @@ class ArraysFromNothingTest {
       oos.writeObject(e);
     }
     byte[] stream = bytes.toByteArray();
-    // The stack trace array: its class name, serialVersionUID, flags, field count, end of block data, no superclass, length.
+    // The stack trace array: its class name, serialVersionUID, flags, field count, end of block
+    // data, no superclass, length.
     byte[] name = "[Ljava.lang.StackTraceElement;".getBytes(StandardCharsets.US_ASCII);
     int at = indexOf(stream, name) + name.length + 8 + 1 + 2 + 1 + 1;
     assertThat(ByteBuffer.wrap(stream).getInt(at)).isZero();
@@ -131,19 +145,29 @@ class ArraysFromNothingTest {
     writeUtf8Int(d, "java.lang.IllegalStateException: remote trouble");
     d.write(javaBody(stream));
     assertThat(askThroughHostileServer(RawConnection.FAILURE, frame.toByteArray()))
-        .startsWith("FAILED io.rpcenv.RpcRemoteException").contains("java.lang.IllegalStateException: remote trouble");
+        .startsWith("FAILED io.rpcenv.RpcRemoteException")
+        .contains("java.lang.IllegalStateException: remote trouble");
   }
 
   /**
-   * Has an {@link AskOnceMain} in a child JVM ask a {@link HostileServer} that answers with
-   * {@code type} and {@code answer}; returns the outcome line, once the child has also ended
-   * without running out of memory.
+   * Has an {@link AskOnceMain} in a child JVM ask a {@link HostileServer} that answers with {@code
+   * type} and {@code answer}; returns the outcome line, once the child has also ended without
+   * running out of memory.
    */
   private String askThroughHostileServer(byte type, byte[] answer) throws Exception {
     try (HostileServer hostile = new HostileServer(type, answer)) {
-      ChildJvm asker = resources.add(ChildJvm.start("asker", AskOnceMain.class, Map.of(), "127.0.0.1",
-          String.valueOf(hostile.port()), "echo"));
-      String outcome = asker.awaitLine(l -> l.startsWith("REPLY ") || l.startsWith("FAILED "), Duration.ofSeconds(60));
+      ChildJvm asker =
+          resources.add(
+              ChildJvm.start(
+                  "asker",
+                  AskOnceMain.class,
+                  Map.of(),
+                  "127.0.0.1",
+                  String.valueOf(hostile.port()),
+                  "echo"));
+      String outcome =
+          asker.awaitLine(
+              l -> l.startsWith("REPLY ") || l.startsWith("FAILED "), Duration.ofSeconds(60));
       asker.awaitLine(l -> l.equals("DONE"), Duration.ofSeconds(60));
       assertThat(asker.lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
       return outcome;

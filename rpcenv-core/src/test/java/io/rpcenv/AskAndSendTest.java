@@ -73,7 +73,8 @@ class AskAndSendTest {
   @ParameterizedTest
   @EnumSource(Topology.class)
   void askReturnsTheReply(Topology t) throws Exception {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> ctx.reply("pong:" + ((Ping) m).text())));
+    RpcEndpointRef ref =
+        deploy(t, Endpoints.replying((m, ctx) -> ctx.reply("pong:" + ((Ping) m).text())));
     assertThat(ref.<String>ask(new Ping("a")).get(20, TimeUnit.SECONDS)).isEqualTo("pong:a");
     assertThat(ref.<String>askSync(new Ping("b"))).isEqualTo("pong:b");
   }
@@ -90,7 +91,8 @@ class AskAndSendTest {
   @ParameterizedTest
   @EnumSource(Topology.class)
   void nullMessagesAndNullRepliesAreAllowed(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> ctx.reply(m == null ? null : "not null")));
+    RpcEndpointRef ref =
+        deploy(t, Endpoints.replying((m, ctx) -> ctx.reply(m == null ? null : "not null")));
     assertThat(ref.<Object>askSync(null)).isNull();
   }
 
@@ -110,17 +112,20 @@ class AskAndSendTest {
   @EnumSource(Topology.class)
   void largeBodiesArriveIntactInBothDirections(Topology t) throws Exception {
     BlockingQueue<Object> oneWay = new LinkedBlockingQueue<>();
-    RpcEndpointRef ref = deploy(t, new RpcEndpoint() {
-      @Override
-      public void receive(Object message) {
-        oneWay.add(message);
-      }
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            new RpcEndpoint() {
+              @Override
+              public void receive(Object message) {
+                oneWay.add(message);
+              }
 
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply(message);
-      }
-    });
+              @Override
+              public void receiveAndReply(Object message, RpcCallContext context) {
+                context.reply(message);
+              }
+            });
     byte[] bytes = new byte[3 << 20];
     new java.util.Random(7).nextBytes(bytes);
     String text = "ünïcödé ✓ ".repeat(60_000);
@@ -138,11 +143,16 @@ class AskAndSendTest {
   @ParameterizedTest
   @EnumSource(Topology.class)
   void anExceptionThrownByTheEndpointReachesTheAskerWithItsOriginalType(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {
-      throw new IllegalStateException("boom " + m);
-    }));
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            Endpoints.replying(
+                (m, ctx) -> {
+                  throw new IllegalStateException("boom " + m);
+                }));
     Throwable e = failure(ref.ask("x"));
-    assertThat(e).isInstanceOf(RpcRemoteException.class)
+    assertThat(e)
+        .isInstanceOf(RpcRemoteException.class)
         .hasMessageContaining("failed the ask: java.lang.IllegalStateException: boom x")
         .hasMessageContaining("target");
     assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("boom x");
@@ -150,28 +160,39 @@ class AskAndSendTest {
     assertThat(remote.remoteClassName()).isEqualTo(IllegalStateException.class.getName());
     assertThat(remote.remoteStackTrace()).contains("boom x").contains("at ");
     // askSync throws the same shape, not a wrapper around it
-    assertThatThrownBy(() -> ref.askSync("y")).isInstanceOf(RpcRemoteException.class)
+    assertThatThrownBy(() -> ref.askSync("y"))
+        .isInstanceOf(RpcRemoteException.class)
         .hasCauseInstanceOf(IllegalStateException.class);
   }
 
   @ParameterizedTest
   @EnumSource(Topology.class)
   void sendFailureDeliversACheckedException(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> ctx.sendFailure(new CustomFailure("nope"))));
+    RpcEndpointRef ref =
+        deploy(t, Endpoints.replying((m, ctx) -> ctx.sendFailure(new CustomFailure("nope"))));
     Throwable e = failure(ref.ask("x"));
     assertThat(e).isInstanceOf(RpcRemoteException.class);
     assertThat(e.getCause()).isInstanceOf(CustomFailure.class).hasMessage("nope");
   }
 
   @ParameterizedTest
-  @EnumSource(value = Topology.class, names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
+  @EnumSource(
+      value = Topology.class,
+      names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
   void anUnserializableExceptionArrivesAsClassNameMessageAndStack(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {
-      throw new UnserializableFailure("cannot travel");
-    }));
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            Endpoints.replying(
+                (m, ctx) -> {
+                  throw new UnserializableFailure("cannot travel");
+                }));
     Throwable e = failure(ref.ask("x"));
-    assertThat(e).isInstanceOf(RpcRemoteException.class).hasNoCause()
-        .hasMessageContaining(UnserializableFailure.class.getName()).hasMessageContaining("cannot travel");
+    assertThat(e)
+        .isInstanceOf(RpcRemoteException.class)
+        .hasNoCause()
+        .hasMessageContaining(UnserializableFailure.class.getName())
+        .hasMessageContaining("cannot travel");
     assertThat(((RpcRemoteException) e).remoteStackTrace()).contains("cannot travel");
   }
 
@@ -180,7 +201,9 @@ class AskAndSendTest {
   void theDefaultReceiveAndReplyFailsTheAsk(Topology t) {
     RpcEndpointRef ref = deploy(t, new RpcEndpoint() {});
     Throwable e = failure(ref.ask("x"));
-    assertThat(e).isInstanceOf(RpcRemoteException.class).hasMessageContaining("won't reply anything");
+    assertThat(e)
+        .isInstanceOf(RpcRemoteException.class)
+        .hasMessageContaining("won't reply anything");
   }
 
   @ParameterizedTest
@@ -200,13 +223,18 @@ class AskAndSendTest {
   @EnumSource(Topology.class)
   void aSecondAnswerThrows(Topology t) throws Exception {
     BlockingQueue<Throwable> second = new LinkedBlockingQueue<>();
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {
-      ctx.reply("first");
-      second.add(catchThrowable(() -> ctx.reply("second")));
-      second.add(catchThrowable(() -> ctx.sendFailure(new RuntimeException("third"))));
-    }));
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            Endpoints.replying(
+                (m, ctx) -> {
+                  ctx.reply("first");
+                  second.add(catchThrowable(() -> ctx.reply("second")));
+                  second.add(catchThrowable(() -> ctx.sendFailure(new RuntimeException("third"))));
+                }));
     assertThat(ref.<String>askSync("x")).isEqualTo("first");
-    assertThat(second.poll(20, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+    assertThat(second.poll(20, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already answered");
     assertThat(second.poll(20, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
   }
@@ -214,12 +242,16 @@ class AskAndSendTest {
   @ParameterizedTest
   @EnumSource(Topology.class)
   void anAskWithoutReplyTimesOutNamingPeerEndpointDurationAndSettingOnce(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> { }));
+    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {}));
     long start = System.nanoTime();
-    Throwable e = failure(ref.ask(new Ping("silence"), new RpcTimeout(Duration.ofMillis(300),
-        "spark.rpc.askTimeout")));
+    Throwable e =
+        failure(
+            ref.ask(
+                new Ping("silence"),
+                new RpcTimeout(Duration.ofMillis(300), "spark.rpc.askTimeout")));
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(e).isInstanceOf(RpcTimeoutException.class)
+    assertThat(e)
+        .isInstanceOf(RpcTimeoutException.class)
         .hasMessageContaining("Cannot receive any reply from")
         .hasMessageContaining("in 300 ms")
         .hasMessageContaining(Ping.class.getName())
@@ -236,23 +268,30 @@ class AskAndSendTest {
   @ParameterizedTest
   @EnumSource(Topology.class)
   void askSyncThrowsTheTimeoutItself(Topology t) {
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> { }));
-    assertThatThrownBy(() -> ref.askSync("x", new RpcTimeout(Duration.ofMillis(200), "spark.rpc.askTimeout")))
-        .isInstanceOf(RpcTimeoutException.class).hasMessageContaining("spark.rpc.askTimeout");
+    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {}));
+    assertThatThrownBy(
+            () -> ref.askSync("x", new RpcTimeout(Duration.ofMillis(200), "spark.rpc.askTimeout")))
+        .isInstanceOf(RpcTimeoutException.class)
+        .hasMessageContaining("spark.rpc.askTimeout");
   }
 
   @ParameterizedTest
   @EnumSource(Topology.class)
   void abortFailsTheAskWithTheGivenReasonAndTheLateReplyIsIgnored(Topology t) throws Exception {
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> {
-      if ("park".equals(m)) {
-        parked.add(ctx);
-      } else {
-        ctx.reply(m);
-      }
-    }));
-    AbortableRpcFuture<String> f = ref.askAbortable("park", new RpcTimeout(Duration.ofSeconds(20), "p"));
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            Endpoints.replying(
+                (m, ctx) -> {
+                  if ("park".equals(m)) {
+                    parked.add(ctx);
+                  } else {
+                    ctx.reply(m);
+                  }
+                }));
+    AbortableRpcFuture<String> f =
+        ref.askAbortable("park", new RpcTimeout(Duration.ofSeconds(20), "p"));
     RpcCallContext ctx = parked.poll(20, TimeUnit.SECONDS);
     RuntimeException reason = new RuntimeException("changed my mind");
     f.abort(reason);
@@ -262,34 +301,50 @@ class AskAndSendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Topology.class, names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
+  @EnumSource(
+      value = Topology.class,
+      names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
   void aNonSerializableMessageFailsAtTheSenderNamingItsClass(Topology t) {
     RpcEndpointRef ref = deploy(t, Endpoints.echo());
-    assertThat(failure(ref.ask(new NotSerializable()))).isInstanceOf(RpcSerializationException.class)
-        .hasMessageContaining(NotSerializable.class.getName()).hasMessageContaining("java.io.Serializable");
-    assertThatThrownBy(() -> ref.send(new NotSerializable())).isInstanceOf(RpcSerializationException.class)
+    assertThat(failure(ref.ask(new NotSerializable())))
+        .isInstanceOf(RpcSerializationException.class)
+        .hasMessageContaining(NotSerializable.class.getName())
+        .hasMessageContaining("java.io.Serializable");
+    assertThatThrownBy(() -> ref.send(new NotSerializable()))
+        .isInstanceOf(RpcSerializationException.class)
         .hasMessageContaining(NotSerializable.class.getName());
   }
 
   @ParameterizedTest
-  @EnumSource(value = Topology.class, names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
+  @EnumSource(
+      value = Topology.class,
+      names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
   void aNonSerializableReplyFailsTheAskAtOnceAndThrowsToTheReplier(Topology t) throws Exception {
     BlockingQueue<Throwable> thrown = new LinkedBlockingQueue<>();
-    RpcEndpointRef ref = deploy(t, Endpoints.replying((m, ctx) -> thrown.add(catchThrowable(
-        () -> ctx.reply(new NotSerializable())))));
+    RpcEndpointRef ref =
+        deploy(
+            t,
+            Endpoints.replying(
+                (m, ctx) -> thrown.add(catchThrowable(() -> ctx.reply(new NotSerializable())))));
     long start = System.nanoTime();
-    assertThat(failure(ref.ask("x"))).isInstanceOf(RpcSerializationException.class)
+    assertThat(failure(ref.ask("x")))
+        .isInstanceOf(RpcSerializationException.class)
         .hasMessageContaining(NotSerializable.class.getName());
-    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(15); // not the 20 s timeout
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+        .isLessThan(15); // not the 20 s timeout
     assertThat(thrown.poll(20, TimeUnit.SECONDS)).isInstanceOf(RpcSerializationException.class);
   }
 
   @ParameterizedTest
-  @EnumSource(value = Topology.class, names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
+  @EnumSource(
+      value = Topology.class,
+      names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
   void aMessageTheReceiverCannotDeserializeFailsTheAsk(Topology t) {
     RpcEndpointRef ref = deploy(t, Endpoints.echo());
-    assertThat(failure(ref.ask(new FailsToDeserialize()))).isInstanceOf(RpcSerializationException.class)
-        .hasMessageContaining("could not deserialize").hasMessageContaining("refusing to be read");
+    assertThat(failure(ref.ask(new FailsToDeserialize())))
+        .isInstanceOf(RpcSerializationException.class)
+        .hasMessageContaining("could not deserialize")
+        .hasMessageContaining("refusing to be read");
     assertThat(ref.<String>askSync("still works")).isEqualTo("still works");
   }
 
@@ -310,18 +365,22 @@ class AskAndSendTest {
     RpcEnv host = envs.server("host");
     RpcEndpointRef ref = host.setupEndpoint("gone", Endpoints.echo());
     host.stop(ref);
-    assertThatThrownBy(() -> ref.send("x")).isInstanceOf(RpcEndpointNotFoundException.class)
+    assertThatThrownBy(() -> ref.send("x"))
+        .isInstanceOf(RpcEndpointNotFoundException.class)
         .hasMessageContaining("Cannot find endpoint: spark://gone@");
   }
 
   @org.junit.jupiter.api.Test
   void serializeLocalMessagesMakesANonSerializableLocalMessageFailAsItWouldRemotely() {
-    RpcEnv host = envs.server("host", TestEnvs.conf().set("spark.rpc.serializeLocalMessages", "true"));
+    RpcEnv host =
+        envs.server("host", TestEnvs.conf().set("spark.rpc.serializeLocalMessages", "true"));
     RpcEndpointRef ref = host.setupEndpoint("echo", Endpoints.echo());
     assertThat(ref.<Ping>askSync(new Ping("copy"))).isEqualTo(new Ping("copy"));
-    assertThat(failure(ref.ask(new NotSerializable()))).isInstanceOf(RpcSerializationException.class)
+    assertThat(failure(ref.ask(new NotSerializable())))
+        .isInstanceOf(RpcSerializationException.class)
         .hasMessageContaining("spark.rpc.serializeLocalMessages");
-    assertThatThrownBy(() -> ref.send(new NotSerializable())).isInstanceOf(RpcSerializationException.class);
+    assertThatThrownBy(() -> ref.send(new NotSerializable()))
+        .isInstanceOf(RpcSerializationException.class);
   }
 
   @org.junit.jupiter.api.Test
@@ -335,10 +394,15 @@ class AskAndSendTest {
   @org.junit.jupiter.api.Test
   void completionExceptionIsNeverWhatTheCallerSees() {
     RpcEnv host = envs.server("host");
-    RpcEndpointRef ref = host.setupEndpoint("echo", Endpoints.replying((m, ctx) -> {
-      throw new IllegalArgumentException("bad");
-    }));
-    assertThatThrownBy(() -> ref.askSync("x")).isNotInstanceOf(CompletionException.class)
+    RpcEndpointRef ref =
+        host.setupEndpoint(
+            "echo",
+            Endpoints.replying(
+                (m, ctx) -> {
+                  throw new IllegalArgumentException("bad");
+                }));
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isNotInstanceOf(CompletionException.class)
         .isInstanceOf(RpcRemoteException.class);
   }
 }

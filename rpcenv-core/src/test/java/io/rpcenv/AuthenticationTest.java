@@ -35,32 +35,43 @@ class AuthenticationTest {
   }
 
   private RpcEnv server(String secret, AtomicInteger calls) {
-    // Tripwire is allowed, so that only authentication stands between the network and deserialization.
-    RpcEnv server = envs.server("server", (secret == null ? TestEnvs.conf() : secret(secret))
-        .set("spark.rpc.serializer.allowList", "com.example.untrusted.*"));
-    server.setupEndpoint("echo", Endpoints.replying((m, ctx) -> {
-      calls.incrementAndGet();
-      ctx.reply(m);
-    }));
+    // Tripwire is allowed, so that only authentication stands between the network and
+    // deserialization.
+    RpcEnv server =
+        envs.server(
+            "server",
+            (secret == null ? TestEnvs.conf() : secret(secret))
+                .set("spark.rpc.serializer.allowList", "com.example.untrusted.*"));
+    server.setupEndpoint(
+        "echo",
+        Endpoints.replying(
+            (m, ctx) -> {
+              calls.incrementAndGet();
+              ctx.reply(m);
+            }));
     return server;
   }
 
   @ParameterizedTest
-  @EnumSource(value = Topology.class, names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
+  @EnumSource(
+      value = Topology.class,
+      names = {"REMOTE_SERVER", "REMOTE_CLIENT_MODE"})
   void theRightSecretWorksForLookupAskAndSend(Topology t) throws Exception {
     RpcEnv host = envs.server("host", secret("s3cret"));
     BlockingQueue<Object> sent = new LinkedBlockingQueue<>();
-    host.setupEndpoint("echo", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply(message);
-      }
+    host.setupEndpoint(
+        "echo",
+        new RpcEndpoint() {
+          @Override
+          public void receiveAndReply(Object message, RpcCallContext context) {
+            context.reply(message);
+          }
 
-      @Override
-      public void receive(Object message) {
-        sent.add(message);
-      }
-    });
+          @Override
+          public void receive(Object message) {
+            sent.add(message);
+          }
+        });
     RpcEnv caller = t.caller(envs, host, secret("s3cret"));
     RpcEndpointRef ref = caller.setupEndpointRef(host.address(), "echo");
     assertThat(ref.<String>askSync("authenticated")).isEqualTo("authenticated");
@@ -79,7 +90,8 @@ class AuthenticationTest {
         .hasMessageContaining("spark.authenticate.secret");
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.println("wrong secret detected after " + ms + " ms");
-    assertThat(ms).isLessThan(3_000); // the issue asks for a second; this leaves room for a loaded machine
+    assertThat(ms)
+        .isLessThan(3_000); // the issue asks for a second; this leaves room for a loaded machine
     await().atMost(Duration.ofSeconds(20)).until(() -> TestAccess.connectionCount(server) == 0);
     assertThat(calls).hasValue(0);
   }
@@ -99,25 +111,30 @@ class AuthenticationTest {
     RpcEnv client = envs.client("client", secret("mine"));
     assertThatThrownBy(() -> client.setupEndpointRef(server.address(), "echo"))
         .isInstanceOf(RpcAuthenticationException.class)
-        .hasMessageContaining("does not authenticate").hasMessageContaining("no fallback");
+        .hasMessageContaining("does not authenticate")
+        .hasMessageContaining("no fallback");
   }
 
   @Test
   void authenticationWithoutASecretRefusesToStart() {
     RpcConf conf = TestEnvs.conf().set("spark.authenticate", "true");
     assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(conf).build()))
-        .hasMessageContaining("no secret").hasMessageContaining("spark.authenticate.secret.file");
+        .hasMessageContaining("no secret")
+        .hasMessageContaining("spark.authenticate.secret.file");
   }
 
   @Test
   void theSecretMayComeFromAFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("secret");
     Files.writeString(file, "from-a-file\n");
-    RpcConf conf = TestEnvs.conf().set("spark.authenticate", "true")
-        .set("spark.authenticate.secret.file", file.toString());
+    RpcConf conf =
+        TestEnvs.conf()
+            .set("spark.authenticate", "true")
+            .set("spark.authenticate.secret.file", file.toString());
     RpcEnv server = envs.server("server", conf);
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEndpointRef ref = envs.client("client", secret("from-a-file")).setupEndpointRef(server.address(), "echo");
+    RpcEndpointRef ref =
+        envs.client("client", secret("from-a-file")).setupEndpointRef(server.address(), "echo");
     assertThat(ref.<String>askSync("ok")).isEqualTo("ok");
   }
 
@@ -136,7 +153,8 @@ class AuthenticationTest {
             default -> raw.request(2, "endpoint-verifier", new Tripwire("lookup"));
           }
         } catch (java.net.SocketException closedFirst) {
-          // the server may refuse the unauthenticated HELLO before the crafted frame is even written
+          // the server may refuse the unauthenticated HELLO before the crafted frame is even
+          // written
         }
         assertThat(raw.readsEof(Duration.ofSeconds(20))).isTrue();
       }
@@ -153,8 +171,9 @@ class AuthenticationTest {
     try (RawConnection raw = new RawConnection(server.address().port())) {
       raw.hello(null);
       try {
-        raw.frame(RawConnection.RESPONSE, RawConnection.requestPayload(7, "",
-            RawConnection.javaBody(new Tripwire("r"))));
+        raw.frame(
+            RawConnection.RESPONSE,
+            RawConnection.requestPayload(7, "", RawConnection.javaBody(new Tripwire("r"))));
       } catch (java.net.SocketException closedFirst) {
         // refused at the HELLO already
       }
@@ -163,9 +182,13 @@ class AuthenticationTest {
     assertThat(Tripwire.TRIPPED).hasValue(0);
     assertThat(calls).hasValue(0);
     // the same message from an authenticated peer does reach deserialization: the tripwire works
-    RpcEndpointRef ok = envs.client("client", secret("right").set("spark.rpc.serializer.allowList",
-        "com.example.untrusted.*")).setupEndpointRef(server.address(), "echo");
-    assertThat(ok.<Object>askSync(new Tripwire("authenticated")).toString()).isEqualTo("Tripwire(authenticated)");
+    RpcEndpointRef ok =
+        envs.client(
+                "client",
+                secret("right").set("spark.rpc.serializer.allowList", "com.example.untrusted.*"))
+            .setupEndpointRef(server.address(), "echo");
+    assertThat(ok.<Object>askSync(new Tripwire("authenticated")).toString())
+        .isEqualTo("Tripwire(authenticated)");
     assertThat(Tripwire.TRIPPED.get()).isPositive();
   }
 
@@ -191,15 +214,20 @@ class AuthenticationTest {
   }
 
   @Test
-  void authenticationAppliesToClientModeEndpointsReachedOverTheClientsConnection() throws Exception {
+  void authenticationAppliesToClientModeEndpointsReachedOverTheClientsConnection()
+      throws Exception {
     RpcEnv server = envs.server("server", secret("s"));
     BlockingQueue<RpcEndpointRef> registered = new LinkedBlockingQueue<>();
-    server.setupEndpoint("registry", Endpoints.replying((m, ctx) -> {
-      registered.add((RpcEndpointRef) m);
-      ctx.reply(true);
-    }));
+    server.setupEndpoint(
+        "registry",
+        Endpoints.replying(
+            (m, ctx) -> {
+              registered.add((RpcEndpointRef) m);
+              ctx.reply(true);
+            }));
     RpcEnv client = envs.client("client", secret("s"));
-    RpcEndpointRef worker = client.setupEndpoint("worker", Endpoints.replying((m, ctx) -> ctx.reply("worker: " + m)));
+    RpcEndpointRef worker =
+        client.setupEndpoint("worker", Endpoints.replying((m, ctx) -> ctx.reply("worker: " + m)));
     client.setupEndpointRef(server.address(), "registry").askSync(worker);
     assertThat(registered.poll(20, TimeUnit.SECONDS).<String>askSync("hi")).isEqualTo("worker: hi");
   }
@@ -219,7 +247,8 @@ class AuthenticationTest {
       assertThat(hello.payload()).hasSize(1 + 8 + 4 + 2 + host + 4 + 32);
       raw.frame(RawConnection.AUTH, new byte[32]); // a proof that does not hold
       RawConnection.Frame next = raw.readFrame();
-      assertThat(next.type()).as("the server's next frame is its refusal, not its proof")
+      assertThat(next.type())
+          .as("the server's next frame is its refusal, not its proof")
           .isEqualTo(RawConnection.CLOSE);
       assertThat(next.text()).contains("authentication failed");
     }
@@ -228,16 +257,25 @@ class AuthenticationTest {
   @Test
   void aShortSecretIsWarnedAboutAtStartAndALongOneIsNot() throws Exception {
     String warning = "characters long: whoever records one handshake can try guesses";
-    try (io.rpcenv.testkit.ChildJvm weak = io.rpcenv.testkit.ChildJvm.start("weak", AuthenticatingEnvMain.class,
-        java.util.Map.of(RpcSecurityManager.SECRET_ENV, "hunter2"))) {
+    try (io.rpcenv.testkit.ChildJvm weak =
+        io.rpcenv.testkit.ChildJvm.start(
+            "weak",
+            AuthenticatingEnvMain.class,
+            java.util.Map.of(RpcSecurityManager.SECRET_ENV, "hunter2"))) {
       String line = weak.awaitLine(l -> l.contains(warning), Duration.ofSeconds(60));
-      assertThat(line).contains("WARN").contains("_SPARK_AUTH_SECRET").contains("only 7 characters")
-          .contains("openssl rand -base64 32").doesNotContain("hunter2");
+      assertThat(line)
+          .contains("WARN")
+          .contains("_SPARK_AUTH_SECRET")
+          .contains("only 7 characters")
+          .contains("openssl rand -base64 32")
+          .doesNotContain("hunter2");
       weak.awaitLine(l -> l.startsWith("STOPPED"), Duration.ofSeconds(60));
     }
-    try (io.rpcenv.testkit.ChildJvm strong = io.rpcenv.testkit.ChildJvm.start("strong",
-        AuthenticatingEnvMain.class, java.util.Map.of(RpcSecurityManager.SECRET_ENV,
-            RpcSecurityManager.generateSecret()))) {
+    try (io.rpcenv.testkit.ChildJvm strong =
+        io.rpcenv.testkit.ChildJvm.start(
+            "strong",
+            AuthenticatingEnvMain.class,
+            java.util.Map.of(RpcSecurityManager.SECRET_ENV, RpcSecurityManager.generateSecret()))) {
       strong.awaitLine(l -> l.startsWith("STOPPED"), Duration.ofSeconds(60));
       assertThat(strong.lines()).noneMatch(l -> l.contains(warning));
     }

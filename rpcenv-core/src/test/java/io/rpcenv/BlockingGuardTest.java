@@ -20,26 +20,36 @@ class BlockingGuardTest {
   void askSyncOnAnIoThreadFailsFast() throws Exception {
     RpcEnv server = envs.server("server");
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
-    server.setupEndpoint("held", Endpoints.replying((m, ctx) -> {
-      if ("first".equals(m)) {
-        parked.add(ctx);
-      } else {
-        ctx.reply(m);
-      }
-    }));
+    server.setupEndpoint(
+        "held",
+        Endpoints.replying(
+            (m, ctx) -> {
+              if ("first".equals(m)) {
+                parked.add(ctx);
+              } else {
+                ctx.reply(m);
+              }
+            }));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "held");
     BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
     var first = ref.ask("first");
     // attached before the reply exists, so it runs on the I/O thread that completes the ask
-    var done = first.thenRun(() -> {
-      Throwable t = catchThrowable(() -> ref.askSync("second"));
-      seen.add(t != null ? t : "askSync returned normally on " + Thread.currentThread().getName());
-    });
+    var done =
+        first.thenRun(
+            () -> {
+              Throwable t = catchThrowable(() -> ref.askSync("second"));
+              seen.add(
+                  t != null
+                      ? t
+                      : "askSync returned normally on " + Thread.currentThread().getName());
+            });
     parked.poll(20, TimeUnit.SECONDS).reply("go");
     done.get(20, TimeUnit.SECONDS);
-    assertThat(seen.poll(20, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+    assertThat(seen.poll(20, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalStateException.class)
         .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-        .hasMessageContaining("I/O thread").hasMessageContaining("use ask()");
+        .hasMessageContaining("I/O thread")
+        .hasMessageContaining("use ask()");
   }
 
   @Test
@@ -50,7 +60,8 @@ class BlockingGuardTest {
       public void receiveAndReply(Object message, RpcCallContext context) {
         if ("outer".equals(message)) {
           Throwable t = catchThrowable(() -> self().askSync("inner"));
-          context.reply(t == null ? "no error" : t.getClass().getSimpleName() + ": " + t.getMessage());
+          context.reply(
+              t == null ? "no error" : t.getClass().getSimpleName() + ": " + t.getMessage());
         } else {
           context.reply("inner reply");
         }
@@ -65,20 +76,27 @@ class BlockingGuardTest {
 
   /** A plain endpoint that answers "outer" by asking itself, synchronously, for "inner". */
   private RpcEndpointRef selfAsker(int dispatcherThreads) {
-    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads",
-        String.valueOf(dispatcherThreads)));
-    return env.setupEndpoint("plain", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply("outer".equals(message) ? "got " + self().askSync("inner") : "inner reply");
-      }
-    });
+    RpcEnv env =
+        envs.server(
+            "env",
+            TestEnvs.conf()
+                .set("spark.rpc.netty.dispatcher.numThreads", String.valueOf(dispatcherThreads)));
+    return env.setupEndpoint(
+        "plain",
+        new RpcEndpoint() {
+          @Override
+          public void receiveAndReply(Object message, RpcCallContext context) {
+            context.reply(
+                "outer".equals(message) ? "got " + self().askSync("inner") : "inner reply");
+          }
+        });
   }
 
   @Test
   void aPlainEndpointAllowedOneThreadAskingItselfSynchronouslyFailsFast() {
     // two shared threads: a plain endpoint may use one, so asking itself could only time out
-    assertThatThrownBy(() -> selfAsker(2).askSync("outer")).isInstanceOf(RpcRemoteException.class)
+    assertThatThrownBy(() -> selfAsker(2).askSync("outer"))
+        .isInstanceOf(RpcRemoteException.class)
         .hasMessageContaining("called askSync on itself");
   }
 

@@ -27,18 +27,24 @@ class BoundsTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
-  /** Accepts one connection, answers the handshake like a server-mode env, then never reads again. */
+  /**
+   * Accepts one connection, answers the handshake like a server-mode env, then never reads again.
+   */
   private static Thread deafPeer(ServerSocket listener, List<Socket> keep) {
-    Thread t = new Thread(() -> {
-      try {
-        Socket s = listener.accept();
-        keep.add(s);
-        RawConnection.acceptHandshake(new DataInputStream(s.getInputStream()),
-            new DataOutputStream(s.getOutputStream()));
-      } catch (Exception e) {
-        // the test's own assertions report what went wrong
-      }
-    }, "deaf-peer");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Socket s = listener.accept();
+                keep.add(s);
+                RawConnection.acceptHandshake(
+                    new DataInputStream(s.getInputStream()),
+                    new DataOutputStream(s.getOutputStream()));
+              } catch (Exception e) {
+                // the test's own assertions report what went wrong
+              }
+            },
+            "deaf-peer");
     t.start();
     return t;
   }
@@ -50,12 +56,20 @@ class BoundsTest {
       listener.setReceiveBufferSize(16 * 1024);
       listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
       Thread peer = deafPeer(listener, keep);
-      RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.outbox.maxBytes", "1m")
-          .set("spark.rpc.message.maxSize", "256k").set("spark.rpc.io.sendBuffer", "16k"));
-      RpcEndpointRef ref = TestAccessBridge.refWithoutLookup(client,
-          new RpcAddress("127.0.0.1", listener.getLocalPort()), "anything");
+      RpcEnv client =
+          envs.client(
+              "client",
+              TestEnvs.conf()
+                  .set("spark.rpc.outbox.maxBytes", "1m")
+                  .set("spark.rpc.message.maxSize", "256k")
+                  .set("spark.rpc.io.sendBuffer", "16k"));
+      RpcEndpointRef ref =
+          TestAccessBridge.refWithoutLookup(
+              client, new RpcAddress("127.0.0.1", listener.getLocalPort()), "anything");
       RpcBackpressureException refused = null;
-      for (int i = 0; i < 500 && refused == null; i++) { // 500 x 200 KiB: far more than any buffer here
+      for (int i = 0;
+          i < 500 && refused == null;
+          i++) { // 500 x 200 KiB: far more than any buffer here
         try {
           ref.send(new byte[200 * 1024]);
         } catch (RpcBackpressureException e) {
@@ -63,8 +77,10 @@ class BoundsTest {
         }
       }
       assertThat(refused).as("no backpressure after 100 MiB").isNotNull();
-      assertThat(refused.getMessage()).contains("spark.rpc.outbox.maxBytes (1048576 bytes)")
-          .contains("127.0.0.1:" + listener.getLocalPort()).contains("Nothing was sent");
+      assertThat(refused.getMessage())
+          .contains("spark.rpc.outbox.maxBytes (1048576 bytes)")
+          .contains("127.0.0.1:" + listener.getLocalPort())
+          .contains("Nothing was sent");
       peer.join(20_000);
     } finally {
       for (Socket s : keep) {
@@ -76,8 +92,9 @@ class BoundsTest {
   @Test
   void asksBeyondTheOutstandingLimitFailAtOnce() throws Exception {
     RpcEnv server = envs.server("server");
-    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> {}));
+    RpcEnv client =
+        envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "silent");
     List<CompletableFuture<Object>> held = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -85,7 +102,8 @@ class BoundsTest {
     }
     CompletableFuture<Object> fifth = ref.ask(5);
     assertThat(fifth).isCompletedExceptionally();
-    assertThatThrownBy(fifth::join).hasCauseInstanceOf(RpcBackpressureException.class)
+    assertThatThrownBy(fifth::join)
+        .hasCauseInstanceOf(RpcBackpressureException.class)
         .hasMessageContaining("spark.rpc.io.maxOutstandingAsks");
     held.forEach(f -> assertThat(f).isNotDone());
   }
@@ -93,9 +111,10 @@ class BoundsTest {
   @Test
   void asksThatTimedOutOrWereAbortedGiveTheirPlaceBackAtOnce() throws Exception {
     RpcEnv server = envs.server("server");
-    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> {}));
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
+    RpcEnv client =
+        envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "4"));
     RpcEndpointRef silent = client.setupEndpointRef(server.address(), "silent");
     RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
     RpcTimeout brief = new RpcTimeout(Duration.ofMillis(200), "spark.rpc.askTimeout");
@@ -110,7 +129,8 @@ class BoundsTest {
       }
       aborted.forEach(a -> a.abort(new IllegalStateException("not needed")));
       for (CompletableFuture<Object> f : timedOut) {
-        assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcTimeoutException.class);
+        assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(RpcTimeoutException.class);
       }
       // every place is free again the moment the futures have failed: four more asks fit
       List<CompletableFuture<Object>> next = new ArrayList<>();
@@ -124,8 +144,10 @@ class BoundsTest {
   }
 
   @Test
-  void aFullEndpointHoldsBackOnlyTheMessagesToItWhileOthersOnTheSameConnectionFlow() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "8"));
+  void aFullEndpointHoldsBackOnlyTheMessagesToItWhileOthersOnTheSameConnectionFlow()
+      throws Exception {
+    RpcEnv server =
+        envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "8"));
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
     server.setupEndpoint("parking", Endpoints.replying((m, ctx) -> parked.add(ctx)));
     server.setupEndpoint("echo", Endpoints.echo());
@@ -145,15 +167,17 @@ class BoundsTest {
     assertThat(parked).hasSize(8);
     assertThat(TestAccessBridge.connections(server)).hasSize(1);
     // answer everything that arrives; credit flows back and every ask completes
-    Thread replier = new Thread(() -> {
-      try {
-        for (int i = 0; i < 50; i++) {
-          parked.take().reply("done");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread replier =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 50; i++) {
+                  parked.take().reply("done");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     replier.start();
     for (CompletableFuture<Object> ask : asks) {
       assertThat(ask.get(20, TimeUnit.SECONDS)).isEqualTo("done");
@@ -162,8 +186,10 @@ class BoundsTest {
   }
 
   @Test
-  void sendsToAnEndpointThatIsNotKeepingUpFailWithBackpressureOnceWhatIsHeldForItIsFull() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "4"));
+  void sendsToAnEndpointThatIsNotKeepingUpFailWithBackpressureOnceWhatIsHeldForItIsFull()
+      throws Exception {
+    RpcEnv server =
+        envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "4"));
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     List<Object> received = java.util.Collections.synchronizedList(new ArrayList<>());
     class Stuck extends RpcEndpoint implements IsolatedRpcEndpoint {
@@ -179,8 +205,12 @@ class BoundsTest {
     }
     server.setupEndpoint("stuck", new Stuck());
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.outbox.maxBytes", "1m")
-        .set("spark.rpc.message.maxSize", "1"));
+    RpcEnv client =
+        envs.client(
+            "client",
+            TestEnvs.conf()
+                .set("spark.rpc.outbox.maxBytes", "1m")
+                .set("spark.rpc.message.maxSize", "1"));
     RpcEndpointRef stuck = client.setupEndpointRef(server.address(), "stuck");
     RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
     byte[] kib = new byte[1024];
@@ -195,8 +225,13 @@ class BoundsTest {
       }
     }
     assertThat(refused).isNotNull();
-    assertThat(refused.getMessage()).contains("Endpoint 'stuck'", "is not keeping up", "spark.rpc.outbox.maxBytes",
-        "spark.rpc.io.maxInflightMessages", "Nothing was sent");
+    assertThat(refused.getMessage())
+        .contains(
+            "Endpoint 'stuck'",
+            "is not keeping up",
+            "spark.rpc.outbox.maxBytes",
+            "spark.rpc.io.maxInflightMessages",
+            "Nothing was sent");
     // other endpoints on the connection are not refused
     assertThat(echo.<Object>askSync("still here")).isEqualTo("still here");
     release.countDown();
@@ -207,11 +242,13 @@ class BoundsTest {
   }
 
   @Test
-  void aCallerThatCompletesTheFutureOfAnAskItselfFreesItsPlaceAmongTheOutstandingAsks() throws Exception {
+  void aCallerThatCompletesTheFutureOfAnAskItselfFreesItsPlaceAmongTheOutstandingAsks()
+      throws Exception {
     RpcEnv server = envs.server("server");
     BlockingQueue<RpcCallContext> parked = new LinkedBlockingQueue<>();
     server.setupEndpoint("parking", Endpoints.replying((m, ctx) -> parked.add(ctx)));
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "1"));
+    RpcEnv client =
+        envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "1"));
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "parking");
     for (int i = 0; i < 3; i++) {
       CompletableFuture<Object> ask = ref.ask("ask " + i);
@@ -222,7 +259,8 @@ class BoundsTest {
       context.reply("too late"); // ignored: the ask no longer waits
     }
     CompletableFuture<Object> last = ref.ask("last");
-    assertThatThrownBy(() -> last.obtrudeValue("forced")).isInstanceOf(UnsupportedOperationException.class)
+    assertThatThrownBy(() -> last.obtrudeValue("forced"))
+        .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("cannot be overwritten");
     parked.poll(20, TimeUnit.SECONDS).reply("answered");
     assertThat(last.get(20, TimeUnit.SECONDS)).isEqualTo("answered");

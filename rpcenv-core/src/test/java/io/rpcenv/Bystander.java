@@ -23,7 +23,8 @@ final class Bystander {
   /** The bystander's connection still works, and so does a new client's. */
   void assertStillServing() {
     assertThat(echo.<String>askSync("after")).isEqualTo("after");
-    RpcEndpointRef newcomer = envs.client("newcomer-" + System.nanoTime()).setupEndpointRef(server.address(), "echo");
+    RpcEndpointRef newcomer =
+        envs.client("newcomer-" + System.nanoTime()).setupEndpointRef(server.address(), "echo");
     assertThat(newcomer.<String>askSync("new")).isEqualTo("new");
   }
 }

@@ -52,17 +52,20 @@ class ClientModeTest {
     server.setupEndpoint("registry", registry);
     RpcEnv client = envs.client("client");
     BlockingQueue<Object> workerGot = new LinkedBlockingQueue<>();
-    RpcEndpointRef worker = client.setupEndpoint("worker", new RpcEndpoint() {
-      @Override
-      public void receive(Object message) {
-        workerGot.add(message);
-      }
+    RpcEndpointRef worker =
+        client.setupEndpoint(
+            "worker",
+            new RpcEndpoint() {
+              @Override
+              public void receive(Object message) {
+                workerGot.add(message);
+              }
 
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        context.reply("worker says " + message);
-      }
-    });
+              @Override
+              public void receiveAndReply(Object message, RpcCallContext context) {
+                context.reply("worker says " + message);
+              }
+            });
     RpcEndpointRef registryRef = client.setupEndpointRef(server.address(), "registry");
     assertThat(registryRef.<String>askSync(new Register(worker))).isEqualTo("registered");
 
@@ -94,8 +97,10 @@ class ClientModeTest {
     third.setupEndpoint("registry", thirdRegistry);
     server.setupEndpointRef(third.address(), "registry").askSync(new Register(atServer));
     RpcEndpointRef atThird = thirdRegistry.registered.poll(20, TimeUnit.SECONDS);
-    assertThatThrownBy(() -> atThird.send("x")).isInstanceOf(RpcConnectionException.class)
-        .hasMessageContaining("spark-client://worker").hasMessageContaining("client-mode env");
+    assertThatThrownBy(() -> atThird.send("x"))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining("spark-client://worker")
+        .hasMessageContaining("client-mode env");
     assertThatThrownBy(() -> atThird.askSync("x")).isInstanceOf(RpcConnectionException.class);
   }
 
@@ -106,7 +111,8 @@ class ClientModeTest {
     server.setupEndpoint("registry", registry);
     for (String name : new String[] {"c1", "c2"}) {
       RpcEnv client = envs.client(name);
-      RpcEndpointRef worker = client.setupEndpoint("worker", Endpoints.replying((m, ctx) -> ctx.reply(name)));
+      RpcEndpointRef worker =
+          client.setupEndpoint("worker", Endpoints.replying((m, ctx) -> ctx.reply(name)));
       client.setupEndpointRef(server.address(), "registry").askSync(new Register(worker));
     }
     RpcEndpointRef first = registry.registered.poll(20, TimeUnit.SECONDS);

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
-    ReadmeSection.assertMatches("config-table:core", RpcConfigKeys.markdownTable(RpcConfigKeys.all()));
+    ReadmeSection.assertMatches(
+        "config-table:core", RpcConfigKeys.markdownTable(RpcConfigKeys.all()));
   }
 
   @Test

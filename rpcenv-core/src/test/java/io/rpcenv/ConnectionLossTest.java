@@ -20,7 +20,8 @@ class ConnectionLossTest {
 
   @Test
   void asksFailAtOnceNamingThePeerWhenItsConnectionCloses() throws Exception {
-    RpcEnv server = RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build());
+    RpcEnv server =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build()));
     CountDownLatch arrived = new CountDownLatch(10);
     server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> arrived.countDown()));
     RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"));
@@ -35,7 +36,8 @@ class ConnectionLossTest {
     for (CompletableFuture<Object> ask : asks) {
       assertThatThrownBy(() -> ask.get(20, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(RpcConnectionException.class)
+          .cause()
+          .isInstanceOf(RpcConnectionException.class)
           .hasMessageContaining(server.address().hostPort());
     }
     // far less than the 120 s ask timeout
@@ -44,7 +46,8 @@ class ConnectionLossTest {
 
   @Test
   void aNewConnectionIsMadeAfterTheOldOneClosed() throws Exception {
-    RpcEnv server = RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build());
+    RpcEnv server =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("server").conf(TestEnvs.conf()).build()));
     server.setupEndpoint("echo", Endpoints.echo());
     int port = server.address().port();
     RpcEnv client = envs.client("client");
@@ -53,9 +56,12 @@ class ConnectionLossTest {
     server.close();
     RpcEnv restarted = envs.server("restarted", TestEnvs.conf());
     // a restart on a new port: old refs fail cleanly, lookups of the new address work
-    assertThatThrownBy(() -> ref.askSync("to the old one", new RpcTimeout(Duration.ofSeconds(20), "p")))
-        .isInstanceOf(RpcConnectionException.class).hasMessageContaining(String.valueOf(port));
+    assertThatThrownBy(
+            () -> ref.askSync("to the old one", new RpcTimeout(Duration.ofSeconds(20), "p")))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining(String.valueOf(port));
     restarted.setupEndpoint("echo", Endpoints.echo());
-    assertThat(client.setupEndpointRef(restarted.address(), "echo").<String>askSync("again")).isEqualTo("again");
+    assertThat(client.setupEndpointRef(restarted.address(), "echo").<String>askSync("again"))
+        .isEqualTo("again");
   }
 }

@@ -31,7 +31,8 @@ class DeserializationFilterTest {
 
   private RpcEndpointRef echo(RpcConf serverConf, RpcConf clientConf) {
     RpcEnv server = envs.server("server", serverConf);
-    server.setupEndpoint("echo", Endpoints.replying((m, ctx) -> ctx.reply(m instanceof Tripwire ? "got it" : m)));
+    server.setupEndpoint(
+        "echo", Endpoints.replying((m, ctx) -> ctx.reply(m instanceof Tripwire ? "got it" : m)));
     return envs.client("client", clientConf).setupEndpointRef(server.address(), "echo");
   }
 
@@ -74,9 +75,14 @@ class DeserializationFilterTest {
 
   @Test
   void anAllowListEntryAdmitsTheClassOrItsPackage() {
-    for (String entry : new String[] {"com.example.untrusted.Tripwire", "com.example.untrusted.*", "com.example.**"}) {
-      RpcEndpointRef ref = echo(TestEnvs.conf().set("spark.rpc.serializer.allowList", "org.other.*, " + entry),
-          TestEnvs.conf());
+    for (String entry :
+        new String[] {
+          "com.example.untrusted.Tripwire", "com.example.untrusted.*", "com.example.**"
+        }) {
+      RpcEndpointRef ref =
+          echo(
+              TestEnvs.conf().set("spark.rpc.serializer.allowList", "org.other.*, " + entry),
+              TestEnvs.conf());
       assertThat(ref.<String>askSync(new Tripwire(entry))).isEqualTo("got it");
     }
     assertThat(Tripwire.TRIPPED).hasValue(3);
@@ -84,9 +90,12 @@ class DeserializationFilterTest {
 
   @Test
   void aPackagePatternDoesNotAdmitSubpackagesButATreePatternDoes() {
-    RpcEndpointRef ref = echo(TestEnvs.conf().set("spark.rpc.serializer.allowList", "com.example.*"),
-        TestEnvs.conf());
-    assertThatThrownBy(() -> ref.askSync(new Tripwire("sub"))).isInstanceOf(RpcSerializationException.class);
+    RpcEndpointRef ref =
+        echo(
+            TestEnvs.conf().set("spark.rpc.serializer.allowList", "com.example.*"),
+            TestEnvs.conf());
+    assertThatThrownBy(() -> ref.askSync(new Tripwire("sub")))
+        .isInstanceOf(RpcSerializationException.class);
   }
 
   @Test
@@ -94,20 +103,28 @@ class DeserializationFilterTest {
     RpcEnv server = envs.server("server", TestEnvs.conf());
     server.setupEndpoint("giver", Endpoints.replying((m, ctx) -> ctx.reply(new Tripwire("reply"))));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "giver");
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcSerializationException.class)
-        .hasMessageContaining("Cannot deserialize the reply").hasMessageContaining("com.example.untrusted.Tripwire");
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcSerializationException.class)
+        .hasMessageContaining("Cannot deserialize the reply")
+        .hasMessageContaining("com.example.untrusted.Tripwire");
     assertThat(Tripwire.TRIPPED).hasValue(0);
   }
 
   @Test
   void aDisallowedExceptionStillArrivesAsClassNameMessageAndStack() {
     RpcEnv server = envs.server("server", TestEnvs.conf());
-    server.setupEndpoint("thrower", Endpoints.replying((m, ctx) -> {
-      throw new UntrustedFailure("told you");
-    }));
+    server.setupEndpoint(
+        "thrower",
+        Endpoints.replying(
+            (m, ctx) -> {
+              throw new UntrustedFailure("told you");
+            }));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "thrower");
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcRemoteException.class).hasNoCause()
-        .hasMessageContaining(UntrustedFailure.class.getName()).hasMessageContaining("told you");
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcRemoteException.class)
+        .hasNoCause()
+        .hasMessageContaining(UntrustedFailure.class.getName())
+        .hasMessageContaining("told you");
   }
 
   /** Effective Java's bomb: nested sets whose hashing doubles with every level. */
@@ -134,7 +151,8 @@ class DeserializationFilterTest {
     RpcEndpointRef ref = echo(TestEnvs.conf(), TestEnvs.conf());
     Set<Object> bomb = bomb(60); // unfiltered, 2^60 hash computations
     long start = System.nanoTime();
-    assertThatThrownBy(() -> ref.askSync(bomb)).isInstanceOf(RpcSerializationException.class)
+    assertThatThrownBy(() -> ref.askSync(bomb))
+        .isInstanceOf(RpcSerializationException.class)
         .hasMessageContaining("spark.rpc.serializer.maxDepth (20)");
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.println("depth bomb rejected after " + ms + " ms");
@@ -144,13 +162,15 @@ class DeserializationFilterTest {
 
   @Test
   void aReferenceBombIsRejected() {
-    RpcEndpointRef ref = echo(TestEnvs.conf().set("spark.rpc.serializer.maxReferences", "10000"), TestEnvs.conf());
+    RpcEndpointRef ref =
+        echo(TestEnvs.conf().set("spark.rpc.serializer.maxReferences", "10000"), TestEnvs.conf());
     List<String> many = new ArrayList<>();
     String same = "x";
     for (int i = 0; i < 50_000; i++) {
       many.add(same);
     }
-    assertThatThrownBy(() -> ref.askSync(new ArrayList<>(many))).isInstanceOf(RpcSerializationException.class)
+    assertThatThrownBy(() -> ref.askSync(new ArrayList<>(many)))
+        .isInstanceOf(RpcSerializationException.class)
         .hasMessageContaining("spark.rpc.serializer.maxReferences (10000)");
   }
 
@@ -184,8 +204,14 @@ class DeserializationFilterTest {
 
   @Test
   void badAllowListEntriesAreRefusedAtStart() {
-    assertThatThrownBy(() -> RpcEnv.create("env", "127.0.0.1", 0,
-        TestEnvs.conf().set("spark.rpc.serializer.allowList", "!java.**"), null))
+    assertThatThrownBy(
+            () ->
+                RpcEnv.create(
+                    "env",
+                    "127.0.0.1",
+                    0,
+                    TestEnvs.conf().set("spark.rpc.serializer.allowList", "!java.**"),
+                    null))
         .hasMessageContaining("not filter rules");
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * On an env with two dispatcher threads, an endpoint that blocks forever and one that throws
- * (even {@link StackOverflowError}) on every message do not keep other endpoints, lookups or a
+ * On an env with two dispatcher threads, an endpoint that blocks forever and one that throws (even
+ * {@link StackOverflowError}) on every message do not keep other endpoints, lookups or a
  * heartbeat-style endpoint from answering.
  */
 class DispatcherIsolationTest {
@@ -39,23 +39,30 @@ class DispatcherIsolationTest {
 
   @Test
   void blockedAndThrowingEndpointsDoNotStopTheOthers() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
+    RpcEnv server =
+        envs.server("server", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger blocked = new AtomicInteger();
-    server.setupEndpoint("blocker", Endpoints.receiving(m -> {
-      blocked.incrementAndGet();
-      try {
-        release.await(); // blocks "forever": until the test ends
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
-    server.setupEndpoint("thrower", Endpoints.replying((m, ctx) -> {
-      if ((Integer) m % 2 == 0) {
-        recurse(0);
-      }
-      throw new IllegalStateException("always fails: " + m);
-    }));
+    server.setupEndpoint(
+        "blocker",
+        Endpoints.receiving(
+            m -> {
+              blocked.incrementAndGet();
+              try {
+                release.await(); // blocks "forever": until the test ends
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }));
+    server.setupEndpoint(
+        "thrower",
+        Endpoints.replying(
+            (m, ctx) -> {
+              if ((Integer) m % 2 == 0) {
+                recurse(0);
+              }
+              throw new IllegalStateException("always fails: " + m);
+            }));
     server.setupEndpoint("echo", Endpoints.echo());
     server.setupEndpoint("heartbeat", new Heartbeats());
     try {
@@ -72,11 +79,14 @@ class DispatcherIsolationTest {
       }
       for (int i = 0; i < 20; i++) {
         int n = i;
-        assertThatThrownBy(() -> throws_.get(n).get(20, TimeUnit.SECONDS)).cause()
+        assertThatThrownBy(() -> throws_.get(n).get(20, TimeUnit.SECONDS))
+            .cause()
             .isInstanceOf(RpcRemoteException.class)
-            .hasCauseInstanceOf(n % 2 == 0 ? StackOverflowError.class : IllegalStateException.class);
+            .hasCauseInstanceOf(
+                n % 2 == 0 ? StackOverflowError.class : IllegalStateException.class);
       }
-      RpcEndpointRef echo = envs.client("late-comer").setupEndpointRef(server.address(), "echo"); // a lookup
+      RpcEndpointRef echo =
+          envs.client("late-comer").setupEndpointRef(server.address(), "echo"); // a lookup
       RpcEndpointRef heartbeat = client.setupEndpointRef(server.address(), "heartbeat");
       for (int i = 0; i < 50; i++) {
         assertThat(echo.<Integer>askSync(i)).isEqualTo(i);

@@ -32,17 +32,18 @@ class EndpointLifecycleTest {
   void setupEndpointReturnsBeforeOnStartAndMessagesSentAtOnceComeAfterIt() throws Exception {
     RpcEnv env = envs.server("env");
     CountDownLatch release = new CountDownLatch(1);
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void onStart() {
-        try {
-          release.await(); // setupEndpoint must not wait for this
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-        }
-        super.onStart();
-      }
-    };
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void onStart() {
+            try {
+              release.await(); // setupEndpoint must not wait for this
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+            super.onStart();
+          }
+        };
     RpcEndpointRef ref = env.setupEndpoint("e", e);
     ref.send("m1");
     ref.send("m2");
@@ -72,19 +73,20 @@ class EndpointLifecycleTest {
   void onStopRunsLastAfterEveryMessageQueuedBeforeTheStop() throws Exception {
     RpcEnv env = envs.server("env");
     CountDownLatch gate = new CountDownLatch(1);
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void receive(Object message) {
-        if ("block".equals(message)) {
-          try {
-            gate.await();
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void receive(Object message) {
+            if ("block".equals(message)) {
+              try {
+                gate.await();
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            super.receive(message);
           }
-        }
-        super.receive(message);
-      }
-    };
+        };
     RpcEndpointRef ref = env.setupEndpoint("e", e);
     ref.send("block");
     for (int i = 0; i < 5; i++) {
@@ -95,8 +97,9 @@ class EndpointLifecycleTest {
     List<String> events = take(e, 8);
     assertThat(events.get(0)).isEqualTo("onStart");
     assertThat(events.get(7)).isEqualTo("onStop");
-    assertThat(events.subList(1, 7)).containsExactlyInAnyOrder("receive:block", "receive:0", "receive:1",
-        "receive:2", "receive:3", "receive:4");
+    assertThat(events.subList(1, 7))
+        .containsExactlyInAnyOrder(
+            "receive:block", "receive:0", "receive:1", "receive:2", "receive:3", "receive:4");
   }
 
   @Test
@@ -104,13 +107,14 @@ class EndpointLifecycleTest {
     RpcEnv env = envs.server("env");
     AtomicInteger stops = new AtomicInteger();
     CountDownLatch stopped = new CountDownLatch(1);
-    RpcEndpoint e = new RpcEndpoint() {
-      @Override
-      public void onStop() {
-        stops.incrementAndGet();
-        stopped.countDown();
-      }
-    };
+    RpcEndpoint e =
+        new RpcEndpoint() {
+          @Override
+          public void onStop() {
+            stops.incrementAndGet();
+            stopped.countDown();
+          }
+        };
     RpcEndpointRef ref = env.setupEndpoint("name", e);
     env.stop(ref);
     env.stop(ref);
@@ -128,40 +132,45 @@ class EndpointLifecycleTest {
     RpcEndpoint e = Endpoints.echo();
     env.setupEndpoint("a", e);
     assertThatThrownBy(() -> env.setupEndpoint("a", Endpoints.echo()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("There is already an RpcEndpoint called a");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("There is already an RpcEndpoint called a");
     assertThatThrownBy(() -> env.setupEndpoint("b", e))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
-    assertThatThrownBy(() -> new RpcEndpoint() {}.rpcEnv()).isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> new RpcEndpoint() {}.rpcEnv())
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void errorsInCallbacksGoToOnErrorAndTheEndpointKeepsWorking() throws Exception {
     RpcEnv env = envs.server("env");
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void onStart() {
-        super.onStart();
-        throw new IllegalStateException("start failed");
-      }
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void onStart() {
+            super.onStart();
+            throw new IllegalStateException("start failed");
+          }
 
-      @Override
-      public void receive(Object message) {
-        if ("bad".equals(message)) {
-          throw new IllegalStateException("receive failed");
-        }
-        super.receive(message);
-      }
+          @Override
+          public void receive(Object message) {
+            if ("bad".equals(message)) {
+              throw new IllegalStateException("receive failed");
+            }
+            super.receive(message);
+          }
 
-      @Override
-      public void onStop() {
-        super.onStop();
-        throw new IllegalStateException("stop failed");
-      }
-    };
+          @Override
+          public void onStop() {
+            super.onStop();
+            throw new IllegalStateException("stop failed");
+          }
+        };
     RpcEndpointRef ref = env.setupEndpoint("e", e);
     ref.send("bad");
     ref.send("good");
-    assertThat(take(e, 4)).containsExactly("onStart", "error:start failed", "error:receive failed", "receive:good");
+    assertThat(take(e, 4))
+        .containsExactly("onStart", "error:start failed", "error:receive failed", "receive:good");
     env.stop(ref);
     assertThat(take(e, 2)).containsExactly("onStop", "error:stop failed");
   }
@@ -169,14 +178,16 @@ class EndpointLifecycleTest {
   @Test
   void anAskWhoseHandlerThrowsGoesToTheAskerAndToOnError() throws Exception {
     RpcEnv env = envs.server("env");
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        throw new IllegalArgumentException("handler failed");
-      }
-    };
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void receiveAndReply(Object message, RpcCallContext context) {
+            throw new IllegalArgumentException("handler failed");
+          }
+        };
     RpcEndpointRef ref = env.setupEndpoint("e", e);
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcRemoteException.class)
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcRemoteException.class)
         .hasCauseInstanceOf(IllegalArgumentException.class);
     assertThat(take(e, 2)).containsExactly("onStart", "error:handler failed");
   }
@@ -185,20 +196,23 @@ class EndpointLifecycleTest {
   void anExceptionThrownByOnErrorIsSwallowedAndTheEndpointCarriesOn() throws Exception {
     RpcEnv env = envs.server("env");
     CountDownLatch later = new CountDownLatch(1);
-    RpcEndpointRef ref = env.setupEndpoint("e", new RpcEndpoint() {
-      @Override
-      public void receive(Object message) {
-        if ("bad".equals(message)) {
-          throw new IllegalStateException("first");
-        }
-        later.countDown();
-      }
+    RpcEndpointRef ref =
+        env.setupEndpoint(
+            "e",
+            new RpcEndpoint() {
+              @Override
+              public void receive(Object message) {
+                if ("bad".equals(message)) {
+                  throw new IllegalStateException("first");
+                }
+                later.countDown();
+              }
 
-      @Override
-      public void onError(Throwable cause) {
-        throw new IllegalStateException("onError itself failed");
-      }
-    });
+              @Override
+              public void onError(Throwable cause) {
+                throw new IllegalStateException("onError itself failed");
+              }
+            });
     ref.send("bad");
     ref.send("fine");
     assertThat(later.await(20, TimeUnit.SECONDS)).isTrue();
@@ -207,24 +221,27 @@ class EndpointLifecycleTest {
   @Test
   void theDefaultReceiveReportsThatItIsNotImplemented() throws Exception {
     RpcEnv env = envs.server("env");
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void receive(Object message) {
-        // fall back to RpcEndpoint's default, which throws
-        new RpcEndpoint() {}.receive(message);
-      }
-    };
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void receive(Object message) {
+            // fall back to RpcEndpoint's default, which throws
+            new RpcEndpoint() {}.receive(message);
+          }
+        };
     env.setupEndpoint("e", e).send("x");
     assertThat(take(e, 2).get(1)).startsWith("error:").contains("does not implement 'receive'");
   }
 
   @Test
   void aStackOverflowIsSentBackAndTheDispatcherSurvives() {
-    RpcEnv env = envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
+    RpcEnv env =
+        envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads", "2"));
     RpcEndpointRef deep = env.setupEndpoint("deep", Endpoints.replying((m, ctx) -> recurse(0)));
     RpcEndpointRef echo = env.setupEndpoint("echo", Endpoints.echo());
     for (int i = 0; i < 4; i++) { // more overflows than dispatcher threads
-      assertThatThrownBy(() -> deep.askSync("x")).isInstanceOf(RpcRemoteException.class)
+      assertThatThrownBy(() -> deep.askSync("x"))
+          .isInstanceOf(RpcRemoteException.class)
           .hasCauseInstanceOf(StackOverflowError.class);
     }
     assertThat(echo.<String>askSync("alive")).isEqualTo("alive");
@@ -237,12 +254,13 @@ class EndpointLifecycleTest {
   @Test
   void endpointStopFromInsideItselfRunsOnStop() {
     RpcEnv env = envs.server("env");
-    Endpoints.Recording e = new Endpoints.Recording() {
-      @Override
-      public void receive(Object message) {
-        stop();
-      }
-    };
+    Endpoints.Recording e =
+        new Endpoints.Recording() {
+          @Override
+          public void receive(Object message) {
+            stop();
+          }
+        };
     env.setupEndpoint("e", e).send("stop yourself");
     await().atMost(Duration.ofSeconds(20)).until(() -> e.stopCalled);
   }

@@ -37,10 +37,14 @@ public final class Endpoints {
   /** Records lifecycle calls, messages and events as strings, in order. */
   static class Recording extends RpcEndpoint {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    /** Every event {@link #next} and {@link #anyWithin} have taken, in order, skipped ones too. */
-    final java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    /** The next event starting with {@code prefix}, skipping others; fails after 20 s without one. */
+    /** Every event {@link #next} and {@link #anyWithin} have taken, in order, skipped ones too. */
+    final java.util.List<String> seen =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    /**
+     * The next event starting with {@code prefix}, skipping others; fails after 20 s without one.
+     */
     String next(String prefix) throws InterruptedException {
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
       java.util.List<String> skipped = new java.util.ArrayList<>();
@@ -61,7 +65,8 @@ public final class Endpoints {
 
     /** Whether an event starting with {@code prefix} comes within {@code millis}. */
     boolean anyWithin(String prefix, long millis) throws InterruptedException {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+      long deadline =
+          System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
       for (long left; (left = deadline - System.nanoTime()) > 0; ) {
         String ev = events.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (ev != null) {
@@ -73,6 +78,7 @@ public final class Endpoints {
       }
       return false;
     }
+
     volatile RpcEndpointRef selfInOnStart;
     volatile RpcEndpointRef selfInOnStop;
     volatile boolean stopCalled;

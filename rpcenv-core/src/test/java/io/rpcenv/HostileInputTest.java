@@ -29,8 +29,12 @@ class HostileInputTest {
 
   @BeforeEach
   void start() {
-    server = envs.server("server", TestEnvs.conf().set("spark.network.auth.rpcTimeout", "500ms")
-        .set("spark.rpc.message.maxSize", "64k"));
+    server =
+        envs.server(
+            "server",
+            TestEnvs.conf()
+                .set("spark.network.auth.rpcTimeout", "500ms")
+                .set("spark.rpc.message.maxSize", "64k"));
     bystander = new Bystander(envs, server);
   }
 
@@ -49,11 +53,16 @@ class HostileInputTest {
   @ParameterizedTest
   @ValueSource(strings = {"garbage", "http", "tls"})
   void aPeerSpeakingAnotherProtocolIsDisconnected(String kind) throws Exception {
-    byte[] bytes = switch (kind) {
-      case "garbage" -> new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 1, 2, 3, 4, 5, 6, 7};
-      case "http" -> "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-      default -> new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
-    };
+    byte[] bytes =
+        switch (kind) {
+          case "garbage" ->
+              new byte[] {
+                (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 1, 2, 3, 4, 5, 6, 7
+              };
+          case "http" -> "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+          default ->
+              new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        };
     assertThat(sendAndExpectClose(bytes)).isTrue();
     assertStillServing();
   }
@@ -109,8 +118,12 @@ class HostileInputTest {
 
   @Test
   void connectionsBeyondTheHandshakeCapAreClosedAtOnce() throws Exception {
-    RpcEnv capped = envs.server("capped", TestEnvs.conf().set("spark.rpc.io.maxHandshakingConnections", "3")
-        .set("spark.network.auth.rpcTimeout", "30s"));
+    RpcEnv capped =
+        envs.server(
+            "capped",
+            TestEnvs.conf()
+                .set("spark.rpc.io.maxHandshakingConnections", "3")
+                .set("spark.network.auth.rpcTimeout", "30s"));
     List<Socket> silent = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
@@ -138,7 +151,9 @@ class HostileInputTest {
       assertThat(closed).hasSize(1);
       silent.removeAll(closed);
       for (Socket s : silent) {
-        assertThat(RawConnection.readsEof(s, Duration.ofMillis(300))).as("a connection within the cap").isFalse();
+        assertThat(RawConnection.readsEof(s, Duration.ofMillis(300)))
+            .as("a connection within the cap")
+            .isFalse();
       }
     } finally {
       for (Socket s : silent) {
@@ -146,8 +161,14 @@ class HostileInputTest {
       }
     }
     capped.setupEndpoint("echo", Endpoints.echo());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-        envs.client("after-cap-" + System.nanoTime()).setupEndpointRef(capped.address(), "echo")
-            .<String>askSync("slots free again").equals("slots free again"));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () ->
+                envs.client("after-cap-" + System.nanoTime())
+                    .setupEndpointRef(capped.address(), "echo")
+                    .<String>askSync("slots free again")
+                    .equals("slots free again"));
   }
 }

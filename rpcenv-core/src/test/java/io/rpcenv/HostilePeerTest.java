@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,30 +64,44 @@ class HostilePeerTest {
     d.write(b);
   }
 
-  /** One well-formed frame payload (after the type byte) of every type, and of two unknown types. */
+  /**
+   * One well-formed frame payload (after the type byte) of every type, and of two unknown types.
+   */
   private static Map<Byte, byte[]> wholeFrames() throws IOException {
     Map<Byte, byte[]> m = new LinkedHashMap<>();
     byte[] body = RawConnection.javaBody("x");
     m.put(RawConnection.REQUEST, RawConnection.requestPayload(1, "echo", body));
-    m.put(RawConnection.ONE_WAY, bytes(d -> {
-      utf8Short(d, "echo");
-      d.write(body);
-    }));
-    m.put(RawConnection.RESPONSE, bytes(d -> {
-      d.writeLong(99);
-      d.write(body);
-    }));
-    m.put(RawConnection.FAILURE, bytes(d -> {
-      d.writeLong(99);
-      d.writeByte(1);
-      utf8Int(d, "it failed");
-      utf8Short(d, "java.lang.IllegalStateException");
-      utf8Int(d, "java.lang.IllegalStateException: it failed\n\tat x.y(Z.java:1)");
-    }));
-    m.put(RawConnection.CLOSE, bytes(d -> {
-      d.writeByte(0);
-      utf8Short(d, "bye");
-    }));
+    m.put(
+        RawConnection.ONE_WAY,
+        bytes(
+            d -> {
+              utf8Short(d, "echo");
+              d.write(body);
+            }));
+    m.put(
+        RawConnection.RESPONSE,
+        bytes(
+            d -> {
+              d.writeLong(99);
+              d.write(body);
+            }));
+    m.put(
+        RawConnection.FAILURE,
+        bytes(
+            d -> {
+              d.writeLong(99);
+              d.writeByte(1);
+              utf8Int(d, "it failed");
+              utf8Short(d, "java.lang.IllegalStateException");
+              utf8Int(d, "java.lang.IllegalStateException: it failed\n\tat x.y(Z.java:1)");
+            }));
+    m.put(
+        RawConnection.CLOSE,
+        bytes(
+            d -> {
+              d.writeByte(0);
+              utf8Short(d, "bye");
+            }));
     m.put((byte) 8, new byte[0]); // PING
     m.put((byte) 9, new byte[0]); // PONG
     m.put(RawConnection.AUTH, new byte[32]);
@@ -105,7 +118,7 @@ class HostilePeerTest {
   private static boolean stillUp(RawConnection raw) throws IOException {
     try {
       raw.frame((byte) 8, new byte[0]);
-      for (;;) {
+      for (; ; ) {
         if (raw.readFrame().type() == 9) {
           return true;
         }
@@ -132,11 +145,13 @@ class HostilePeerTest {
       }
     }
     // Headers cut short close the connection; the well-formed control frames do not.
-    assertThat(closedOn).contains("2/0", "2/9", "2/10", "3/1", "4/7", "5/7", "6/0", "0/3", "42/0", "1/9", "7/32")
+    assertThat(closedOn)
+        .contains("2/0", "2/9", "2/10", "3/1", "4/7", "5/7", "6/0", "0/3", "42/0", "1/9", "7/32")
         .doesNotContain("8/0", "9/0");
     assertStillServing();
     long grown = PlatformDependent.usedDirectMemory() - directBefore;
-    assertThat(grown).as("direct memory still held after %s malformed frames", closedOn.size())
+    assertThat(grown)
+        .as("direct memory still held after %s malformed frames", closedOn.size())
         .isLessThan(8L << 20);
   }
 
@@ -162,13 +177,19 @@ class HostilePeerTest {
         d.writeByte(RawConnection.REQUEST);
         raw.out.write(b.toByteArray());
         raw.out.flush();
-        assertThat(raw.closeReason()).contains("Malformed REQUEST frame").contains("ends inside its header");
+        assertThat(raw.closeReason())
+            .contains("Malformed REQUEST frame")
+            .contains("ends inside its header");
       }
     }
     assertStillServing();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
-        .untilAsserted(() -> assertThat(PlatformDependent.usedDirectMemory() - directBefore)
-            .as("direct memory still held").isLessThan(16L << 20));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(PlatformDependent.usedDirectMemory() - directBefore)
+                    .as("direct memory still held")
+                    .isLessThan(16L << 20));
   }
 
   @Test
@@ -176,8 +197,12 @@ class HostilePeerTest {
     try (RawConnection raw = new RawConnection(server.address().port())) {
       raw.plainHandshake();
       String name = "n".repeat(60_000);
-      raw.frame(RawConnection.REQUEST, RawConnection.requestPayload(1, name, RawConnection.javaBody("x")));
-      assertThat(raw.closeReason()).contains("endpoint name of 60000 bytes").contains("limit of 1024 bytes");
+      raw.frame(
+          RawConnection.REQUEST,
+          RawConnection.requestPayload(1, name, RawConnection.javaBody("x")));
+      assertThat(raw.closeReason())
+          .contains("endpoint name of 60000 bytes")
+          .contains("limit of 1024 bytes");
     }
     assertStillServing();
   }
@@ -231,11 +256,15 @@ class HostilePeerTest {
         assertThat(liar.readFrame().text()).endsWith(socketAddress(liar));
         assertThat(w.next("connected:")).isEqualTo("connected:" + socketAddress(liar));
       }
-      assertThat(w.next("disconnected:")).startsWith("disconnected:127.0.0.1:")
+      assertThat(w.next("disconnected:"))
+          .startsWith("disconnected:127.0.0.1:")
           .isNotEqualTo("disconnected:" + victimAddress);
       assertThat(w.anyWithin("disconnected:", 300)).isFalse();
-      assertThat(w.seen).noneMatch(e -> e.endsWith(":" + victim.socket.getLocalPort()) && !e.equals(
-          "connected:" + victimAddress));
+      assertThat(w.seen)
+          .noneMatch(
+              e ->
+                  e.endsWith(":" + victim.socket.getLocalPort())
+                      && !e.equals("connected:" + victimAddress));
     }
   }
 

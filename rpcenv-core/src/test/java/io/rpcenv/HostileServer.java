@@ -16,7 +16,10 @@ final class HostileServer implements AutoCloseable {
   private final Thread thread;
   private volatile Socket socket;
 
-  /** @param answer the payload, after the type byte, of the frame {@code type} sent for the ask; its first 8 bytes are replaced by the ask's id */
+  /**
+   * @param answer the payload, after the type byte, of the frame {@code type} sent for the ask; its
+   *     first 8 bytes are replaced by the ask's id
+   */
   HostileServer(byte type, byte[] answer) throws IOException {
     listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     thread = new Thread(() -> serve(type, answer), "hostile-server");
@@ -57,7 +60,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   private static long readRequestId(DataInputStream in) throws IOException {
-    for (;;) {
+    for (; ; ) {
       int length = in.readInt();
       byte type = in.readByte();
       byte[] payload = new byte[length - 1];

@@ -50,7 +50,8 @@ class InlineEndpointTest {
     WhereAmI e = new WhereAmI();
     server.setupEndpoint("where", e);
     RpcEndpointRef remote = envs.client("client").setupEndpointRef(server.address(), "where");
-    assertThatThrownBy(() -> remote.askSync("fail")).isInstanceOf(RpcRemoteException.class)
+    assertThatThrownBy(() -> remote.askSync("fail"))
+        .isInstanceOf(RpcRemoteException.class)
         .hasCauseInstanceOf(IllegalStateException.class);
     assertThat(e.errors.poll(20, TimeUnit.SECONDS)).isEqualTo("inline failure");
   }
@@ -79,7 +80,8 @@ class InlineEndpointTest {
     }
     server.setupEndpoint("slow", new Slow());
     RpcEnv client = envs.client("client");
-    // the lookup works meanwhile (the verifier is a different endpoint); the ask must wait for onStart
+    // the lookup works meanwhile (the verifier is a different endpoint); the ask must wait for
+    // onStart
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "slow");
     CompletableFuture<String> reply = ref.ask("early");
     assertThat(order.poll(200, TimeUnit.MILLISECONDS)).isNull();
@@ -93,9 +95,12 @@ class InlineEndpointTest {
     RpcEnv server = envs.server("srv");
     class Both extends RpcEndpoint implements InlineRpcEndpoint, ThreadSafeRpcEndpoint {}
     class Iso extends RpcEndpoint implements InlineRpcEndpoint, IsolatedRpcEndpoint {}
-    assertThatThrownBy(() -> server.setupEndpoint("both", new Both())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> server.setupEndpoint("both", new Both()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot also be thread-safe or isolated");
-    assertThatThrownBy(() -> server.setupEndpoint("iso", new Iso())).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("rpcenv-srv-iso-"));
+    assertThatThrownBy(() -> server.setupEndpoint("iso", new Iso()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("rpcenv-srv-iso-"));
   }
 }

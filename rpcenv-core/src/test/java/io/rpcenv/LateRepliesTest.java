@@ -26,33 +26,40 @@ class LateRepliesTest {
   final TestEnvs envs = new TestEnvs(resources);
 
   @Test
-  void repliesThatArriveAfterTheirAsksTimedOutMakeOneLineAndASummaryNotOneLineEach() throws Exception {
+  void repliesThatArriveAfterTheirAsksTimedOutMakeOneLineAndASummaryNotOneLineEach()
+      throws Exception {
     int asks = 2000;
     RpcEnv server = envs.server("server");
     CountDownLatch allTimedOut = new CountDownLatch(1);
     AtomicInteger answered = new AtomicInteger();
     List<RpcCallContext> held = new ArrayList<>();
-    server.setupEndpoint("late", Endpoints.replying((m, ctx) -> {
-      synchronized (held) {
-        held.add(ctx);
-        if (held.size() < asks) {
-          return;
-        }
-      }
-      new Thread(() -> {
-        try {
-          allTimedOut.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        synchronized (held) {
-          held.forEach(c -> {
-            c.reply("late");
-            answered.incrementAndGet();
-          });
-        }
-      }).start();
-    }));
+    server.setupEndpoint(
+        "late",
+        Endpoints.replying(
+            (m, ctx) -> {
+              synchronized (held) {
+                held.add(ctx);
+                if (held.size() < asks) {
+                  return;
+                }
+              }
+              new Thread(
+                      () -> {
+                        try {
+                          allTimedOut.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        synchronized (held) {
+                          held.forEach(
+                              c -> {
+                                c.reply("late");
+                                answered.incrementAndGet();
+                              });
+                        }
+                      })
+                  .start();
+            }));
     RpcEnv client = envs.client("client");
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "late");
     PrintStream err = System.err;
@@ -74,21 +81,30 @@ class LateRepliesTest {
       allTimedOut.countDown();
       await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() == asks);
       // the replies are on their way; closing the client reports what it counted
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        client.shutdown();
-        client.awaitTermination(Duration.ofSeconds(20));
-        String log = captured.toString(StandardCharsets.UTF_8);
-        List<String> lines = log.lines()
-            .filter(l -> l.contains("no longer outstanding") || l.contains("more replies and failures")).toList();
-        assertThat(lines).hasSizeBetween(2, 4);
-        assertThat(lines.get(0)).contains("Ignoring reply for ask #", "no longer outstanding");
-        long summed = 1;
-        Matcher m = Pattern.compile("Ignored (\\d+) more replies").matcher(log);
-        while (m.find()) {
-          summed += Long.parseLong(m.group(1));
-        }
-        assertThat(summed).isLessThanOrEqualTo(asks).isGreaterThan(1);
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                client.shutdown();
+                client.awaitTermination(Duration.ofSeconds(20));
+                String log = captured.toString(StandardCharsets.UTF_8);
+                List<String> lines =
+                    log.lines()
+                        .filter(
+                            l ->
+                                l.contains("no longer outstanding")
+                                    || l.contains("more replies and failures"))
+                        .toList();
+                assertThat(lines).hasSizeBetween(2, 4);
+                assertThat(lines.get(0))
+                    .contains("Ignoring reply for ask #", "no longer outstanding");
+                long summed = 1;
+                Matcher m = Pattern.compile("Ignored (\\d+) more replies").matcher(log);
+                while (m.find()) {
+                  summed += Long.parseLong(m.group(1));
+                }
+                assertThat(summed).isLessThanOrEqualTo(asks).isGreaterThan(1);
+              });
     } finally {
       System.setErr(err);
     }

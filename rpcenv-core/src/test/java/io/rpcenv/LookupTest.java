@@ -44,26 +44,32 @@ class LookupTest {
     RpcEnv client = envs.client("client");
     String uri = "spark://nobody@" + server.address().hostPort();
     assertThatThrownBy(() -> client.setupEndpointRefByURI(uri))
-        .isInstanceOf(RpcEndpointNotFoundException.class).hasMessage("Cannot find endpoint: " + uri);
+        .isInstanceOf(RpcEndpointNotFoundException.class)
+        .hasMessage("Cannot find endpoint: " + uri);
     var f = client.asyncSetupEndpointRefByURI(uri);
-    assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcEndpointNotFoundException.class);
+    assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RpcEndpointNotFoundException.class);
   }
 
   @Test
   void aMalformedUriFailsAtOnceNamingIt() {
     RpcEnv client = envs.client("client");
     assertThatThrownBy(() -> client.asyncSetupEndpointRefByURI("spark://no-port@host"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spark://no-port@host");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spark://no-port@host");
   }
 
   @Test
-  void aLookupToAPortWhereNothingListensFailsWithAConnectionErrorAfterTheRetries() throws Exception {
+  void aLookupToAPortWhereNothingListensFailsWithAConnectionErrorAfterTheRetries()
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.numRetries", "2")
-        .set("spark.rpc.retry.wait", "50ms"));
+    RpcEnv client =
+        envs.client(
+            "client",
+            TestEnvs.conf().set("spark.rpc.numRetries", "2").set("spark.rpc.retry.wait", "50ms"));
     int p = port;
     assertThatThrownBy(() -> client.setupEndpointRef(new RpcAddress("127.0.0.1", p), "x"))
         .isInstanceOf(RpcConnectionException.class)
@@ -76,19 +82,24 @@ class LookupTest {
     // Something that accepts connections but never speaks.
     try (ServerSocket silent = new ServerSocket(0)) {
       List<Socket> accepted = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept());
-          }
-        } catch (Exception e) {
-          // closed
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (Exception e) {
+                  // closed
+                }
+              });
       acceptor.start();
-      RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.lookupTimeout", "400ms"));
+      RpcEnv client =
+          envs.client("client", TestEnvs.conf().set("spark.rpc.lookupTimeout", "400ms"));
       long start = System.nanoTime();
-      assertThatThrownBy(() -> client.setupEndpointRef(new RpcAddress("127.0.0.1", silent.getLocalPort()), "x"))
+      assertThatThrownBy(
+              () ->
+                  client.setupEndpointRef(new RpcAddress("127.0.0.1", silent.getLocalPort()), "x"))
           .isInstanceOf(RpcTimeoutException.class)
           .hasMessageContaining("Cannot look up spark://x@127.0.0.1:" + silent.getLocalPort())
           .hasMessageContaining("400 ms")

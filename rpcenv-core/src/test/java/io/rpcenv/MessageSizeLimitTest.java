@@ -24,26 +24,30 @@ class MessageSizeLimitTest {
   void aMessageOfExactlyTheLimitPassesAndOneByteMoreFailsAtTheSender() {
     RpcEnv server = envs.server("server", limit("1k"));
     server.setupEndpoint("echo", Endpoints.replying((m, ctx) -> ctx.reply(((byte[]) m).length)));
-    RpcEndpointRef ref = envs.client("client", limit("1k")).setupEndpointRef(server.address(), "echo");
+    RpcEndpointRef ref =
+        envs.client("client", limit("1k")).setupEndpointRef(server.address(), "echo");
     assertThat(ref.<Integer>askSync(new byte[1024])).isEqualTo(1024);
     assertThatThrownBy(() -> ref.askSync(new byte[1025]))
         .isInstanceOf(RpcMessageTooLargeException.class)
         .hasMessageContaining("1025 bytes")
         .hasMessageContaining("spark.rpc.message.maxSize (1024 bytes)")
         .hasMessageContaining("spark://echo@");
-    assertThatThrownBy(() -> ref.send(new byte[4096])).isInstanceOf(RpcMessageTooLargeException.class);
+    assertThatThrownBy(() -> ref.send(new byte[4096]))
+        .isInstanceOf(RpcMessageTooLargeException.class);
   }
 
   @Test
   void aLargeJavaObjectIsMeasuredAsSerialized() {
     RpcEnv server = envs.server("server", limit("1k"));
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEndpointRef ref = envs.client("client", limit("1k")).setupEndpointRef(server.address(), "echo");
+    RpcEndpointRef ref =
+        envs.client("client", limit("1k")).setupEndpointRef(server.address(), "echo");
     java.util.ArrayList<String> big = new java.util.ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       big.add("element number " + i);
     }
-    assertThatThrownBy(() -> ref.askSync(big)).isInstanceOf(RpcMessageTooLargeException.class)
+    assertThatThrownBy(() -> ref.askSync(big))
+        .isInstanceOf(RpcMessageTooLargeException.class)
         .hasMessageContaining("spark.rpc.message.maxSize");
   }
 
@@ -51,17 +55,22 @@ class MessageSizeLimitTest {
   void aReplyOverTheRepliersLimitFailsTheAskAndThrowsToTheReplier() throws Exception {
     RpcEnv server = envs.server("server", limit("1k"));
     BlockingQueue<Throwable> replierSaw = new LinkedBlockingQueue<>();
-    server.setupEndpoint("big", Endpoints.replying((m, ctx) -> {
-      try {
-        ctx.reply(new byte[2048]);
-      } catch (RpcMessageTooLargeException e) {
-        replierSaw.add(e);
-      }
-    }));
+    server.setupEndpoint(
+        "big",
+        Endpoints.replying(
+            (m, ctx) -> {
+              try {
+                ctx.reply(new byte[2048]);
+              } catch (RpcMessageTooLargeException e) {
+                replierSaw.add(e);
+              }
+            }));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "big");
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcMessageTooLargeException.class)
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcMessageTooLargeException.class)
         .hasMessageContaining("spark.rpc.message.maxSize");
-    assertThat(replierSaw.poll(20, TimeUnit.SECONDS)).isInstanceOf(RpcMessageTooLargeException.class);
+    assertThat(replierSaw.poll(20, TimeUnit.SECONDS))
+        .isInstanceOf(RpcMessageTooLargeException.class);
   }
 
   @Test
@@ -98,25 +107,32 @@ class MessageSizeLimitTest {
   void aLargeReplyOverTheAskersLimitFailsTheAsk() {
     RpcEnv server = envs.server("server", limit("4m"));
     server.setupEndpoint("big", Endpoints.replying((m, ctx) -> ctx.reply(new byte[(1 << 20) + 1])));
-    RpcEndpointRef ref = envs.client("client", limit("1m")).setupEndpointRef(server.address(), "big");
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcMessageTooLargeException.class)
-        .hasMessageContaining(((1 << 20) + 1) + " bytes").hasMessageContaining("spark.rpc.message.maxSize (1048576");
+    RpcEndpointRef ref =
+        envs.client("client", limit("1m")).setupEndpointRef(server.address(), "big");
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcMessageTooLargeException.class)
+        .hasMessageContaining(((1 << 20) + 1) + " bytes")
+        .hasMessageContaining("spark.rpc.message.maxSize (1048576");
   }
 
   @Test
   void aReplyOverTheAskersLimitFailsTheAsk() {
     RpcEnv server = envs.server("server", limit("1m"));
     server.setupEndpoint("big", Endpoints.replying((m, ctx) -> ctx.reply(new byte[2048])));
-    RpcEndpointRef ref = envs.client("client", limit("1k")).setupEndpointRef(server.address(), "big");
-    assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcMessageTooLargeException.class)
-        .hasMessageContaining("2048 bytes").hasMessageContaining("spark.rpc.message.maxSize (1024 bytes)");
+    RpcEndpointRef ref =
+        envs.client("client", limit("1k")).setupEndpointRef(server.address(), "big");
+    assertThatThrownBy(() -> ref.askSync("x"))
+        .isInstanceOf(RpcMessageTooLargeException.class)
+        .hasMessageContaining("2048 bytes")
+        .hasMessageContaining("spark.rpc.message.maxSize (1024 bytes)");
   }
 
   @Test
   void aFrameFarOverTheReceiversLimitClosesOnlyThatConnectionAndSaysWhy() {
     RpcEnv server = envs.server("server", limit("1k"));
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEndpointRef generous = envs.client("generous", limit("1m")).setupEndpointRef(server.address(), "echo");
+    RpcEndpointRef generous =
+        envs.client("generous", limit("1m")).setupEndpointRef(server.address(), "echo");
     RpcEndpointRef modest = envs.client("modest").setupEndpointRef(server.address(), "echo");
     assertThatThrownBy(() -> generous.askSync(new byte[512 * 1024]))
         .isInstanceOf(RpcConnectionException.class)

@@ -32,13 +32,27 @@ class NetnsPartitionTest {
     String unavailable = NetNamespace.unavailableBecause();
     Assumptions.assumeTrue(unavailable == null, () -> "skipped: " + unavailable);
     NetNamespace ns = resources.add(NetNamespace.create());
-    ChildJvm peer = resources.add(ChildJvm.startWithPrefix("peer-in-" + ns.insideAddress(), ns.execPrefix(),
-        EchoServerMain.class, List.of(), Map.of(), "0", "remote", ns.insideAddress()));
-    String url = peer.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
-        .substring("LISTENING ".length());
+    ChildJvm peer =
+        resources.add(
+            ChildJvm.startWithPrefix(
+                "peer-in-" + ns.insideAddress(),
+                ns.execPrefix(),
+                EchoServerMain.class,
+                List.of(),
+                Map.of(),
+                "0",
+                "remote",
+                ns.insideAddress()));
+    String url =
+        peer.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
+            .substring("LISTENING ".length());
     assertThat(url).contains("@" + ns.insideAddress() + ":");
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.askTimeout", "1s")
-        .set("spark.rpc.io.connectionTimeout", "2s"));
+    RpcEnv client =
+        envs.client(
+            "client",
+            TestEnvs.conf()
+                .set("spark.rpc.askTimeout", "1s")
+                .set("spark.rpc.io.connectionTimeout", "2s"));
     RpcEndpointRef ref = client.setupEndpointRefByURI(url);
     assertThat(ref.<String>askSync("before")).isEqualTo("remote echoes before");
 
@@ -50,8 +64,12 @@ class NetnsPartitionTest {
     }
     for (CompletableFuture<String> ask : asks) {
       Throwable t = catchThrowable(() -> ask.get(60, TimeUnit.SECONDS));
-      assertThat(t).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RpcTimeoutException.class)
-          .hasMessageContaining("spark.rpc.askTimeout").hasMessageContaining(ns.insideAddress());
+      assertThat(t)
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(RpcTimeoutException.class)
+          .hasMessageContaining("spark.rpc.askTimeout")
+          .hasMessageContaining(ns.insideAddress());
     }
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(900L, 15_000L);
     // the keepalive gives the dead connection up, so that a fresh one is made after the heal

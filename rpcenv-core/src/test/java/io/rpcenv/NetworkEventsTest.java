@@ -6,7 +6,6 @@ import io.rpcenv.testkit.Resources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,12 +18,14 @@ class NetworkEventsTest {
     RpcEnv server = envs.server("server");
     Endpoints.Recording e = new Endpoints.Recording();
     server.setupEndpoint("watcher", e);
-    RpcEnv peer = RpcEnv.create(RpcEnvConfig.builder("peer").conf(TestEnvs.conf()).build());
+    RpcEnv peer =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("peer").conf(TestEnvs.conf()).build()));
     peer.setupEndpointRef(server.address(), "watcher");
     List<String> connected = new ArrayList<>();
     connected.add(e.next("connected:"));
     connected.add(e.next("connected:"));
-    assertThat(connected).contains("connected:" + peer.address()); // plus the socket address, as Spark does
+    assertThat(connected)
+        .contains("connected:" + peer.address()); // plus the socket address, as Spark does
     RpcAddress peerAddress = peer.address();
     peer.close();
     List<String> disconnected = new ArrayList<>();
@@ -38,7 +39,10 @@ class NetworkEventsTest {
     RpcEnv server = envs.server("server");
     Endpoints.Recording e = new Endpoints.Recording();
     server.setupEndpoint("watcher", e);
-    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build()));
     client.setupEndpointRef(server.address(), "watcher");
     String connected = e.next("connected:");
     assertThat(connected).startsWith("connected:127.0.0.1:");
@@ -61,7 +65,10 @@ class NetworkEventsTest {
   void ownShutdownDeliversNoDisconnectEvents() throws Exception {
     RpcEnv server = envs.server("server");
     server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build()));
     Endpoints.Recording e = new Endpoints.Recording();
     client.setupEndpoint("watcher", e);
     client.setupEndpointRef(server.address(), "echo");

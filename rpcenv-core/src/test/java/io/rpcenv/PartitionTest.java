@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A network that silently drops everything (a blackhole in a proxy between the peers): asks fail
- * by their own deadline or, sooner, by the keepalive, never after TCP gives up; traffic resumes
- * once the network heals; a live peer that is merely slow is never mistaken for a dead one.
+ * A network that silently drops everything (a blackhole in a proxy between the peers): asks fail by
+ * their own deadline or, sooner, by the keepalive, never after TCP gives up; traffic resumes once
+ * the network heals; a live peer that is merely slow is never mistaken for a dead one.
  */
 class PartitionTest {
   @RegisterExtension final Resources resources = new Resources();
@@ -33,13 +33,18 @@ class PartitionTest {
     server = envs.server("server");
     server.setupEndpoint("echo", Endpoints.echo());
     proxy = resources.add(TcpProxy.start("127.0.0.1", server.address().port()));
-    return envs.client("client", clientConf).setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
+    return envs.client("client", clientConf)
+        .setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
   }
 
   /** An echo ref through the proxy, used once, then cut off by a blackhole. */
-  private RpcEndpointRef echoBehindABlackhole(String askTimeout, String connectionTimeout) throws Exception {
-    RpcEndpointRef ref = echoThroughProxy(TestEnvs.conf().set("spark.rpc.askTimeout", askTimeout)
-        .set("spark.rpc.io.connectionTimeout", connectionTimeout));
+  private RpcEndpointRef echoBehindABlackhole(String askTimeout, String connectionTimeout)
+      throws Exception {
+    RpcEndpointRef ref =
+        echoThroughProxy(
+            TestEnvs.conf()
+                .set("spark.rpc.askTimeout", askTimeout)
+                .set("spark.rpc.io.connectionTimeout", connectionTimeout));
     assertThat(ref.<String>askSync("before")).isEqualTo("before");
     proxy.blackhole();
     return ref;
@@ -60,11 +65,14 @@ class PartitionTest {
       asks.add(ref.ask("during " + i));
     }
     for (CompletableFuture<String> ask : asks) {
-      assertThat(failureOf(ask)).isInstanceOf(RpcTimeoutException.class)
-          .hasMessageContaining("spark.rpc.askTimeout").hasMessageContaining("echo");
+      assertThat(failureOf(ask))
+          .isInstanceOf(RpcTimeoutException.class)
+          .hasMessageContaining("spark.rpc.askTimeout")
+          .hasMessageContaining("echo");
     }
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(elapsedMs).isBetween(900L, 15_000L); // by the deadline: not before it, not long after
+    assertThat(elapsedMs)
+        .isBetween(900L, 15_000L); // by the deadline: not before it, not long after
     // The unanswered keepalive ping gives the dead connection away; it is closed, and once the
     // network heals a new one carries the traffic.
     await().atMost(Duration.ofSeconds(30)).until(() -> proxy.openConnections() == 0);
@@ -77,7 +85,8 @@ class PartitionTest {
     RpcEndpointRef ref = echoBehindABlackhole("120s", "1s");
     long start = System.nanoTime();
     CompletableFuture<String> ask = ref.ask("lost");
-    assertThat(failureOf(ask)).isInstanceOf(RpcConnectionException.class)
+    assertThat(failureOf(ask))
+        .isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining("spark.rpc.io.connectionTimeout")
         .hasMessageContaining("keepalive ping went unanswered")
         .hasMessageContaining("127.0.0.1:" + proxy.port());
@@ -92,13 +101,15 @@ class PartitionTest {
     BlockingQueue<RpcCallContext> held = new LinkedBlockingQueue<>();
     server.setupEndpoint("slow", Endpoints.replying((m, ctx) -> held.add(ctx)));
     proxy = resources.add(TcpProxy.start("127.0.0.1", server.address().port()));
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.io.connectionTimeout", "400ms"));
+    RpcEnv client =
+        envs.client("client", TestEnvs.conf().set("spark.rpc.io.connectionTimeout", "400ms"));
     RpcEndpointRef ref = client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "slow");
     CompletableFuture<String> ask = ref.ask("take your time");
     RpcCallContext context = held.poll(20, TimeUnit.SECONDS);
     int before = proxy.recorded(TcpProxy.Direction.TO_TARGET).length;
     // Wait until the client has pinged at least four times (5 bytes each): longer than the timeout.
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> proxy.recorded(TcpProxy.Direction.TO_TARGET).length - before >= 4 * 5);
     context.reply("done");
     assertThat(ask.get(20, TimeUnit.SECONDS)).isEqualTo("done");
@@ -106,16 +117,24 @@ class PartitionTest {
   }
 
   @Test
-  void withoutKeepalivePingsAQuietConnectionWithAnAskOutstandingIsDeclaredDeadAsInSpark() throws Exception {
+  void withoutKeepalivePingsAQuietConnectionWithAnAskOutstandingIsDeclaredDeadAsInSpark()
+      throws Exception {
     server = envs.server("server");
-    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> {}));
     proxy = resources.add(TcpProxy.start("127.0.0.1", server.address().port()));
-    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.askTimeout", "120s")
-        .set("spark.rpc.io.connectionTimeout", "500ms").set("spark.rpc.io.keepalive", "false"));
-    RpcEndpointRef ref = client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "silent");
+    RpcEnv client =
+        envs.client(
+            "client",
+            TestEnvs.conf()
+                .set("spark.rpc.askTimeout", "120s")
+                .set("spark.rpc.io.connectionTimeout", "500ms")
+                .set("spark.rpc.io.keepalive", "false"));
+    RpcEndpointRef ref =
+        client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "silent");
     int before = proxy.recorded(TcpProxy.Direction.TO_TARGET).length;
     CompletableFuture<Object> ask = ref.ask("anyone?");
-    assertThat(failureOf(ask)).isInstanceOf(RpcConnectionException.class)
+    assertThat(failureOf(ask))
+        .isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining("spark.rpc.io.connectionTimeout")
         .hasMessageNotContaining("ping");
     byte[] sent = proxy.recorded(TcpProxy.Direction.TO_TARGET);
@@ -126,7 +145,11 @@ class PartitionTest {
   /** Whether a PING frame (length 1, type 8) appears in {@code bytes} from {@code from} on. */
   private static boolean containsPing(byte[] bytes, int from) {
     for (int i = from; i + 5 <= bytes.length; i++) {
-      if (bytes[i] == 0 && bytes[i + 1] == 0 && bytes[i + 2] == 0 && bytes[i + 3] == 1 && bytes[i + 4] == 8) {
+      if (bytes[i] == 0
+          && bytes[i + 1] == 0
+          && bytes[i + 2] == 0
+          && bytes[i + 3] == 1
+          && bytes[i + 4] == 8) {
         return true;
       }
     }

@@ -31,7 +31,8 @@ class PortBindingTest {
 
   @Test
   void portZeroPicksAFreePortAndTheAddressReportsIt() {
-    RpcEnv env = resources.add(RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build()));
+    RpcEnv env =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build()));
     assertThat(env.address().host()).isEqualTo("127.0.0.1");
     assertThat(env.address().port()).isPositive();
   }
@@ -40,7 +41,9 @@ class PortBindingTest {
   void aTakenFixedPortIsRetriedUpward() throws Exception {
     try (ServerSocket taken = occupyPortWithFreeNeighbour()) {
       int port = taken.getLocalPort();
-      RpcEnv env = resources.add(RpcEnv.create(RpcEnvConfig.builder("env").port(port).conf(TestEnvs.conf()).build()));
+      RpcEnv env =
+          resources.add(
+              RpcEnv.create(RpcEnvConfig.builder("env").port(port).conf(TestEnvs.conf()).build()));
       assertThat(env.address().port()).isEqualTo(port + 1);
     }
   }
@@ -50,7 +53,8 @@ class PortBindingTest {
     try (ServerSocket taken = occupyPortWithFreeNeighbour()) {
       int port = taken.getLocalPort();
       RpcConf conf = TestEnvs.conf().set("spark.port.maxRetries", "0");
-      assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("busy").port(port).conf(conf).build()))
+      assertThatThrownBy(
+              () -> RpcEnv.create(RpcEnvConfig.builder("busy").port(port).conf(conf).build()))
           .isInstanceOf(RpcException.class)
           .hasMessageContaining("RpcEnv 'busy'")
           .hasMessageContaining("127.0.0.1:" + port)
@@ -60,7 +64,13 @@ class PortBindingTest {
 
   @Test
   void anAddressThatIsNotLocalFailsAtOnceWithoutRetrying() {
-    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").bindAddress("192.0.2.1").conf(TestEnvs.conf()).build()))
+    assertThatThrownBy(
+            () ->
+                RpcEnv.create(
+                    RpcEnvConfig.builder("env")
+                        .bindAddress("192.0.2.1")
+                        .conf(TestEnvs.conf())
+                        .build()))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("cannot listen on 192.0.2.1")
         .hasMessageContaining("bind address");
@@ -68,14 +78,22 @@ class PortBindingTest {
 
   @Test
   void portsBelow1024AreRefused() {
-    assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").port(80).conf(TestEnvs.conf()).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1024 and 65535");
+    assertThatThrownBy(
+            () -> RpcEnv.create(RpcEnvConfig.builder("env").port(80).conf(TestEnvs.conf()).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 1024 and 65535");
   }
 
   @Test
   void theAdvertisedAddressIsReportedWithTheBoundPort() {
-    RpcEnv env = resources.add(RpcEnv.create(RpcEnvConfig.builder("env").bindAddress("127.0.0.1")
-        .advertiseAddress("advertised.example").conf(TestEnvs.conf()).build()));
+    RpcEnv env =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("env")
+                    .bindAddress("127.0.0.1")
+                    .advertiseAddress("advertised.example")
+                    .conf(TestEnvs.conf())
+                    .build()));
     assertThat(env.address().host()).isEqualTo("advertised.example");
     assertThat(env.address().port()).isPositive();
   }

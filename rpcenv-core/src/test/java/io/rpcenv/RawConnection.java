@@ -16,8 +16,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A hand-written client of the wire protocol, to misbehave on purpose: skip or fake the
- * handshake, send crafted frames, replay recorded bytes. Keeps a copy of everything it wrote.
+ * A hand-written client of the wire protocol, to misbehave on purpose: skip or fake the handshake,
+ * send crafted frames, replay recorded bytes. Keeps a copy of everything it wrote.
  */
 final class RawConnection implements AutoCloseable {
   static final int MAGIC = 0x52504345;
@@ -38,19 +38,21 @@ final class RawConnection implements AutoCloseable {
   RawConnection(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(20_000);
-    out = new DataOutputStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        written.write(b);
-        socket.getOutputStream().write(b);
-      }
+    out =
+        new DataOutputStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                written.write(b);
+                socket.getOutputStream().write(b);
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        written.write(b, off, len);
-        socket.getOutputStream().write(b, off, len);
-      }
-    });
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                written.write(b, off, len);
+                socket.getOutputStream().write(b, off, len);
+              }
+            });
     in = new DataInputStream(socket.getInputStream());
   }
 
@@ -59,7 +61,10 @@ final class RawConnection implements AutoCloseable {
     return sendHello(helloPayload(12345L, null, 0, nonce));
   }
 
-  /** Preface and a HELLO from a server-mode env claiming to listen at {@code host:port}, without authentication. */
+  /**
+   * Preface and a HELLO from a server-mode env claiming to listen at {@code host:port}, without
+   * authentication.
+   */
   byte[] helloClaiming(String host, int port) throws IOException {
     return sendHello(helloPayload(67890L, host, port, null));
   }
@@ -74,7 +79,10 @@ final class RawConnection implements AutoCloseable {
   /** The per-endpoint window a raw peer announces: more than any test sends. */
   static final int WINDOW = 1 << 20;
 
-  /** A HELLO payload: client mode when {@code host} is null; announcing authentication with {@code nonce}. */
+  /**
+   * A HELLO payload: client mode when {@code host} is null; announcing authentication with {@code
+   * nonce}.
+   */
   static byte[] helloPayload(long envId, String host, int port, byte[] nonce) throws IOException {
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
     DataOutputStream p = new DataOutputStream(payload);
@@ -94,8 +102,8 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * The accepting side of a plain handshake, on a socket a test accepted itself: reads the
-   * client's preface and HELLO, answers like a client-mode env would.
+   * The accepting side of a plain handshake, on a socket a test accepted itself: reads the client's
+   * preface and HELLO, answers like a client-mode env would.
    */
   static void acceptHandshake(DataInputStream in, DataOutputStream out) throws IOException {
     in.readInt();
@@ -111,11 +119,11 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * Reads frames until the peer's CLOSE and returns the reason it gives; throws if the peer
-   * closes without one.
+   * Reads frames until the peer's CLOSE and returns the reason it gives; throws if the peer closes
+   * without one.
    */
   String closeReason() throws IOException {
-    for (;;) {
+    for (; ; ) {
       Frame f = readFrame();
       if (f.type == CLOSE) {
         DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(f.payload));
@@ -128,8 +136,8 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * The whole authenticated handshake, as an honest client with {@code key} would do it: HELLO,
-   * the server's HELLO, this side's proof, then the server's proof, which is checked.
+   * The whole authenticated handshake, as an honest client with {@code key} would do it: HELLO, the
+   * server's HELLO, this side's proof, then the server's proof, which is checked.
    */
   void authenticate(byte[] key) throws Exception {
     byte[] nonce = new byte[32];
@@ -143,12 +151,16 @@ final class RawConnection implements AutoCloseable {
     frame(AUTH, proof(key, "rpcenv-v2 client", clientHello, serverHello.payload));
     Frame serverProof = readFrame();
     if (serverProof.type != AUTH
-        || !Arrays.equals(serverProof.payload, proof(key, "rpcenv-v2 server", clientHello, serverHello.payload))) {
-      throw new IOException("the server did not prove it holds the secret: frame " + serverProof.type);
+        || !Arrays.equals(
+            serverProof.payload,
+            proof(key, "rpcenv-v2 server", clientHello, serverHello.payload))) {
+      throw new IOException(
+          "the server did not prove it holds the secret: frame " + serverProof.type);
     }
   }
 
-  static byte[] proof(byte[] key, String label, byte[] clientHello, byte[] serverHello) throws Exception {
+  static byte[] proof(byte[] key, String label, byte[] clientHello, byte[] serverHello)
+      throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
     mac.update(label.getBytes(StandardCharsets.US_ASCII));

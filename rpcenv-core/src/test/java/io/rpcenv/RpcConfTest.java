@@ -12,8 +12,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RpcConfTest {
 
   @ParameterizedTest
-  @CsvSource({"500ms, 500", "2s, 2000", "2, 2000", " 3S , 3000", "1min, 60000", "1m, 60000", "1h, 3600000",
-      "1d, 86400000", "1500ms, 1500", "250us, 0"})
+  @CsvSource({
+    "500ms, 500",
+    "2s, 2000",
+    "2, 2000",
+    " 3S , 3000",
+    "1min, 60000",
+    "1m, 60000",
+    "1h, 3600000",
+    "1d, 86400000",
+    "1500ms, 1500",
+    "250us, 0"
+  })
   void parsesTimesWithSubSecondPrecision(String value, long millis) {
     RpcConf conf = new RpcConf().set("spark.rpc.askTimeout", value);
     assertThat(conf.get(RpcConfigKeys.ASK_TIMEOUT).toMillis()).isEqualTo(millis);
@@ -32,8 +42,9 @@ class RpcConfTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("spark.rpc.askTimeout")
         .hasMessageContaining("\"10x\"")
-        .hasMessageContaining("Time must be specified as seconds (s), milliseconds (ms), microseconds (us), "
-            + "minutes (m or min), hour (h), or day (d). E.g. 50s, 100ms, or 250us.")
+        .hasMessageContaining(
+            "Time must be specified as seconds (s), milliseconds (ms), microseconds (us), "
+                + "minutes (m or min), hour (h), or day (d). E.g. 50s, 100ms, or 250us.")
         .hasMessageContaining("Invalid suffix: \"x\"");
     assertThatThrownBy(() -> new RpcConf().set(RpcConfigKeys.ASK_TIMEOUT, "1m30s"))
         .hasMessageContaining("Failed to parse time string");
@@ -42,19 +53,42 @@ class RpcConfTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"128, 134217728", "1k, 1024", "1kb, 1024", "2m, 2097152", "1g, 1073741824", "512b, 512"})
+  @CsvSource({
+    "128, 134217728",
+    "1k, 1024",
+    "1kb, 1024",
+    "2m, 2097152",
+    "1g, 1073741824",
+    "512b, 512"
+  })
   void parsesMessageSizeInMebibytesUnlessAUnitIsGiven(String value, long bytes) {
-    assertThat(new RpcConf().set("spark.rpc.message.maxSize", value).get(RpcConfigKeys.MESSAGE_MAX_SIZE))
+    assertThat(
+            new RpcConf()
+                .set("spark.rpc.message.maxSize", value)
+                .get(RpcConfigKeys.MESSAGE_MAX_SIZE))
         .isEqualTo(bytes);
   }
 
   @Test
   void rejectsMessageSizesAbove2047MebibytesOrBelowOneByte() {
-    assertThatThrownBy(() -> new RpcConf().set("spark.rpc.message.maxSize", "2048").get(RpcConfigKeys.MESSAGE_MAX_SIZE))
-        .hasMessageContaining("spark.rpc.message.maxSize").hasMessageContaining("2047 MiB");
-    assertThatThrownBy(() -> new RpcConf().set("spark.rpc.message.maxSize", "0").get(RpcConfigKeys.MESSAGE_MAX_SIZE))
+    assertThatThrownBy(
+            () ->
+                new RpcConf()
+                    .set("spark.rpc.message.maxSize", "2048")
+                    .get(RpcConfigKeys.MESSAGE_MAX_SIZE))
+        .hasMessageContaining("spark.rpc.message.maxSize")
+        .hasMessageContaining("2047 MiB");
+    assertThatThrownBy(
+            () ->
+                new RpcConf()
+                    .set("spark.rpc.message.maxSize", "0")
+                    .get(RpcConfigKeys.MESSAGE_MAX_SIZE))
         .hasMessageContaining("must be between");
-    assertThatThrownBy(() -> new RpcConf().set("spark.rpc.message.maxSize", "12q").get(RpcConfigKeys.MESSAGE_MAX_SIZE))
+    assertThatThrownBy(
+            () ->
+                new RpcConf()
+                    .set("spark.rpc.message.maxSize", "12q")
+                    .get(RpcConfigKeys.MESSAGE_MAX_SIZE))
         .hasMessageContaining("Size must be specified");
   }
 
@@ -64,7 +98,8 @@ class RpcConfTest {
     assertThat(conf.get(RpcConfigKeys.ASK_TIMEOUT)).isEqualTo(Duration.ofSeconds(120));
     conf.set("spark.network.timeout", "300s");
     assertThat(conf.get(RpcConfigKeys.ASK_TIMEOUT)).isEqualTo(Duration.ofSeconds(300));
-    assertThat(conf.get(RpcConfigKeys.CONNECTION_CREATION_TIMEOUT)).isEqualTo(Duration.ofSeconds(300));
+    assertThat(conf.get(RpcConfigKeys.CONNECTION_CREATION_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(300));
     conf.set("spark.rpc.askTimeout", "5s");
     assertThat(conf.get(RpcConfigKeys.ASK_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
     assertThat(conf.get(RpcConfigKeys.DISPATCHER_THREADS)).isNull(); // computed at runtime
@@ -72,10 +107,18 @@ class RpcConfTest {
 
   @Test
   void rejectsBadBooleansAndIntegersNamingTheKey() {
-    assertThatThrownBy(() -> new RpcConf().set("spark.authenticate", "yes").get(RpcConfigKeys.AUTHENTICATE))
-        .hasMessageContaining("spark.authenticate").hasMessageContaining("expected true or false");
-    assertThatThrownBy(() -> new RpcConf().set("spark.port.maxRetries", "many").getInt("spark.port.maxRetries", 1))
-        .hasMessageContaining("spark.port.maxRetries").hasMessageContaining("expected an integer");
+    assertThatThrownBy(
+            () ->
+                new RpcConf().set("spark.authenticate", "yes").get(SecurityConfigKeys.AUTHENTICATE))
+        .hasMessageContaining("spark.authenticate")
+        .hasMessageContaining("expected true or false");
+    assertThatThrownBy(
+            () ->
+                new RpcConf()
+                    .set("spark.port.maxRetries", "many")
+                    .getInt("spark.port.maxRetries", 1))
+        .hasMessageContaining("spark.port.maxRetries")
+        .hasMessageContaining("expected an integer");
     assertThatThrownBy(() -> new RpcConf().set(RpcConfigKeys.PORT_MAX_RETRIES, "-1"))
         .hasMessageContaining("must not be negative");
   }
@@ -93,9 +136,11 @@ class RpcConfTest {
     RpcConf copy = conf.copy().set("a", "2");
     assertThat(conf.get("a")).isEqualTo("1");
     assertThat(copy.get("a")).isEqualTo("2");
-    assertThatThrownBy(() -> conf.get("missing")).isInstanceOf(NoSuchElementException.class)
+    assertThatThrownBy(() -> conf.get("missing"))
+        .isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining("missing");
     assertThatThrownBy(() -> conf.set("k", null)).hasMessageContaining("null value for k");
-    assertThat(new RpcConf().set("spark.authenticate.secret", "s3cret").toString()).doesNotContain("s3cret");
+    assertThat(new RpcConf().set("spark.authenticate.secret", "s3cret").toString())
+        .doesNotContain("s3cret");
   }
 }

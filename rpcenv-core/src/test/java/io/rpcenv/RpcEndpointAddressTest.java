@@ -11,15 +11,18 @@ class RpcEndpointAddressTest {
 
   @Test
   void printsSparkUrlOrClientUrl() {
-    assertThat(new RpcEndpointAddress("1.2.3.4", 1234, "test")).hasToString("spark://test@1.2.3.4:1234");
+    assertThat(new RpcEndpointAddress("1.2.3.4", 1234, "test"))
+        .hasToString("spark://test@1.2.3.4:1234");
     assertThat(new RpcEndpointAddress(null, "test")).hasToString("spark-client://test");
     assertThat(new RpcEndpointAddress("::1", 1234, "test")).hasToString("spark://test@[::1]:1234");
   }
 
   @Test
   void parsesWhatItPrints() {
-    for (String url : new String[] {"spark://test@1.2.3.4:1234", "spark://test@[::1]:1234",
-        "spark://driver@localhost:7077"}) {
+    for (String url :
+        new String[] {
+          "spark://test@1.2.3.4:1234", "spark://test@[::1]:1234", "spark://driver@localhost:7077"
+        }) {
       assertThat(RpcEndpointAddress.parse(url)).hasToString(url);
     }
     RpcEndpointAddress a = RpcEndpointAddress.parse("spark://echo@10.0.0.1:7077");
@@ -28,9 +31,18 @@ class RpcEndpointAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"spark-client://test", "spark://1.2.3.4:1234", "spark://test@1.2.3.4",
-      "http://test@1.2.3.4:1234", "spark://test@1.2.3.4:1234/path", "spark://test@1.2.3.4:1234?x=1",
-      "spark://test@1.2.3.4:1234#frag", "spark://test@1.2. 3.4:1234", "spark://@1.2.3.4:1234"})
+  @ValueSource(
+      strings = {
+        "spark-client://test",
+        "spark://1.2.3.4:1234",
+        "spark://test@1.2.3.4",
+        "http://test@1.2.3.4:1234",
+        "spark://test@1.2.3.4:1234/path",
+        "spark://test@1.2.3.4:1234?x=1",
+        "spark://test@1.2.3.4:1234#frag",
+        "spark://test@1.2. 3.4:1234",
+        "spark://@1.2.3.4:1234"
+      })
   void rejectsMalformedUrlsNamingThem(String url) {
     assertThatThrownBy(() -> RpcEndpointAddress.parse(url))
         .isInstanceOf(IllegalArgumentException.class)

@@ -14,12 +14,15 @@ class RpcTimeoutTest {
   @Test
   void singlePropertyMustBeSetOrHaveADefault() {
     RpcConf conf = new RpcConf().set("spark.my.timeout", "5s");
-    assertThat(RpcTimeout.of(conf, "spark.my.timeout")).isEqualTo(new RpcTimeout(Duration.ofSeconds(5),
-        "spark.my.timeout"));
+    assertThat(RpcTimeout.of(conf, "spark.my.timeout"))
+        .isEqualTo(new RpcTimeout(Duration.ofSeconds(5), "spark.my.timeout"));
     assertThatThrownBy(() -> RpcTimeout.of(conf, "spark.other.timeout"))
-        .isInstanceOf(NoSuchElementException.class).hasMessageContaining("spark.other.timeout");
-    assertThat(RpcTimeout.of(conf, "spark.other.timeout", "7s").duration()).isEqualTo(Duration.ofSeconds(7));
-    assertThat(RpcTimeout.of(conf, "spark.other.timeout", "7s").property()).isEqualTo("spark.other.timeout");
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining("spark.other.timeout");
+    assertThat(RpcTimeout.of(conf, "spark.other.timeout", "7s").duration())
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(RpcTimeout.of(conf, "spark.other.timeout", "7s").property())
+        .isEqualTo("spark.other.timeout");
   }
 
   @Test
@@ -44,7 +47,8 @@ class RpcTimeoutTest {
         .isEqualTo(new RpcTimeout(Duration.ofSeconds(120), "spark.rpc.askTimeout"));
     RpcTimeout network = RpcTimeout.askTimeout(new RpcConf().set("spark.network.timeout", "300s"));
     assertThat(network).isEqualTo(new RpcTimeout(Duration.ofSeconds(300), "spark.network.timeout"));
-    RpcTimeout lookup = RpcTimeout.lookupTimeout(new RpcConf().set("spark.rpc.lookupTimeout", "500ms"));
+    RpcTimeout lookup =
+        RpcTimeout.lookupTimeout(new RpcConf().set("spark.rpc.lookupTimeout", "500ms"));
     assertThat(lookup).isEqualTo(new RpcTimeout(Duration.ofMillis(500), "spark.rpc.lookupTimeout"));
   }
 
@@ -59,7 +63,8 @@ class RpcTimeoutTest {
   void rejectsZeroAndNegativeDurationsNamingTheProperty() {
     assertThatThrownBy(() -> RpcTimeout.askTimeout(new RpcConf().set("spark.rpc.askTimeout", "0s")))
         .hasMessageContaining("spark.rpc.askTimeout must be positive");
-    assertThatThrownBy(() -> RpcTimeout.askTimeout(new RpcConf().set("spark.rpc.askTimeout", "-5s")))
+    assertThatThrownBy(
+            () -> RpcTimeout.askTimeout(new RpcConf().set("spark.rpc.askTimeout", "-5s")))
         .hasMessageContaining("must be positive");
   }
 
@@ -68,12 +73,14 @@ class RpcTimeoutTest {
     RpcTimeout t = new RpcTimeout(Duration.ofMillis(50), "spark.rpc.askTimeout");
     assertThatThrownBy(() -> t.awaitResult(new CompletableFuture<>()))
         .isInstanceOf(RpcTimeoutException.class)
-        .satisfies(e -> {
-          assertThat(e.getMessage()).endsWith(". This timeout is controlled by spark.rpc.askTimeout");
-          assertThat(e.getMessage().split("This timeout is controlled by", -1)).hasSize(2);
-          assertThat(((RpcTimeoutException) e).property()).isEqualTo("spark.rpc.askTimeout");
-          assertThat(e.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage())
+                  .endsWith(". This timeout is controlled by spark.rpc.askTimeout");
+              assertThat(e.getMessage().split("This timeout is controlled by", -1)).hasSize(2);
+              assertThat(((RpcTimeoutException) e).property()).isEqualTo("spark.rpc.askTimeout");
+              assertThat(e.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            });
   }
 
   @Test
@@ -83,7 +90,8 @@ class RpcTimeoutTest {
     assertThatThrownBy(() -> t.awaitResult(CompletableFuture.failedFuture(boom))).isSameAs(boom);
     Exception checked = new java.io.IOException("io");
     assertThatThrownBy(() -> t.awaitResult(CompletableFuture.failedFuture(checked)))
-        .isInstanceOf(RpcException.class).hasCause(checked);
+        .isInstanceOf(RpcException.class)
+        .hasCause(checked);
     assertThat(t.awaitResult(CompletableFuture.completedFuture("x"))).isEqualTo("x");
   }
 

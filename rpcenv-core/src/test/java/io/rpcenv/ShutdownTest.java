@@ -26,21 +26,24 @@ class ShutdownTest {
     client.shutdown();
     server.shutdown();
     for (RpcEndpointRef ref : new RpcEndpointRef[] {local, remote}) {
-      assertThatThrownBy(() -> ref.send("x")).isInstanceOf(RpcEnvStoppedException.class)
+      assertThatThrownBy(() -> ref.send("x"))
+          .isInstanceOf(RpcEnvStoppedException.class)
           .hasMessageContaining("has been shut down");
       assertThatThrownBy(() -> ref.<String>ask("x").get(20, TimeUnit.SECONDS))
           .hasCauseInstanceOf(RpcEnvStoppedException.class);
       assertThatThrownBy(() -> ref.askSync("x")).isInstanceOf(RpcEnvStoppedException.class);
     }
     assertThatThrownBy(() -> server.setupEndpoint("late", Endpoints.echo()))
-        .isInstanceOf(RpcEnvStoppedException.class).hasMessageContaining("RpcEnv 'server'");
+        .isInstanceOf(RpcEnvStoppedException.class)
+        .hasMessageContaining("RpcEnv 'server'");
     assertThat(server.awaitTermination(Duration.ofSeconds(20))).isTrue();
     assertThat(server.isTerminated()).isTrue();
   }
 
   @Test
   void shutdownIsIdempotentAndEveryEndpointGetsOnStopOnce() throws Exception {
-    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build());
+    RpcEnv env =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("env").conf(TestEnvs.conf()).build()));
     Endpoints.Recording a = new Endpoints.Recording();
     Endpoints.Recording b = new Endpoints.Recording();
     env.setupEndpoint("a", a);
@@ -54,7 +57,9 @@ class ShutdownTest {
 
   @Test
   void closeEndsEveryThreadOfTheEnv() {
-    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("threads-check").conf(TestEnvs.conf()).build());
+    RpcEnv env =
+        resources.add(
+            RpcEnv.create(RpcEnvConfig.builder("threads-check").conf(TestEnvs.conf()).build()));
     class Iso extends RpcEndpoint implements IsolatedRpcEndpoint {}
     env.setupEndpoint("iso", new Iso());
     env.setupEndpointRef(env.address(), "iso");
@@ -64,22 +69,30 @@ class ShutdownTest {
   }
 
   private static java.util.List<String> threadsNamed(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-        .filter(n -> n.startsWith(prefix)).toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith(prefix))
+        .toList();
   }
 
   @Test
   void asksOutstandingWhenTheAskingEnvShutsDownFailWithEnvStopped() throws Exception {
     RpcEnv server = envs.server("server");
-    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> { }));
-    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
+    server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> {}));
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build()));
     RpcEndpointRef ref = client.setupEndpointRef(server.address(), "silent");
     CompletableFuture<Object> remote = ref.ask("never answered");
-    CompletableFuture<Object> local = client.setupEndpoint("quiet", Endpoints.replying((m, ctx) -> { }))
-        .ask("never answered");
+    CompletableFuture<Object> local =
+        client.setupEndpoint("quiet", Endpoints.replying((m, ctx) -> {})).ask("never answered");
     client.close();
-    assertThatThrownBy(() -> remote.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcEnvStoppedException.class);
-    assertThatThrownBy(() -> local.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcEnvStoppedException.class);
+    assertThatThrownBy(() -> remote.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RpcEnvStoppedException.class);
+    assertThatThrownBy(() -> local.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RpcEnvStoppedException.class);
   }
 
   @Test
@@ -89,10 +102,13 @@ class ShutdownTest {
     server.setupEndpoint("silent", Endpoints.replying((m, ctx) -> handling.countDown()));
     RpcEndpointRef ref = envs.client("client").setupEndpointRef(server.address(), "silent");
     CompletableFuture<Object> waiting = ref.ask("never answered"); // the lookup made the connection
-    // Handled and left unanswered: an ask still queued would fail as not handled, with another error.
+    // Handled and left unanswered: an ask still queued would fail as not handled, with another
+    // error.
     assertThat(handling.await(20, TimeUnit.SECONDS)).isTrue();
     server.close();
-    assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
+    assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining(server.address().hostPort())
         .hasMessageContaining("closed it: RpcEnv 'server' is shutting down");
   }
@@ -102,14 +118,19 @@ class ShutdownTest {
     RpcEnv server = envs.server("server");
     BlockingQueue<Object> got = new LinkedBlockingQueue<>();
     server.setupEndpoint("sink", Endpoints.receiving(got::add));
-    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build()));
     RpcEndpointRef sink = client.setupEndpointRef(server.address(), "sink");
-    client.setupEndpoint("leaver", new RpcEndpoint() {
-      @Override
-      public void onStop() {
-        sink.send("goodbye");
-      }
-    });
+    client.setupEndpoint(
+        "leaver",
+        new RpcEndpoint() {
+          @Override
+          public void onStop() {
+            sink.send("goodbye");
+          }
+        });
     client.close();
     assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("goodbye");
   }
@@ -125,7 +146,10 @@ class ShutdownTest {
       }
     }
     server.setupEndpoint("sink", new OrderedSink());
-    RpcEnv client = RpcEnv.create(RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build());
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("client").conf(TestEnvs.conf()).clientMode(true).build()));
     RpcEndpointRef sink = client.setupEndpointRef(server.address(), "sink");
     for (int i = 0; i < 1000; i++) {
       sink.send(i);
@@ -138,29 +162,39 @@ class ShutdownTest {
 
   @Test
   void anEndpointMayCloseItsOwnEnvWithoutDeadlock() throws Exception {
-    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("self-closing").conf(TestEnvs.conf()).build());
+    RpcEnv env =
+        resources.add(
+            RpcEnv.create(RpcEnvConfig.builder("self-closing").conf(TestEnvs.conf()).build()));
     CountDownLatch stopped = new CountDownLatch(1);
-    env.setupEndpoint("closer", new RpcEndpoint() {
-      @Override
-      public void receive(Object message) {
-        assertThatThrownBy(() -> rpcEnv().awaitTermination()).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("would wait for itself");
-        rpcEnv().close(); // only starts the shutdown on an env thread
-      }
+    env.setupEndpoint(
+            "closer",
+            new RpcEndpoint() {
+              @Override
+              public void receive(Object message) {
+                assertThatThrownBy(() -> rpcEnv().awaitTermination())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("would wait for itself");
+                rpcEnv().close(); // only starts the shutdown on an env thread
+              }
 
-      @Override
-      public void onStop() {
-        stopped.countDown();
-      }
-    }).send("close");
+              @Override
+              public void onStop() {
+                stopped.countDown();
+              }
+            })
+        .send("close");
     assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(env.awaitTermination(Duration.ofSeconds(20))).isTrue();
   }
 
   @Test
   void shutdownGivesUpOnAnEndpointStillBusyAfterTheStopTimeoutAndAlwaysFinishes() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "500ms")
-        .set("spark.rpc.netty.dispatcher.numThreads", "2"));
+    RpcEnv server =
+        envs.server(
+            "server",
+            TestEnvs.conf()
+                .set("spark.rpc.endpointStopTimeout", "500ms")
+                .set("spark.rpc.netty.dispatcher.numThreads", "2"));
     Endpoints.Recording other = new Endpoints.Recording();
     BlockedUntilInterrupted stuck = new BlockedUntilInterrupted();
     server.setupEndpoint("blocker", stuck);
@@ -171,10 +205,12 @@ class ShutdownTest {
     assertThat(stuck.entered.await(20, TimeUnit.SECONDS)).isTrue();
     java.util.List<CompletableFuture<Object>> queued = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      queued.add(blocker.ask("queued " + i)); // a plain endpoint on 2 threads takes one message at a time
+      queued.add(
+          blocker.ask("queued " + i)); // a plain endpoint on 2 threads takes one message at a time
     }
     // Frames of one connection are delivered in order: once this is answered, the three are queued.
-    assertThat(client.setupEndpointRef(server.address(), "other").<String>askSync("after")).isEqualTo("after");
+    assertThat(client.setupEndpointRef(server.address(), "other").<String>askSync("after"))
+        .isEqualTo("after");
     long start = System.nanoTime();
     server.shutdown();
     assertThat(server.awaitTermination(Duration.ofSeconds(30))).isTrue();
@@ -184,17 +220,24 @@ class ShutdownTest {
     assertThat(stuck.stopped).as("onStop of an abandoned endpoint").isFalse();
     assertThat(other.events).startsWith("onStart").endsWith("onStop");
     for (CompletableFuture<Object> ask : queued) { // told before the connection closes
-      assertThatThrownBy(() -> ask.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcEnvStoppedException.class)
-          .hasMessageContaining("endpoint 'blocker'").hasMessageContaining("still busy")
+      assertThatThrownBy(() -> ask.get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(RpcEnvStoppedException.class)
+          .hasMessageContaining("endpoint 'blocker'")
+          .hasMessageContaining("still busy")
           .hasMessageContaining("spark.rpc.endpointStopTimeout");
     }
-    assertThatThrownBy(() -> first.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class)
-        .hasMessageContaining(server.address().hostPort()).hasMessageContaining("RpcEnv 'server' is shutting down");
+    assertThatThrownBy(() -> first.get(20, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining(server.address().hostPort())
+        .hasMessageContaining("RpcEnv 'server' is shutting down");
   }
 
   @Test
   void anIsolatedEndpointStillBusyAtShutdownIsInterruptedToo() throws Exception {
-    RpcEnv env = envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "300ms"));
+    RpcEnv env =
+        envs.server("server", TestEnvs.conf().set("spark.rpc.endpointStopTimeout", "300ms"));
     class IsolatedStuck extends BlockedUntilInterrupted implements IsolatedRpcEndpoint {}
     IsolatedStuck stuck = new IsolatedStuck();
     env.setupEndpoint("stuck", stuck).send("block");

@@ -8,12 +8,10 @@ import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.testkit.Resources;
 import io.rpcenv.testkit.TcpProxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -22,15 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * One slow endpoint shares a connection with fast ones: it holds back only the messages sent to
- * it. The connection is never declared dead, asks to other endpoints keep being answered, and
- * every one-way message that {@code send} accepted arrives exactly once.
+ * One slow endpoint shares a connection with fast ones: it holds back only the messages sent to it.
+ * The connection is never declared dead, asks to other endpoints keep being answered, and every
+ * one-way message that {@code send} accepted arrives exactly once.
  */
 class SlowEndpointTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
-  /** A plain endpoint (the default kind) that takes about a millisecond per message until told to hurry. */
+  /**
+   * A plain endpoint (the default kind) that takes about a millisecond per message until told to
+   * hurry.
+   */
   static final class Slow extends RpcEndpoint {
     final AtomicIntegerArray seen;
     final AtomicBoolean hurry = new AtomicBoolean();
@@ -67,12 +68,14 @@ class SlowEndpointTest {
   private static RpcConf tight() {
     // A small window so that it fills at once, and a keepalive that gives up after one second:
     // reading a whole connection paused for longer than that would get it declared dead.
-    return TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "64")
+    return TestEnvs.conf()
+        .set("spark.rpc.io.maxInflightMessages", "64")
         .set("spark.rpc.io.connectionTimeout", "1s");
   }
 
   @Test
-  void aBurstToASlowEndpointNeverMakesTheConnectionLookDeadAndEveryAcceptedMessageArrivesOnce() throws Exception {
+  void aBurstToASlowEndpointNeverMakesTheConnectionLookDeadAndEveryAcceptedMessageArrivesOnce()
+      throws Exception {
     int messages = 3000; // about three seconds of work for the slow endpoint
     RpcEnv server = envs.server("server", tight());
     Slow slow = new Slow(messages);
@@ -94,7 +97,9 @@ class SlowEndpointTest {
     }
     assertThat(slow.duplicates()).isZero();
     assertThat(asked).isPositive();
-    System.out.printf("burst of %d one-way messages to a slow endpoint: all arrived once, %d asks answered beside it%n",
+    System.out.printf(
+        "burst of %d one-way messages to a slow endpoint: all arrived once, %d asks answered beside"
+            + " it%n",
         messages, asked);
     assertThat(connection.isClosed()).isFalse();
     assertThat(TestAccessBridge.connections(client)).containsExactly(connection);
@@ -102,7 +107,8 @@ class SlowEndpointTest {
   }
 
   @Test
-  void aFastEndpointKeepsAnsweringWithinASecondWhileASlowOneOnTheSameConnectionIsFlooded() throws Exception {
+  void aFastEndpointKeepsAnsweringWithinASecondWhileASlowOneOnTheSameConnectionIsFlooded()
+      throws Exception {
     int flood = 20_000;
     RpcEnv server = envs.server("server", tight());
     Slow slow = new Slow(flood);
@@ -113,13 +119,18 @@ class SlowEndpointTest {
     RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
     ExecutorService flooder = Executors.newSingleThreadExecutor();
     resources.add(flooder::shutdownNow);
-    CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
-      for (int i = 0; i < flood; i++) {
-        slowRef.send(i);
-      }
-    }, flooder);
-    flooding.get(60, TimeUnit.SECONDS); // accepted at once: what the window cannot take waits at the sender
-    RpcTimeout second = new RpcTimeout(Duration.ofSeconds(1), "the fast endpoint's bound in this test");
+    CompletableFuture<Void> flooding =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < flood; i++) {
+                slowRef.send(i);
+              }
+            },
+            flooder);
+    flooding.get(
+        60, TimeUnit.SECONDS); // accepted at once: what the window cannot take waits at the sender
+    RpcTimeout second =
+        new RpcTimeout(Duration.ofSeconds(1), "the fast endpoint's bound in this test");
     long[] micros = new long[500];
     for (int i = 0; i < micros.length; i++) {
       long start = System.nanoTime();
@@ -128,7 +139,8 @@ class SlowEndpointTest {
     }
     assertThat(slow.arrived()).isLessThan(flood); // the flood was still running throughout
     Arrays.sort(micros);
-    System.out.printf("fast asks beside a flooded slow endpoint: p50 %d us, p99 %d us, max %d us%n",
+    System.out.printf(
+        "fast asks beside a flooded slow endpoint: p50 %d us, p99 %d us, max %d us%n",
         micros[micros.length / 2], micros[micros.length * 99 / 100], micros[micros.length - 1]);
     slow.hurry.set(true);
     await().atMost(Duration.ofSeconds(60)).until(() -> slow.arrived() == flood);
@@ -139,23 +151,32 @@ class SlowEndpointTest {
   @Test
   void aConnectionThatDiesCountsTheOneWayMessagesItMayHaveLost() throws Exception {
     int messages = 1000;
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "64"));
+    RpcEnv server =
+        envs.server("server", TestEnvs.conf().set("spark.rpc.io.maxInflightMessages", "64"));
     Slow slow = new Slow(messages);
     server.setupEndpoint("slow", slow);
-    TcpProxy proxy = resources.add(TcpProxy.startWithoutRecording("127.0.0.1", server.address().port()));
+    TcpProxy proxy =
+        resources.add(TcpProxy.startWithoutRecording("127.0.0.1", server.address().port()));
     RpcEnv client = envs.client("client");
-    RpcEndpointRef slowRef = client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "slow");
+    RpcEndpointRef slowRef =
+        client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "slow");
     for (int i = 0; i < messages; i++) {
       slowRef.send(i);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> slow.arrived() > 0);
     proxy.resetAll(); // the connection dies with most messages not yet handled
-    await().atMost(Duration.ofSeconds(20)).until(() -> TestAccessBridge.connections(client).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> TestAccessBridge.connections(client).isEmpty());
     slow.hurry.set(true);
-    await().atMost(Duration.ofSeconds(20)).until(() -> TestAccessBridge.connections(server).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> TestAccessBridge.connections(server).isEmpty());
     long lost = messages - slow.arrived();
     long reported = TestAccessBridge.oneWaysLost(client);
-    System.out.printf("connection reset under a burst of %d: %d one-way messages lost, %d reported as possibly lost%n",
+    System.out.printf(
+        "connection reset under a burst of %d: %d one-way messages lost, %d reported as possibly"
+            + " lost%n",
         messages, lost, reported);
     // an upper bound that the real loss never exceeds, not the "0" of a log that did not count
     assertThat(lost).isPositive();

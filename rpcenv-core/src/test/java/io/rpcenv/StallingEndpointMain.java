@@ -13,32 +13,39 @@ public final class StallingEndpointMain {
   private StallingEndpointMain() {}
 
   public static void main(String[] args) throws Exception {
-    RpcConf conf = new RpcConf().set("spark.rpc.dispatcher.stallWarning", args[0])
-        .set("spark.rpc.endpointStopTimeout", args[1]).set("spark.rpc.netty.dispatcher.numThreads", "2");
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.rpc.dispatcher.stallWarning", args[0])
+            .set("spark.rpc.endpointStopTimeout", args[1])
+            .set("spark.rpc.netty.dispatcher.numThreads", "2");
     RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("stalling").conf(conf).build());
     CountDownLatch latch = new CountDownLatch(1);
-    env.setupEndpoint("blocker", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        try {
-          latch.await();
-          context.reply("released");
-        } catch (InterruptedException e) {
-          context.sendFailure(e);
-        }
-      }
-    });
-    env.setupEndpoint("release", new RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, RpcCallContext context) {
-        if ("shutdown".equals(message)) {
-          rpcEnv().shutdown();
-        } else {
-          latch.countDown();
-        }
-        context.reply("ok");
-      }
-    });
+    env.setupEndpoint(
+        "blocker",
+        new RpcEndpoint() {
+          @Override
+          public void receiveAndReply(Object message, RpcCallContext context) {
+            try {
+              latch.await();
+              context.reply("released");
+            } catch (InterruptedException e) {
+              context.sendFailure(e);
+            }
+          }
+        });
+    env.setupEndpoint(
+        "release",
+        new RpcEndpoint() {
+          @Override
+          public void receiveAndReply(Object message, RpcCallContext context) {
+            if ("shutdown".equals(message)) {
+              rpcEnv().shutdown();
+            } else {
+              latch.countDown();
+            }
+            context.reply("ok");
+          }
+        });
     System.out.println("LISTENING " + env.address().hostPort());
     System.out.flush();
     env.awaitTermination();

@@ -15,7 +15,9 @@ public final class TestEnvs {
 
   /** Default conf with short timeouts so that a failing test fails fast. */
   public static RpcConf conf() {
-    return new RpcConf().set("spark.rpc.askTimeout", "20s").set("spark.rpc.lookupTimeout", "20s")
+    return new RpcConf()
+        .set("spark.rpc.askTimeout", "20s")
+        .set("spark.rpc.lookupTimeout", "20s")
         .set("spark.rpc.retry.wait", "100ms");
   }
 
@@ -36,6 +38,7 @@ public final class TestEnvs {
 
   /** A client-mode env with {@code conf}. */
   public RpcEnv client(String name, RpcConf conf) {
-    return resources.add(RpcEnv.create(RpcEnvConfig.builder(name).conf(conf).clientMode(true).build()));
+    return resources.add(
+        RpcEnv.create(RpcEnvConfig.builder(name).conf(conf).clientMode(true).build()));
   }
 }

@@ -15,28 +15,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Plain endpoints run concurrently; thread-safe ones one at a time in order; isolated ones on their own threads. */
+/**
+ * Plain endpoints run concurrently; thread-safe ones one at a time in order; isolated ones on their
+ * own threads.
+ */
 class ThreadingModelTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
   private RpcEnv env(int dispatcherThreads) {
-    return envs.server("env", TestEnvs.conf().set("spark.rpc.netty.dispatcher.numThreads",
-        String.valueOf(dispatcherThreads)));
+    return envs.server(
+        "env",
+        TestEnvs.conf()
+            .set("spark.rpc.netty.dispatcher.numThreads", String.valueOf(dispatcherThreads)));
   }
 
   @Test
   void aPlainEndpointHandlesMessagesConcurrently() throws Exception {
     RpcEnv env = env(3); // a plain endpoint gets all shared threads but one
     CyclicBarrier both = new CyclicBarrier(2); // passes only if two handlers run at the same time
-    RpcEndpointRef ref = env.setupEndpoint("plain", Endpoints.replying((m, ctx) -> {
-      try {
-        both.await(20, TimeUnit.SECONDS);
-        ctx.reply("met");
-      } catch (Exception e) {
-        ctx.sendFailure(e);
-      }
-    }));
+    RpcEndpointRef ref =
+        env.setupEndpoint(
+            "plain",
+            Endpoints.replying(
+                (m, ctx) -> {
+                  try {
+                    both.await(20, TimeUnit.SECONDS);
+                    ctx.reply("met");
+                  } catch (Exception e) {
+                    ctx.sendFailure(e);
+                  }
+                }));
     var a = ref.<String>ask("a");
     var b = ref.<String>ask("b");
     assertThat(a.get(20, TimeUnit.SECONDS)).isEqualTo("met");
@@ -48,20 +57,26 @@ class ThreadingModelTest {
     RpcEnv env = env(3);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger inside = new AtomicInteger();
-    RpcEndpointRef busy = env.setupEndpoint("busy", Endpoints.receiving(m -> {
-      inside.incrementAndGet();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    RpcEndpointRef busy =
+        env.setupEndpoint(
+            "busy",
+            Endpoints.receiving(
+                m -> {
+                  inside.incrementAndGet();
+                  try {
+                    release.await(20, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     RpcEndpointRef other = env.setupEndpoint("other", Endpoints.echo());
     try {
       for (int i = 0; i < 5; i++) {
         busy.send(i);
       }
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> inside.get() == 2);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> inside.get() == 2);
       assertThat(other.<String>askSync("still served")).isEqualTo("still served");
       assertThat(inside.get()).isEqualTo(2);
     } finally {
@@ -99,11 +114,13 @@ class ThreadingModelTest {
     List<Thread> senders = new ArrayList<>();
     for (int t = 0; t < 10; t++) {
       int base = t * 100;
-      senders.add(new Thread(() -> {
-        for (int i = 0; i < 100; i++) {
-          ref.send(base + i);
-        }
-      }));
+      senders.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  ref.send(base + i);
+                }
+              }));
     }
     senders.forEach(Thread::start);
     for (Thread t : senders) {
@@ -159,7 +176,10 @@ class ThreadingModelTest {
     blocker.release.countDown();
   }
 
-  /** An isolated endpoint with {@code threads} threads that answers with the name of the thread it ran on. */
+  /**
+   * An isolated endpoint with {@code threads} threads that answers with the name of the thread it
+   * ran on.
+   */
   static final class ThreadNamer extends RpcEndpoint implements IsolatedRpcEndpoint {
     private final int threads;
 
@@ -183,8 +203,9 @@ class ThreadingModelTest {
     RpcEnv env = env(2);
     RpcEndpointRef ref = env.setupEndpoint("where", new ThreadNamer(1));
     assertThat(ref.<String>askSync("?")).startsWith("rpcenv-env-where-");
-    RpcEndpointRef shared = env.setupEndpoint("shared", Endpoints.replying(
-        (m, ctx) -> ctx.reply(Thread.currentThread().getName())));
+    RpcEndpointRef shared =
+        env.setupEndpoint(
+            "shared", Endpoints.replying((m, ctx) -> ctx.reply(Thread.currentThread().getName())));
     assertThat(shared.<String>askSync("?")).startsWith("rpcenv-env-dispatcher-");
   }
 
@@ -197,9 +218,14 @@ class ThreadingModelTest {
       assertThat(ref.<String>askSync("?")).startsWith("rpcenv-env-iso-" + i + "-");
       env.stop(ref);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.getName().startsWith("rpcenv-env-iso-")));
-    assertThat(env.setupEndpoint("last", new ThreadNamer(2)).<String>askSync("?")).startsWith("rpcenv-env-last-");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("rpcenv-env-iso-")));
+    assertThat(env.setupEndpoint("last", new ThreadNamer(2)).<String>askSync("?"))
+        .startsWith("rpcenv-env-last-");
     // the ended threads of 30 stopped endpoints were dropped when the last one's threads were made
     assertThat(TestAccessBridge.threadsKept(env)).isBetween(before + 1, before + 2);
     assertThat(TestAccessBridge.isolatedPools(env)).isEqualTo(1);

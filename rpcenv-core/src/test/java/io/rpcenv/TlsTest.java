@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS 1.3 on the RPC port: certificates are checked, plaintext is refused, nothing readable crosses the wire. */
+/**
+ * TLS 1.3 on the RPC port: certificates are checked, plaintext is refused, nothing readable crosses
+ * the wire.
+ */
 class TlsTest {
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
@@ -41,19 +44,31 @@ class TlsTest {
     server = certs.identity("server", ca);
     client = certs.identity("client", ca);
     Instant now = Instant.now();
-    expired = certs.identity("expired", ca, List.of("127.0.0.1", "localhost"), now.minus(Duration.ofDays(30)),
-        now.minus(Duration.ofDays(1)));
-    otherHost = certs.identity("other-host", ca, List.of("other.example"), now.minusSeconds(3600),
-        now.plus(Duration.ofDays(30)));
+    expired =
+        certs.identity(
+            "expired",
+            ca,
+            List.of("127.0.0.1", "localhost"),
+            now.minus(Duration.ofDays(30)),
+            now.minus(Duration.ofDays(1)));
+    otherHost =
+        certs.identity(
+            "other-host",
+            ca,
+            List.of("other.example"),
+            now.minusSeconds(3600),
+            now.plus(Duration.ofDays(30)));
     untrusted = certs.identity("untrusted", rogue);
     trust = certs.trustStore("trust", ca);
     trustPem = certs.trustPem("trust", ca);
   }
 
   static RpcConf tls(Identity identity) {
-    RpcConf conf = TestEnvs.conf().set("spark.ssl.rpc.enabled", "true")
-        .set("spark.ssl.rpc.trustStore", trust.toString())
-        .set("spark.ssl.rpc.trustStorePassword", TestCertificates.PASSWORD);
+    RpcConf conf =
+        TestEnvs.conf()
+            .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.trustStore", trust.toString())
+            .set("spark.ssl.rpc.trustStorePassword", TestCertificates.PASSWORD);
     if (identity != null) {
       conf.set("spark.ssl.rpc.keyStore", identity.keyStore().toString())
           .set("spark.ssl.rpc.keyStorePassword", TestCertificates.PASSWORD);
@@ -77,10 +92,13 @@ class TlsTest {
   @Test
   void aFrameFarOverTheLimitClosesTheTlsConnectionAndTheSenderLearnsWhy() {
     RpcEnv s = echoServer(tls(server).set("spark.rpc.message.maxSize", "1k"));
-    RpcEndpointRef ref = envs.client("client", tls(null).set("spark.rpc.message.maxSize", "32m"))
-        .setupEndpointRef(s.address(), "echo");
-    // the receiver closes while the rest of the 16 MiB is still arriving; its reason must get through
-    assertThatThrownBy(() -> ref.askSync(new byte[16 << 20])).isInstanceOf(RpcConnectionException.class)
+    RpcEndpointRef ref =
+        envs.client("client", tls(null).set("spark.rpc.message.maxSize", "32m"))
+            .setupEndpointRef(s.address(), "echo");
+    // the receiver closes while the rest of the 16 MiB is still arriving; its reason must get
+    // through
+    assertThatThrownBy(() -> ref.askSync(new byte[16 << 20]))
+        .isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining("spark.rpc.message.maxSize");
     assertThat(ref.<String>askSync("a new connection")).isEqualTo("a new connection");
   }
@@ -90,14 +108,17 @@ class TlsTest {
     RpcEnv a = echoServer(tls(server));
     RpcEnv b = envs.server("b", tls(server));
     b.setupEndpoint("echo", Endpoints.echo());
-    assertThat(b.setupEndpointRef(a.address(), "echo").<String>askSync("b to a")).isEqualTo("b to a");
-    assertThat(a.setupEndpointRef(b.address(), "echo").<String>askSync("a to b")).isEqualTo("a to b");
+    assertThat(b.setupEndpointRef(a.address(), "echo").<String>askSync("b to a"))
+        .isEqualTo("b to a");
+    assertThat(a.setupEndpointRef(b.address(), "echo").<String>askSync("a to b"))
+        .isEqualTo("a to b");
   }
 
   @Test
   void mutualTlsAcceptsAClientWithACertificateAndRefusesOneWithout() {
     RpcEnv s = echoServer(tls(server).set("spark.ssl.rpc.needClientAuth", "true"));
-    RpcEndpointRef withCert = envs.client("with", tls(client)).setupEndpointRef(s.address(), "echo");
+    RpcEndpointRef withCert =
+        envs.client("with", tls(client)).setupEndpointRef(s.address(), "echo");
     assertThat(withCert.<String>askSync("mutual")).isEqualTo("mutual");
     RpcEnv without = envs.client("without", tls(null));
     assertThatThrownBy(() -> without.setupEndpointRef(s.address(), "echo"))
@@ -131,8 +152,10 @@ class TlsTest {
   @Test
   void aPlaintextClientIsRefusedWithAClearError() {
     RpcEnv s = echoServer(tls(server));
-    assertThatThrownBy(() -> envs.client("plain", TestEnvs.conf().set("spark.rpc.numRetries", "0"))
-        .setupEndpointRef(s.address(), "echo"))
+    assertThatThrownBy(
+            () ->
+                envs.client("plain", TestEnvs.conf().set("spark.rpc.numRetries", "0"))
+                    .setupEndpointRef(s.address(), "echo"))
         .isInstanceOf(RpcConnectionException.class)
         .hasMessageContaining("spark.ssl.rpc.enabled");
   }
@@ -147,9 +170,11 @@ class TlsTest {
 
   @Test
   void tlsWithoutATrustStoreRefusesToStart() {
-    RpcConf conf = TestEnvs.conf().set("spark.ssl.rpc.enabled", "true")
-        .set("spark.ssl.rpc.keyStore", server.keyStore().toString())
-        .set("spark.ssl.rpc.keyStorePassword", TestCertificates.PASSWORD);
+    RpcConf conf =
+        TestEnvs.conf()
+            .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.keyStore", server.keyStore().toString())
+            .set("spark.ssl.rpc.keyStorePassword", TestCertificates.PASSWORD);
     assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(conf).build()))
         .hasMessageContaining("refuses to start rather than trust every certificate");
   }
@@ -157,15 +182,18 @@ class TlsTest {
   @Test
   void aListeningEnvWithoutAKeyRefusesToStart() {
     assertThatThrownBy(() -> RpcEnv.create(RpcEnvConfig.builder("env").conf(tls(null)).build()))
-        .isInstanceOf(RpcException.class).hasMessageContaining("spark.ssl.rpc.keyStore");
+        .isInstanceOf(RpcException.class)
+        .hasMessageContaining("spark.ssl.rpc.keyStore");
   }
 
   @Test
   void pemKeysAndCertificatesWorkToo() {
-    RpcConf pem = TestEnvs.conf().set("spark.ssl.rpc.enabled", "true")
-        .set("spark.ssl.rpc.privateKey", server.privateKeyPem().toString())
-        .set("spark.ssl.rpc.certChain", server.certChainPem().toString())
-        .set("spark.ssl.rpc.trustCertificates", trustPem.toString());
+    RpcConf pem =
+        TestEnvs.conf()
+            .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.privateKey", server.privateKeyPem().toString())
+            .set("spark.ssl.rpc.certChain", server.certChainPem().toString())
+            .set("spark.ssl.rpc.trustCertificates", trustPem.toString());
     RpcEnv s = echoServer(pem);
     RpcEndpointRef ref = envs.client("client", tls(null)).setupEndpointRef(s.address(), "echo");
     assertThat(ref.<String>askSync("pem")).isEqualTo("pem");
@@ -173,12 +201,22 @@ class TlsTest {
 
   @Test
   void tlsAndTheSharedSecretBothApply() {
-    RpcEnv s = echoServer(tls(server).set("spark.authenticate", "true").set("spark.authenticate.secret", "a"));
-    RpcEnv good = envs.client("good", tls(null).set("spark.authenticate", "true").set("spark.authenticate.secret", "a"));
-    assertThat(good.setupEndpointRef(s.address(), "echo").<String>askSync("both")).isEqualTo("both");
-    RpcEnv bad = envs.client("bad", tls(null).set("spark.authenticate", "true").set("spark.authenticate.secret", "b"));
+    RpcEnv s =
+        echoServer(
+            tls(server).set("spark.authenticate", "true").set("spark.authenticate.secret", "a"));
+    RpcEnv good =
+        envs.client(
+            "good",
+            tls(null).set("spark.authenticate", "true").set("spark.authenticate.secret", "a"));
+    assertThat(good.setupEndpointRef(s.address(), "echo").<String>askSync("both"))
+        .isEqualTo("both");
+    RpcEnv bad =
+        envs.client(
+            "bad",
+            tls(null).set("spark.authenticate", "true").set("spark.authenticate.secret", "b"));
     assertThatThrownBy(() -> bad.setupEndpointRef(s.address(), "echo"))
-        .isInstanceOf(RpcAuthenticationException.class).hasMessageContaining("spark.authenticate.secret");
+        .isInstanceOf(RpcAuthenticationException.class)
+        .hasMessageContaining("spark.authenticate.secret");
   }
 
   /** The marker crosses in plaintext without TLS (so the check can fail) and never with it. */
@@ -192,9 +230,13 @@ class TlsTest {
         RpcEndpointRef ref = c.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
         assertThat(ref.<String>askSync(marker)).isEqualTo(marker);
         c.close();
-        String wire = new String(proxy.recorded(TcpProxy.Direction.TO_TARGET), StandardCharsets.ISO_8859_1)
-            + new String(proxy.recorded(TcpProxy.Direction.FROM_TARGET), StandardCharsets.ISO_8859_1);
-        assertThat(wire.contains(marker)).as("marker on the wire, encrypted=%s", encrypted).isEqualTo(!encrypted);
+        String wire =
+            new String(proxy.recorded(TcpProxy.Direction.TO_TARGET), StandardCharsets.ISO_8859_1)
+                + new String(
+                    proxy.recorded(TcpProxy.Direction.FROM_TARGET), StandardCharsets.ISO_8859_1);
+        assertThat(wire.contains(marker))
+            .as("marker on the wire, encrypted=%s", encrypted)
+            .isEqualTo(!encrypted);
         assertThat(wire).isNotEmpty();
       }
     }

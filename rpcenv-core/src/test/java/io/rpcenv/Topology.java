@@ -1,8 +1,13 @@
 package io.rpcenv;
 
-/** Where the asking env sits relative to the endpoint: the same env, another server env, a client-mode env. */
+/**
+ * Where the asking env sits relative to the endpoint: the same env, another server env, a
+ * client-mode env.
+ */
 enum Topology {
-  LOCAL, REMOTE_SERVER, REMOTE_CLIENT_MODE;
+  LOCAL,
+  REMOTE_SERVER,
+  REMOTE_CLIENT_MODE;
 
   /** An env to call from, given the env that hosts the endpoint. */
   RpcEnv caller(TestEnvs envs, RpcEnv host, RpcConf conf) {

@@ -21,7 +21,9 @@ class TwoProcessTest {
 
   private String startChild() throws Exception {
     ChildJvm child = resources.add(ChildJvm.start("echo-server", EchoServerMain.class, Map.of()));
-    return child.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60)).substring("LISTENING ".length());
+    return child
+        .awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
+        .substring("LISTENING ".length());
   }
 
   @Test
@@ -34,10 +36,13 @@ class TwoProcessTest {
   @Test
   void asksOutstandingWhenThePeerProcessIsKilledFailPromptly() throws Exception {
     ChildJvm child = resources.add(ChildJvm.start("doomed", EchoServerMain.class, Map.of()));
-    String url = child.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
-        .substring("LISTENING ".length());
-    RpcEndpointRef ref = envs.client("parent", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"))
-        .setupEndpointRefByURI(url);
+    String url =
+        child
+            .awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
+            .substring("LISTENING ".length());
+    RpcEndpointRef ref =
+        envs.client("parent", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"))
+            .setupEndpointRefByURI(url);
     assertThat(ref.<String>askSync("warm-up")).isEqualTo("child echoes warm-up");
     List<CompletableFuture<Object>> held = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -47,7 +52,9 @@ class TwoProcessTest {
     child.kill(); // SIGKILL
     for (CompletableFuture<Object> ask : held) {
       assertThatThrownBy(() -> ask.get(30, TimeUnit.SECONDS))
-          .cause().isInstanceOf(RpcConnectionException.class).hasMessageContaining(url.substring(url.indexOf('@') + 1));
+          .cause()
+          .isInstanceOf(RpcConnectionException.class)
+          .hasMessageContaining(url.substring(url.indexOf('@') + 1));
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.println("100 asks failed " + ms + " ms after the SIGKILL");
@@ -56,9 +63,12 @@ class TwoProcessTest {
 
   @Test
   void aPeerRestartedOnTheSamePortServesNewLookupsAndAsks() throws Exception {
-    ChildJvm first = resources.add(ChildJvm.start("first", EchoServerMain.class, Map.of(), "0", "first"));
-    String url = first.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
-        .substring("LISTENING ".length());
+    ChildJvm first =
+        resources.add(ChildJvm.start("first", EchoServerMain.class, Map.of(), "0", "first"));
+    String url =
+        first
+            .awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))
+            .substring("LISTENING ".length());
     String port = url.substring(url.lastIndexOf(':') + 1);
     RpcEnv client = envs.client("parent", TestEnvs.conf().set("spark.rpc.askTimeout", "120s"));
     RpcEndpointRef ref = client.setupEndpointRef(RpcEndpointAddress.parse(url).address(), "echo");
@@ -69,15 +79,21 @@ class TwoProcessTest {
     }
     first.kill();
     for (CompletableFuture<Object> ask : held) {
-      assertThatThrownBy(() -> ask.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(RpcConnectionException.class);
+      assertThatThrownBy(() -> ask.get(30, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(RpcConnectionException.class);
     }
-    ChildJvm second = resources.add(ChildJvm.start("second", EchoServerMain.class, Map.of(), port, "second"));
-    assertThat(second.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60))).endsWith(":" + port);
+    ChildJvm second =
+        resources.add(ChildJvm.start("second", EchoServerMain.class, Map.of(), port, "second"));
+    assertThat(second.awaitLine(l -> l.startsWith("LISTENING "), Duration.ofSeconds(60)))
+        .endsWith(":" + port);
     // the old ref reconnects, and a fresh lookup by the same URL finds the new process
     assertThat(ref.<String>askSync("two")).isEqualTo("second echoes two");
-    assertThat(client.setupEndpointRefByURI(url).<String>askSync("three")).isEqualTo("second echoes three");
+    assertThat(client.setupEndpointRefByURI(url).<String>askSync("three"))
+        .isEqualTo("second echoes three");
     for (CompletableFuture<Object> ask : held) {
-      assertThat(ask).isCompletedExceptionally(); // nothing from the old process ever completes them
+      assertThat(ask)
+          .isCompletedExceptionally(); // nothing from the old process ever completes them
     }
   }
 }

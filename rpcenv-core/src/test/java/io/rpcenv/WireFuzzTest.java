@@ -23,10 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Random and mutated frames from a seed, against a live env, over real connections: before and
  * after the handshake, with lying lengths, cut short, bytes flipped, tags and types made up. The
- * env must close only the offending connection, for the protocol's own reasons (never an
- * unexpected error), hold no memory for frames afterwards, leak no buffer (the leak check runs
- * after the test), and still answer a fresh ask. Deterministic per seed; {@code -Dfuzz.seed} and
- * {@code -Dfuzz.cases} run others.
+ * env must close only the offending connection, for the protocol's own reasons (never an unexpected
+ * error), hold no memory for frames afterwards, leak no buffer (the leak check runs after the
+ * test), and still answer a fresh ask. Deterministic per seed; {@code -Dfuzz.seed} and {@code
+ * -Dfuzz.cases} run others.
  */
 class WireFuzzTest {
   @RegisterExtension final Resources resources = new Resources();
@@ -53,22 +53,37 @@ class WireFuzzTest {
     return b.toByteArray();
   }
 
-  /** Well-formed frames of every kind, with bodies of every serializer tag: what mutations start from. */
+  /**
+   * Well-formed frames of every kind, with bodies of every serializer tag: what mutations start
+   * from.
+   */
   private static List<byte[]> corpus() throws IOException {
     List<byte[]> c = new ArrayList<>();
-    List<byte[]> bodies = List.of(new byte[] {0}, new byte[] {2, 1, 2, 3}, concat(new byte[] {3},
-        "text".getBytes(StandardCharsets.UTF_8)), new byte[] {4, 0, 0, 0, 7}, new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 9},
-        new byte[] {6}, new byte[] {7}, recordBody(new Sample(1, "n", new byte[] {1, 2}, 3L)),
-        RawConnection.javaBody(new ArrayList<>(List.of("a", 1, 2L))),
-        RawConnection.javaBody(Map.of("k", new int[] {1, 2, 3})), RawConnection.javaBody(new long[] {1, 2}),
-        RawConnection.javaBody(new IllegalStateException("boom")));
+    List<byte[]> bodies =
+        List.of(
+            new byte[] {0},
+            new byte[] {2, 1, 2, 3},
+            concat(new byte[] {3}, "text".getBytes(StandardCharsets.UTF_8)),
+            new byte[] {4, 0, 0, 0, 7},
+            new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 9},
+            new byte[] {6},
+            new byte[] {7},
+            recordBody(new Sample(1, "n", new byte[] {1, 2}, 3L)),
+            RawConnection.javaBody(new ArrayList<>(List.of("a", 1, 2L))),
+            RawConnection.javaBody(Map.of("k", new int[] {1, 2, 3})),
+            RawConnection.javaBody(new long[] {1, 2}),
+            RawConnection.javaBody(new IllegalStateException("boom")));
     for (byte[] body : bodies) {
       c.add(frame(RawConnection.REQUEST, RawConnection.requestPayload(7, "echo", body)));
       c.add(frame(RawConnection.ONE_WAY, oneWay("echo", body)));
       c.add(frame(RawConnection.RESPONSE, concat(new byte[] {0, 0, 0, 0, 0, 0, 0, 7}, body)));
     }
-    c.add(frame(RawConnection.FAILURE, concat(new byte[] {0, 0, 0, 0, 0, 0, 0, 7, 2, 0, 0, 0, 1, 'x', 0, 0, 0, 0, 0,
-        0}, RawConnection.javaBody(new RuntimeException("r")))));
+    c.add(
+        frame(
+            RawConnection.FAILURE,
+            concat(
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 7, 2, 0, 0, 0, 1, 'x', 0, 0, 0, 0, 0, 0},
+                RawConnection.javaBody(new RuntimeException("r")))));
     c.add(frame(RawConnection.CLOSE, new byte[] {0, 0, 3, 'b', 'y', 'e'}));
     c.add(frame((byte) 8, new byte[0]));
     c.add(frame((byte) 9, new byte[0]));
@@ -87,7 +102,10 @@ class WireFuzzTest {
     return r;
   }
 
-  /** One mutation of a corpus frame; lengths lie by little, so that no case waits on bytes that never come for long. */
+  /**
+   * One mutation of a corpus frame; lengths lie by little, so that no case waits on bytes that
+   * never come for long.
+   */
   static byte[] mutate(byte[] f, Random r) {
     byte[] m = f.clone();
     switch (r.nextInt(7)) {
@@ -101,7 +119,9 @@ class WireFuzzTest {
         m = java.util.Arrays.copyOf(m, keep);
         ByteBuffer.wrap(m).putInt(0, keep - 4);
       }
-      case 2 -> ByteBuffer.wrap(m).putInt(0, Math.max(-3, m.length - 4 - r.nextInt(m.length))); // claims less
+      case 2 ->
+          ByteBuffer.wrap(m)
+              .putInt(0, Math.max(-3, m.length - 4 - r.nextInt(m.length))); // claims less
       case 3 -> ByteBuffer.wrap(m).putInt(0, m.length - 4 + r.nextInt(64)); // claims more
       case 4 -> m[4] = (byte) r.nextInt(256); // another type
       case 5 -> { // random bytes appended inside the frame
@@ -121,8 +141,13 @@ class WireFuzzTest {
 
   @Test
   void mutatedFramesCloseOnlyTheirOwnConnectionForTheProtocolsReasons() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.message.maxSize", "64k")
-        .set("spark.network.auth.rpcTimeout", "2s").set("spark.rpc.io.frameTimeout", "2s"));
+    RpcEnv server =
+        envs.server(
+            "server",
+            TestEnvs.conf()
+                .set("spark.rpc.message.maxSize", "64k")
+                .set("spark.network.auth.rpcTimeout", "2s")
+                .set("spark.rpc.io.frameTimeout", "2s"));
     server.setupEndpoint("echo", Endpoints.echo());
     RpcEndpointRef bystander = envs.client("bystander").setupEndpointRef(server.address(), "echo");
     List<byte[]> corpus = corpus();
@@ -141,7 +166,8 @@ class WireFuzzTest {
         } else { // the handshake itself mutated
           raw.out.writeInt(RawConnection.MAGIC);
           raw.out.writeByte(RawConnection.VERSION);
-          raw.out.write(mutate(frame(RawConnection.HELLO, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 5}), r));
+          raw.out.write(
+              mutate(frame(RawConnection.HELLO, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 5}), r));
         }
         raw.out.write(bytes.toByteArray());
         raw.out.flush();
@@ -152,20 +178,31 @@ class WireFuzzTest {
       }
     }
     assertThat(run).as("cases run from seed %s", SEED).isGreaterThanOrEqualTo(Math.min(CASES, 100));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(TestAccess.connectionCount(server)).as("connections left").isEqualTo(1);
-      assertThat(TestAccessBridge.frameBytesHeld(server)).as("bytes held of frames still arriving").isZero();
-    });
-    assertThat(TestAccessBridge.unexpectedErrors(server)).as("connections closed for an unexpected error, seed %s",
-        SEED).isZero();
-    assertThat(bystander.<String>askSync("after " + run + " cases")).isEqualTo("after " + run + " cases");
-    assertThat(envs.client("fresh").setupEndpointRef(server.address(), "echo").<String>askSync("fresh"))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(TestAccess.connectionCount(server)).as("connections left").isEqualTo(1);
+              assertThat(TestAccessBridge.frameBytesHeld(server))
+                  .as("bytes held of frames still arriving")
+                  .isZero();
+            });
+    assertThat(TestAccessBridge.unexpectedErrors(server))
+        .as("connections closed for an unexpected error, seed %s", SEED)
+        .isZero();
+    assertThat(bystander.<String>askSync("after " + run + " cases"))
+        .isEqualTo("after " + run + " cases");
+    assertThat(
+            envs.client("fresh")
+                .setupEndpointRef(server.address(), "echo")
+                .<String>askSync("fresh"))
         .isEqualTo("fresh");
   }
 
   @Test
   void aRawSocketThatWritesNothingButGarbageNeverReachesAnEndpoint() throws Exception {
-    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.network.auth.rpcTimeout", "1s"));
+    RpcEnv server =
+        envs.server("server", TestEnvs.conf().set("spark.network.auth.rpcTimeout", "1s"));
     server.setupEndpoint("echo", Endpoints.echo());
     Random r = new Random(SEED);
     for (int i = 0; i < 30; i++) {
@@ -180,6 +217,8 @@ class WireFuzzTest {
       }
     }
     assertThat(TestAccessBridge.unexpectedErrors(server)).isZero();
-    assertThat(envs.client("fresh").setupEndpointRef(server.address(), "echo").<String>askSync("ok")).isEqualTo("ok");
+    assertThat(
+            envs.client("fresh").setupEndpointRef(server.address(), "echo").<String>askSync("ok"))
+        .isEqualTo("ok");
   }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Runs every workload against every system, interleaved (A B C D, A B C D, ...), and prints a
- * markdown table of medians (min–max over the rounds) with the ratios rpcenv / peer and the
- * targets of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
+ * markdown table of medians (min–max over the rounds) with the ratios rpcenv / peer and the targets
+ * of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
  *
  * <pre>
  * ./bench.sh [--rounds 5] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
@@ -45,23 +45,38 @@ public final class BenchMain {
   private static void run(String[] args) throws Exception {
     Map<String, String> opt = options(args);
     int rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
-    Workloads.Params params = new Workloads.Params(Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
-        Long.parseLong(opt.getOrDefault("measure-ms", "5000")), 1000, 8,
-        Integer.parseInt(opt.getOrDefault("messages", "1000000")));
-    String benchCp = Files.readString(Path.of(opt.get("bench-classpath"))).trim() + ":" + opt.get("bench-classes");
-    String sparkCp = Files.readString(Path.of(opt.get("spark-classpath"))).trim() + ":" + opt.get("spark-classes");
-    List<Workload> workloads = opt.containsKey("workloads")
-        ? Arrays.stream(opt.get("workloads").split(",")).map(BenchMain::workload).toList()
-        : List.of(Workload.values());
+    Workloads.Params params =
+        new Workloads.Params(
+            Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
+            Long.parseLong(opt.getOrDefault("measure-ms", "5000")),
+            1000,
+            8,
+            Integer.parseInt(opt.getOrDefault("messages", "1000000")));
+    String benchCp =
+        Files.readString(Path.of(opt.get("bench-classpath"))).trim()
+            + ":"
+            + opt.get("bench-classes");
+    String sparkCp =
+        Files.readString(Path.of(opt.get("spark-classpath"))).trim()
+            + ":"
+            + opt.get("spark-classes");
+    List<Workload> workloads =
+        opt.containsKey("workloads")
+            ? Arrays.stream(opt.get("workloads").split(",")).map(BenchMain::workload).toList()
+            : List.of(Workload.values());
     Versions versions = Versions.of(benchCp, sparkCp);
     Map<String, Peer> all = peers(benchCp, sparkCp, versions);
     if (opt.containsKey("compare")) {
       addComparison(all, Path.of(opt.get("compare")));
     }
-    List<String> keys = opt.containsKey("systems") ? List.of(opt.get("systems").split(",")) : List.copyOf(all.keySet());
+    List<String> keys =
+        opt.containsKey("systems")
+            ? List.of(opt.get("systems").split(","))
+            : List.copyOf(all.keySet());
     for (String k : keys) {
       if (!all.containsKey(k)) {
-        throw new IllegalArgumentException("unknown system '" + k + "' in --systems; known: " + all.keySet());
+        throw new IllegalArgumentException(
+            "unknown system '" + k + "' in --systems; known: " + all.keySet());
       }
     }
 
@@ -76,16 +91,29 @@ public final class BenchMain {
           }
           long t0 = System.nanoTime();
           Result r = runner.run(p, w);
-          results.computeIfAbsent(key, k -> new EnumMap<>(Workload.class)).computeIfAbsent(w, k -> new ArrayList<>())
+          results
+              .computeIfAbsent(key, k -> new EnumMap<>(Workload.class))
+              .computeIfAbsent(w, k -> new ArrayList<>())
               .add(r);
-          System.err.printf(Locale.ROOT, "round %d %s %-20s %,14.1f %s%s (%.1f s)%n", round, w, p.label(), r.rate(),
-              w.unit(), r.latencyMicros() == null ? "" : String.format(Locale.ROOT, ", p99 %d us",
-                  r.latencyMicros().getValueAtPercentile(99)), (System.nanoTime() - t0) / 1e9);
+          System.err.printf(
+              Locale.ROOT,
+              "round %d %s %-20s %,14.1f %s%s (%.1f s)%n",
+              round,
+              w,
+              p.label(),
+              r.rate(),
+              w.unit(),
+              r.latencyMicros() == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, ", p99 %d us", r.latencyMicros().getValueAtPercentile(99)),
+              (System.nanoTime() - t0) / 1e9);
         }
       }
     }
-    String table = Report.markdown(results, all, keys, workloads, rounds, params, String.join(" ", args),
-        versions);
+    String table =
+        Report.markdown(
+            results, all, keys, workloads, rounds, params, String.join(" ", args), versions);
     int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "1000"));
     if (idle > 0 && keys.contains("rpcenv")) {
       table += "\n" + IdleFootprint.measure(idle, benchCp).markdown();
@@ -93,76 +121,156 @@ public final class BenchMain {
     System.out.println(table);
     if (opt.containsKey("out")) {
       Path out = Path.of(opt.get("out"));
-      String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
+      String doc =
+          Files.exists(out)
+              ? Files.readString(out)
+              : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
       int from = doc.indexOf(BEGIN);
       int to = doc.indexOf(END);
-      Files.writeString(out, doc.substring(0, from + BEGIN.length()) + "\n" + table + doc.substring(to));
+      Files.writeString(
+          out, doc.substring(0, from + BEGIN.length()) + "\n" + table + doc.substring(to));
       System.err.println("wrote " + out.toAbsolutePath());
     }
   }
 
   static Map<String, Peer> peers(String benchCp, String sparkCp, Versions v) {
     Map<String, Peer> m = new LinkedHashMap<>();
-    m.put("rpcenv", new Peer("rpcenv", "io.rpcenv.bench.peers.RpcenvPeer", benchCp, List.of(),
-        EnumSet.allOf(Workload.class)));
-    m.put("rpcenv-dispatcher", new Peer("rpcenv (dispatcher)", "io.rpcenv.bench.peers.RpcenvPeer", benchCp,
-        List.of("-Dbench.rpcenv.dispatch=true"), EnumSet.allOf(Workload.class)));
-    m.put("spark", new Peer("Spark " + v.spark(), "io.rpcenv.bench.spark.SparkPeer", sparkCp, SPARK_JVM_OPTIONS,
-        EnumSet.allOf(Workload.class)));
-    m.put("grpc", new Peer("gRPC " + v.grpc(), "io.rpcenv.bench.peers.GrpcPeer", benchCp, List.of(),
-        EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
-    m.put("netty", new Peer("raw Netty " + v.netty().replace(".Final", ""), "io.rpcenv.bench.peers.NettyPeer", benchCp, List.of(),
-        EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
+    m.put(
+        "rpcenv",
+        new Peer(
+            "rpcenv",
+            "io.rpcenv.bench.peers.RpcenvPeer",
+            benchCp,
+            List.of(),
+            EnumSet.allOf(Workload.class)));
+    m.put(
+        "rpcenv-dispatcher",
+        new Peer(
+            "rpcenv (dispatcher)",
+            "io.rpcenv.bench.peers.RpcenvPeer",
+            benchCp,
+            List.of("-Dbench.rpcenv.dispatch=true"),
+            EnumSet.allOf(Workload.class)));
+    m.put(
+        "spark",
+        new Peer(
+            "Spark " + v.spark(),
+            "io.rpcenv.bench.spark.SparkPeer",
+            sparkCp,
+            SPARK_JVM_OPTIONS,
+            EnumSet.allOf(Workload.class)));
+    m.put(
+        "grpc",
+        new Peer(
+            "gRPC " + v.grpc(),
+            "io.rpcenv.bench.peers.GrpcPeer",
+            benchCp,
+            List.of(),
+            EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
+    m.put(
+        "netty",
+        new Peer(
+            "raw Netty " + v.netty().replace(".Final", ""),
+            "io.rpcenv.bench.peers.NettyPeer",
+            benchCp,
+            List.of(),
+            EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
     return m;
   }
 
   /**
    * Adds rpcenv as built in another checkout ({@code dir}, for instance a git worktree at an
    * earlier commit, built with {@code mvn -Pbench package -DskipTests}) as the systems "base" and
-   * "base-dispatcher", so that a change is measured against what it changes in the same
-   * interleaved run.
+   * "base-dispatcher", so that a change is measured against what it changes in the same interleaved
+   * run.
    */
   static void addComparison(Map<String, Peer> all, Path dir) throws Exception {
     Path cp = dir.resolve("rpcenv-bench/target/bench.classpath");
     Path classes = dir.resolve("rpcenv-bench/target/classes");
     if (!Files.isRegularFile(cp) || !Files.isDirectory(classes)) {
-      throw new IllegalArgumentException("--compare " + dir + " has no " + cp + ": build it there first with "
-          + "mvn -B -Pbench package -DskipTests");
+      throw new IllegalArgumentException(
+          "--compare "
+              + dir
+              + " has no "
+              + cp
+              + ": build it there first with "
+              + "mvn -B -Pbench package -DskipTests");
     }
     String classpath = Files.readString(cp).trim() + ":" + classes.toAbsolutePath();
-    String commit = new String(new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "--short", "HEAD")
-        .redirectErrorStream(true).start().getInputStream().readAllBytes()).trim();
-    all.put("base", new Peer("rpcenv @ " + commit, "io.rpcenv.bench.peers.RpcenvPeer", classpath, List.of(),
-        EnumSet.allOf(Workload.class)));
-    all.put("base-dispatcher", new Peer("rpcenv (dispatcher) @ " + commit, "io.rpcenv.bench.peers.RpcenvPeer",
-        classpath, List.of("-Dbench.rpcenv.dispatch=true"), EnumSet.allOf(Workload.class)));
+    String commit =
+        new String(
+                new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true)
+                    .start()
+                    .getInputStream()
+                    .readAllBytes())
+            .trim();
+    all.put(
+        "base",
+        new Peer(
+            "rpcenv @ " + commit,
+            "io.rpcenv.bench.peers.RpcenvPeer",
+            classpath,
+            List.of(),
+            EnumSet.allOf(Workload.class)));
+    all.put(
+        "base-dispatcher",
+        new Peer(
+            "rpcenv (dispatcher) @ " + commit,
+            "io.rpcenv.bench.peers.RpcenvPeer",
+            classpath,
+            List.of("-Dbench.rpcenv.dispatch=true"),
+            EnumSet.allOf(Workload.class)));
   }
 
   /** What spark-submit adds to every Spark JVM on Java 17. */
-  static final List<String> SPARK_JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
-      "-Dio.netty.tryReflectionSetAccessible=true");
+  static final List<String> SPARK_JVM_OPTIONS =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "-Djdk.reflect.useDirectMethodHandle=false",
+          "-Dio.netty.tryReflectionSetAccessible=true");
 
-  private static final List<String> OPTIONS = List.of("rounds", "warmup-ms", "measure-ms", "messages", "workloads",
-      "systems", "out", "idle-connections", "bench-classpath", "bench-classes", "spark-classpath", "spark-classes",
-      "compare");
+  private static final List<String> OPTIONS =
+      List.of(
+          "rounds",
+          "warmup-ms",
+          "measure-ms",
+          "messages",
+          "workloads",
+          "systems",
+          "out",
+          "idle-connections",
+          "bench-classpath",
+          "bench-classes",
+          "spark-classpath",
+          "spark-classes",
+          "compare");
 
   private static Map<String, String> options(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("options are --name value pairs; got " + Arrays.toString(args));
+        throw new IllegalArgumentException(
+            "options are --name value pairs; got " + Arrays.toString(args));
       }
       String name = args[i].substring(2);
       if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException("unknown option --" + name + "; known: --" + String.join(", --", OPTIONS));
+        throw new IllegalArgumentException(
+            "unknown option --" + name + "; known: --" + String.join(", --", OPTIONS));
       }
       m.put(name, args[++i]);
     }
@@ -173,8 +281,11 @@ public final class BenchMain {
     try {
       return Workload.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown workload '" + name + "' in --workloads; known: "
-          + Arrays.toString(Workload.values()));
+      throw new IllegalArgumentException(
+          "unknown workload '"
+              + name
+              + "' in --workloads; known: "
+              + Arrays.toString(Workload.values()));
     }
   }
 }

@@ -20,20 +20,29 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The memory an idle server env spends per client connection: a server env in this JVM, and a
- * child JVM that opens {@code n} connections and completes the handshake on each (as a client-mode
- * env does, speaking the protocol of {@code io.rpcenv.internal.transport.Protocol}), then stays
- * silent. Heap after full GCs and Netty's direct memory are read before and after.
+ * The memory an idle server env spends per client connection: a server env in this JVM, and a child
+ * JVM that opens {@code n} connections and completes the handshake on each (as a client-mode env
+ * does, speaking the protocol of {@code io.rpcenv.internal.transport.Protocol}), then stays silent.
+ * Heap after full GCs and Netty's direct memory are read before and after.
  */
 public final class IdleFootprint {
   private IdleFootprint() {}
 
   /** What was measured. */
-  record Footprint(int connections, long heapBytes, long directBytes, int threadsBefore, int threadsAfter) {
+  record Footprint(
+      int connections, long heapBytes, long directBytes, int threadsBefore, int threadsAfter) {
     String markdown() {
-      return String.format(Locale.ROOT, "Idle server env with %,d handshaked client connections: heap +%,d bytes "
-          + "(%,d bytes per connection, after full GCs), Netty direct memory +%,d bytes, threads %d before and %d "
-          + "after.%n", connections, heapBytes, heapBytes / connections, directBytes, threadsBefore, threadsAfter);
+      return String.format(
+          Locale.ROOT,
+          "Idle server env with %,d handshaked client connections: heap +%,d bytes (%,d bytes per"
+              + " connection, after full GCs), Netty direct memory +%,d bytes, threads %d before"
+              + " and %d after.%n",
+          connections,
+          heapBytes,
+          heapBytes / connections,
+          directBytes,
+          threadsBefore,
+          threadsAfter);
     }
   }
 
@@ -42,22 +51,41 @@ public final class IdleFootprint {
       clients(Integer.parseInt(args[1]), Integer.parseInt(System.getProperty("footprint.port")));
       return;
     }
-    System.out.print(measure(args.length > 0 ? Integer.parseInt(args[0]) : 1000, System.getProperty(
-        "java.class.path")).markdown());
+    System.out.print(
+        measure(
+                args.length > 0 ? Integer.parseInt(args[0]) : 1000,
+                System.getProperty("java.class.path"))
+            .markdown());
   }
 
   static Footprint measure(int n, String classpath) throws Exception {
-    try (RpcEnv server = RpcEnv.create("idle-server", "127.0.0.1", 0, new RpcConf()
-        .set("spark.rpc.io.maxHandshakingConnections", String.valueOf(n)), null)) {
-      server.setupEndpoint("idle", new io.rpcenv.RpcEndpoint() { });
+    try (RpcEnv server =
+        RpcEnv.create(
+            "idle-server",
+            "127.0.0.1",
+            0,
+            new RpcConf().set("spark.rpc.io.maxHandshakingConnections", String.valueOf(n)),
+            null)) {
+      server.setupEndpoint("idle", new io.rpcenv.RpcEndpoint() {});
       long heap0 = HeapAfterGc.measure(5);
       long direct0 = PlatformDependent.usedDirectMemory();
       int threads0 = Thread.activeCount();
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-Dfootprint.port=" + server.address().port(), "-cp", classpath,
-          IdleFootprint.class.getName(), "client", String.valueOf(n)).redirectErrorStream(true).start();
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-Dfootprint.port=" + server.address().port(),
+                  "-cp",
+                  classpath,
+                  IdleFootprint.class.getName(),
+                  "client",
+                  String.valueOf(n))
+              .redirectErrorStream(true)
+              .start();
       try {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (!"READY".equals(line)) {
           throw new IllegalStateException("the connecting JVM failed: " + line);
@@ -74,7 +102,10 @@ public final class IdleFootprint {
     }
   }
 
-  /** Opens {@code n} connections, each handshaked as a client-mode env, prints READY, waits for stdin to close. */
+  /**
+   * Opens {@code n} connections, each handshaked as a client-mode env, prints READY, waits for
+   * stdin to close.
+   */
   private static void clients(int n, int port) throws IOException {
     List<Socket> open = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -16,20 +16,42 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** The markdown report: machine, versions, flags, results with ratios, and the targets of issue 5. */
+/**
+ * The markdown report: machine, versions, flags, results with ratios, and the targets of issue 5.
+ */
 final class Report {
   private Report() {}
 
-  static String markdown(Map<String, Map<Workload, List<Result>>> results, Map<String, Peer> peers,
-      List<String> keys, List<Workload> workloads, int rounds, Workloads.Params params, String args, Versions v) {
+  static String markdown(
+      Map<String, Map<Workload, List<Result>>> results,
+      Map<String, Peer> peers,
+      List<String> keys,
+      List<Workload> workloads,
+      int rounds,
+      Workloads.Params params,
+      String args,
+      Versions v) {
     StringBuilder sb = new StringBuilder();
     // bench.sh adds the class paths, and the output file when run without options
-    String command = ("./bench.sh " + args.replaceAll("--(bench|spark)-(classpath|classes) \\S+ ?", "")
-        .replaceAll("--out docs/BENCHMARKS.md ?", "")).trim();
-    sb.append("Run ").append(Instant.now()).append(" with `").append(command).append("`: ").append(rounds)
-        .append(" interleaved rounds, ").append(params.warmupMillis()).append(" ms warm-up and ")
-        .append(params.measureMillis()).append(" ms measurement per run; every system in its own server JVM and ")
-        .append("client JVM(s) on 127.0.0.1. Figures are medians over the rounds, (min–max) below them.\n\n");
+    String command =
+        ("./bench.sh "
+                + args.replaceAll("--(bench|spark)-(classpath|classes) \\S+ ?", "")
+                    .replaceAll("--out docs/BENCHMARKS.md ?", ""))
+            .trim();
+    sb.append("Run ")
+        .append(Instant.now())
+        .append(" with `")
+        .append(command)
+        .append("`: ")
+        .append(rounds)
+        .append(" interleaved rounds, ")
+        .append(params.warmupMillis())
+        .append(" ms warm-up and ")
+        .append(params.measureMillis())
+        .append(" ms measurement per run; every system in its own server JVM and ")
+        .append(
+            "client JVM(s) on 127.0.0.1. Figures are medians over the rounds, (min–max) below"
+                + " them.\n\n");
     sb.append(machine(v)).append('\n');
 
     sb.append("| Workload | ");
@@ -39,11 +61,28 @@ final class Report {
     sb.append("rpcenv / Spark | rpcenv / gRPC | rpcenv / Netty |\n|---|");
     sb.append("---|".repeat(keys.size() + 3)).append('\n');
     for (Workload w : workloads) {
-      row(sb, w.name() + " " + w.description() + " (" + w.unit() + ")", results, keys, w, Result::rate, "%,.0f");
+      row(
+          sb,
+          w.name() + " " + w.description() + " (" + w.unit() + ")",
+          results,
+          keys,
+          w,
+          Result::rate,
+          "%,.0f");
       if (w == Workload.W1 || w == Workload.W5) {
         for (double pct : new double[] {50, 99, 99.9}) {
-          row(sb, w.name() + " p" + (pct == 99.9 ? "99.9" : String.valueOf((int) pct)) + " latency (us, lower is "
-              + "better)", results, keys, w, r -> r.latencyMicros().getValueAtPercentile(pct), "%,.0f");
+          row(
+              sb,
+              w.name()
+                  + " p"
+                  + (pct == 99.9 ? "99.9" : String.valueOf((int) pct))
+                  + " latency (us, lower is "
+                  + "better)",
+              results,
+              keys,
+              w,
+              r -> r.latencyMicros().getValueAtPercentile(pct),
+              "%,.0f");
         }
       }
     }
@@ -51,8 +90,14 @@ final class Report {
     return sb.toString();
   }
 
-  private static void row(StringBuilder sb, String title, Map<String, Map<Workload, List<Result>>> results,
-      List<String> keys, Workload w, ToDoubleFunction<Result> metric, String fmt) {
+  private static void row(
+      StringBuilder sb,
+      String title,
+      Map<String, Map<Workload, List<Result>>> results,
+      List<String> keys,
+      Workload w,
+      ToDoubleFunction<Result> metric,
+      String fmt) {
     sb.append("| ").append(title).append(" | ");
     for (String k : keys) {
       List<Result> rs = results.getOrDefault(k, Map.of()).get(w);
@@ -61,19 +106,29 @@ final class Report {
         continue;
       }
       List<Double> v = values(rs, metric);
-      sb.append(String.format(Locale.ROOT, fmt, median(v))).append("<br>(").append(String.format(Locale.ROOT, fmt,
-          v.get(0))).append("–").append(String.format(Locale.ROOT, fmt, v.get(v.size() - 1))).append(") | ");
+      sb.append(String.format(Locale.ROOT, fmt, median(v)))
+          .append("<br>(")
+          .append(String.format(Locale.ROOT, fmt, v.get(0)))
+          .append("–")
+          .append(String.format(Locale.ROOT, fmt, v.get(v.size() - 1)))
+          .append(") | ");
     }
     double ours = median(results, "rpcenv", w, metric);
     for (String peer : new String[] {"spark", "grpc", "netty"}) {
       double theirs = median(results, peer, w, metric);
-      sb.append(Double.isNaN(ours) || Double.isNaN(theirs) ? "—" : String.format(Locale.ROOT, "%.2f", ours / theirs))
+      sb.append(
+              Double.isNaN(ours) || Double.isNaN(theirs)
+                  ? "—"
+                  : String.format(Locale.ROOT, "%.2f", ours / theirs))
           .append(" | ");
     }
     sb.append('\n');
   }
 
-  static double median(Map<String, Map<Workload, List<Result>>> results, String key, Workload w,
+  static double median(
+      Map<String, Map<Workload, List<Result>>> results,
+      String key,
+      Workload w,
       ToDoubleFunction<Result> metric) {
     List<Result> rs = results.getOrDefault(key, Map.of()).get(w);
     return rs == null || rs.isEmpty() ? Double.NaN : median(values(rs, metric));
@@ -104,7 +159,12 @@ final class Report {
     target(sb, "W2 asks/s ≥ 3.0 × Spark", ratio(r, Workload.W2, "spark", rate), 3.0, true);
     target(sb, "W2 asks/s ≥ 0.75 × raw Netty", ratio(r, Workload.W2, "netty", rate), 0.75, true);
     target(sb, "W3 msgs/s ≥ 5.0 × Spark", ratio(r, Workload.W3, "spark", rate), 5.0, true);
-    target(sb, "W3 msgs/s ≥ 0.5 × write-batching raw Netty", ratio(r, Workload.W3, "netty", rate), 0.5, true);
+    target(
+        sb,
+        "W3 msgs/s ≥ 0.5 × write-batching raw Netty",
+        ratio(r, Workload.W3, "netty", rate),
+        0.5,
+        true);
     target(sb, "W4 MiB/s ≥ 2.0 × Spark", ratio(r, Workload.W4, "spark", rate), 2.0, true);
     target(sb, "W4 MiB/s ≥ 0.75 × raw Netty", ratio(r, Workload.W4, "netty", rate), 0.75, true);
     target(sb, "W5 asks/s ahead of Spark", ratio(r, Workload.W5, "spark", rate), 1.0, true);
@@ -113,29 +173,64 @@ final class Report {
     return sb.toString();
   }
 
-  private static double ratio(Map<String, Map<Workload, List<Result>>> r, Workload w, String peer,
+  private static double ratio(
+      Map<String, Map<Workload, List<Result>>> r,
+      Workload w,
+      String peer,
       ToDoubleFunction<Result> metric) {
     return median(r, "rpcenv", w, metric) / median(r, peer, w, metric);
   }
 
-  private static void target(StringBuilder sb, String what, double ratio, double bound, boolean atLeast) {
-    String met = Double.isNaN(ratio) ? "not run" : (atLeast ? ratio >= bound : ratio <= bound) ? "yes" : "**no**";
-    sb.append("| ").append(what).append(" | ").append(Double.isNaN(ratio) ? "—"
-        : String.format(Locale.ROOT, "%.2f ×", ratio)).append(" | ").append(met).append(" |\n");
+  private static void target(
+      StringBuilder sb, String what, double ratio, double bound, boolean atLeast) {
+    String met =
+        Double.isNaN(ratio)
+            ? "not run"
+            : (atLeast ? ratio >= bound : ratio <= bound) ? "yes" : "**no**";
+    sb.append("| ")
+        .append(what)
+        .append(" | ")
+        .append(Double.isNaN(ratio) ? "—" : String.format(Locale.ROOT, "%.2f ×", ratio))
+        .append(" | ")
+        .append(met)
+        .append(" |\n");
   }
 
   static String machine(Versions v) {
     String cpu = firstLine("/proc/cpuinfo", "model name");
     String mem = firstLine("/proc/meminfo", "MemTotal");
-    return "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + mem + ", Linux "
-        + System.getProperty("os.version") + "; JDK " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.runtime.version") + ". Versions: rpcenv " + v.rpcenv() + " (commit " + v.commit()
-        + ") on Netty " + v.netty() + " (native epoll), Spark " + v.spark() + " (its own Netty " + v.sparkNetty()
-        + ", its default NIO transport), gRPC-java " + v.grpc() + " (grpc-netty-shaded, direct executors), raw "
-        + "Netty " + v.netty() + " (epoll). JVM options of every benchmark JVM: `"
-        + String.join(" ", Runner.COMMON_JVM_OPTIONS) + "`; Spark's JVMs also get the `--add-opens` set that "
-        + "spark-submit adds on Java 17. rpcenv's endpoints are `InlineRpcEndpoint`s (handled on the I/O thread); the "
-        + "\"rpcenv (dispatcher)\" column uses plain endpoints on dispatcher threads.\n";
+    return "Machine: "
+        + Runtime.getRuntime().availableProcessors()
+        + " cores ("
+        + cpu
+        + "), "
+        + mem
+        + ", Linux "
+        + System.getProperty("os.version")
+        + "; JDK "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + ". Versions: rpcenv "
+        + v.rpcenv()
+        + " (commit "
+        + v.commit()
+        + ") on Netty "
+        + v.netty()
+        + " (native epoll), Spark "
+        + v.spark()
+        + " (its own Netty "
+        + v.sparkNetty()
+        + ", its default NIO transport), gRPC-java "
+        + v.grpc()
+        + " (grpc-netty-shaded, direct executors), raw "
+        + "Netty "
+        + v.netty()
+        + " (epoll). JVM options of every benchmark JVM: `"
+        + String.join(" ", Runner.COMMON_JVM_OPTIONS)
+        + "`; Spark's JVMs also get the `--add-opens` set that spark-submit adds on Java 17."
+        + " rpcenv's endpoints are `InlineRpcEndpoint`s (handled on the I/O thread); the \"rpcenv"
+        + " (dispatcher)\" column uses plain endpoints on dispatcher threads.\n";
   }
 
   private static String firstLine(String file, String key) {

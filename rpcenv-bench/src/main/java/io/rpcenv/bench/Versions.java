@@ -7,22 +7,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Versions of what is measured, read from the class paths the peers run with, and the commit. */
-record Versions(String rpcenv, String netty, String spark, String sparkNetty, String grpc, String commit) {
+record Versions(
+    String rpcenv, String netty, String spark, String sparkNetty, String grpc, String commit) {
 
   static Versions of(String benchClasspath, String sparkClasspath) {
-    return new Versions(jar(benchClasspath, "rpcenv-core"), jar(benchClasspath, "netty-common"),
-        jar(sparkClasspath, "spark-core_2.13"), jar(sparkClasspath, "netty-common"),
-        jar(benchClasspath, "grpc-core"), currentCommit());
+    return new Versions(
+        jar(benchClasspath, "rpcenv-core"),
+        jar(benchClasspath, "netty-common"),
+        jar(sparkClasspath, "spark-core_2.13"),
+        jar(sparkClasspath, "netty-common"),
+        jar(benchClasspath, "grpc-core"),
+        currentCommit());
   }
 
   /** The version in {@code .../<artifact>-<version>.jar} on {@code classpath}, or "unknown". */
   static String jar(String classpath, String artifact) {
-    Matcher m = Pattern.compile("(?:^|[/:])" + Pattern.quote(artifact) + "-(\\d[^/:]*?)\\.jar(?::|$)")
-        .matcher(classpath);
+    Matcher m =
+        Pattern.compile("(?:^|[/:])" + Pattern.quote(artifact) + "-(\\d[^/:]*?)\\.jar(?::|$)")
+            .matcher(classpath);
     return m.find() ? m.group(1) : "unknown";
   }
 
-  /** The checked-out commit, marked when the tree has uncommitted changes; "unknown" outside git. */
+  /**
+   * The checked-out commit, marked when the tree has uncommitted changes; "unknown" outside git.
+   */
   private static String currentCommit() {
     String head = git("rev-parse", "--short", "HEAD");
     if (head == null) {

@@ -36,7 +36,8 @@ final class EndpointLookup {
     this.retryWait = retryWait;
     this.target = RpcEndpointAddress.parse(uri); // a malformed URI fails the caller at once
     this.timeout = env.lookupTimeout();
-    this.deadline = timeout == RpcTimeout.INFINITE ? Long.MAX_VALUE : System.nanoTime() + timeout.duration().toNanos();
+    this.deadline =
+        timeout.isInfinite() ? Long.MAX_VALUE : System.nanoTime() + timeout.duration().toNanos();
   }
 
   CompletableFuture<RpcEndpointRef> start() {
@@ -50,36 +51,48 @@ final class EndpointLookup {
       result.completeExceptionally(timedOut());
       return;
     }
-    RpcTimeout left = timeout == RpcTimeout.INFINITE ? timeout
-        : new RpcTimeout(Duration.ofNanos(remaining), timeout.property());
-    env.<Boolean>ask(env.refTo(target.address(), EndpointVerifier.NAME),
-        new EndpointVerifier.CheckExistence(target.name()), left).whenComplete((found, error) -> {
-          if (error == null) {
-            if (Boolean.TRUE.equals(found)) {
-              result.complete(env.refTo(target.address(), target.name()));
-            } else {
-              result.completeExceptionally(new RpcEndpointNotFoundException("Cannot find endpoint: " + uri));
-            }
-            return;
-          }
-          Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (e instanceof RpcTimeoutException) {
-            result.completeExceptionally(timedOut());
-          } else if (retryable(e) && retries < numRetries && !env.isShutdown()) {
-            retries++;
-            long wait = Backoff.delayMillis(retryWait, retries);
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait) >= deadline) {
-              result.completeExceptionally(e);
-            } else {
-              env.timer().newTimeout(t -> attempt(), wait, TimeUnit.MILLISECONDS);
-            }
-          } else {
-            result.completeExceptionally(e);
-          }
-        });
+    RpcTimeout left =
+        timeout.isInfinite()
+            ? timeout
+            : new RpcTimeout(Duration.ofNanos(remaining), timeout.property());
+    env.<Boolean>ask(
+            env.refTo(target.address(), EndpointVerifier.NAME),
+            new EndpointVerifier.CheckExistence(target.name()),
+            left)
+        .whenComplete(
+            (found, error) -> {
+              if (error == null) {
+                if (Boolean.TRUE.equals(found)) {
+                  result.complete(env.refTo(target.address(), target.name()));
+                } else {
+                  result.completeExceptionally(
+                      new RpcEndpointNotFoundException("Cannot find endpoint: " + uri));
+                }
+                return;
+              }
+              Throwable e =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              if (e instanceof RpcTimeoutException) {
+                result.completeExceptionally(timedOut());
+              } else if (retryable(e) && retries < numRetries && !env.isShutdown()) {
+                retries++;
+                long wait = Backoff.delayMillis(retryWait, retries);
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait) >= deadline) {
+                  result.completeExceptionally(e);
+                } else {
+                  env.timer().newTimeout(t -> attempt(), wait, TimeUnit.MILLISECONDS);
+                }
+              } else {
+                result.completeExceptionally(e);
+              }
+            });
   }
 
-  /** A connection that was up and dropped; a failed connect was already retried by the transport. */
+  /**
+   * A connection that was up and dropped; a failed connect was already retried by the transport.
+   */
   private static boolean retryable(Throwable e) {
     if (!(e instanceof RpcConnectionException)) {
       return false;
@@ -93,7 +106,12 @@ final class EndpointLookup {
   }
 
   private RpcTimeoutException timedOut() {
-    return timeout.timeoutException("Cannot look up " + uri + ": no answer from " + target.address() + " in "
-        + timeout.describe());
+    return timeout.timeoutException(
+        "Cannot look up "
+            + uri
+            + ": no answer from "
+            + target.address()
+            + " in "
+            + timeout.describe());
   }
 }

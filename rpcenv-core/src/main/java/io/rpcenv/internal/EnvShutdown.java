@@ -31,10 +31,15 @@ final class EnvShutdown {
 
   /** Accepting work. */
   static final int RUNNING = 0;
-  /** Endpoints are stopping; their own threads may still send (an {@code onStop} saying goodbye). */
+
+  /**
+   * Endpoints are stopping; their own threads may still send (an {@code onStop} saying goodbye).
+   */
   static final int STOPPING = 1;
+
   /** Connections and threads are closing. */
   static final int CLOSING = 2;
+
   static final int TERMINATED = 3;
 
   private final Supplier<String> where;
@@ -48,8 +53,14 @@ final class EnvShutdown {
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private volatile Thread thread;
 
-  EnvShutdown(Supplier<String> where, Dispatcher dispatcher, Transport transport, HashedWheelTimer timer,
-      EventLoopGroup group, EnvThreads threads, Duration endpointStopTimeout) {
+  EnvShutdown(
+      Supplier<String> where,
+      Dispatcher dispatcher,
+      Transport transport,
+      HashedWheelTimer timer,
+      EventLoopGroup group,
+      EnvThreads threads,
+      Duration endpointStopTimeout) {
     this.where = where;
     this.dispatcher = dispatcher;
     this.transport = transport;
@@ -76,8 +87,8 @@ final class EnvShutdown {
     try {
       boolean abandoned = stopEndpoints(where);
       state.set(CLOSING);
-      RpcEnvStoppedException stopped = new RpcEnvStoppedException(where + " was shut down while the ask was "
-          + "outstanding");
+      RpcEnvStoppedException stopped =
+          new RpcEnvStoppedException(where + " was shut down while the ask was " + "outstanding");
       try {
         transport.close(stopped).get(10, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -117,15 +128,26 @@ final class EnvShutdown {
     } catch (TimeoutException e) {
       String waited = RpcTimeout.of(endpointStopTimeout).describe();
       StringBuilder stuck = new StringBuilder();
-      for (Inbox inbox : dispatcher.abandonUnfinished("the endpoint was still busy with an earlier one " + waited
-          + " after the shutdown began (spark.rpc.endpointStopTimeout)")) {
+      for (Inbox inbox :
+          dispatcher.abandonUnfinished(
+              "the endpoint was still busy with an earlier one "
+                  + waited
+                  + " after the shutdown began (spark.rpc.endpointStopTimeout)")) {
         String running = StallWatch.running(inbox, threads.all());
-        stuck.append(stuck.isEmpty() ? "" : "; ").append('\'').append(inbox.name()).append('\'')
+        stuck
+            .append(stuck.isEmpty() ? "" : "; ")
+            .append('\'')
+            .append(inbox.name())
+            .append('\'')
             .append(running.isEmpty() ? "" : " (" + running + ")");
       }
-      LOG.warn("{}: endpoints still busy {} after shutdown began (spark.rpc.endpointStopTimeout): {}. Closing "
-          + "anyway: their queued messages fail, those not yet in onStop never get it, and their threads are "
-          + "interrupted", where, waited, stuck);
+      LOG.warn(
+          "{}: endpoints still busy {} after shutdown began (spark.rpc.endpointStopTimeout): {}."
+              + " Closing anyway: their queued messages fail, those not yet in onStop never get it,"
+              + " and their threads are interrupted",
+          where,
+          waited,
+          stuck);
       return true;
     } catch (ExecutionException e) {
       throw new IllegalStateException(e); // cannot happen: endpoint terminations never fail
@@ -177,5 +199,23 @@ final class EnvShutdown {
       Thread.currentThread().interrupt();
     }
     return !t.isAlive();
+  }
+
+  /** Releases what a constructor that failed half-way had made. */
+  static void releasePartial(Dispatcher d, HashedWheelTimer t, EventLoopGroup g) {
+    if (g != null) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    if (t != null) {
+      t.stop();
+    }
+    if (d != null) {
+      d.stop();
+      try {
+        d.shutdownThreads(5_000, true);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

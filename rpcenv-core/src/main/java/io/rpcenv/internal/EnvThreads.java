@@ -1,17 +1,16 @@
 package io.rpcenv.internal;
 
+import io.rpcenv.internal.dispatch.RpcThread;
 import java.util.ArrayList;
 import java.util.List;
-import io.rpcenv.internal.dispatch.RpcThread;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes every thread of one env and remembers those that may still run, so that shutdown can
- * wait until each has really ended, not merely until its pool says it is done.
+ * Makes every thread of one env and remembers those that may still run, so that shutdown can wait
+ * until each has really ended, not merely until its pool says it is done.
  */
 final class EnvThreads {
   private final Object owner;

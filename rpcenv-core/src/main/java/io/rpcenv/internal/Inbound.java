@@ -42,13 +42,18 @@ final class Inbound implements TransportHost {
   }
 
   @Override
-  public void onRequest(Connection connection, InboundWindow window, long requestId, String endpoint,
+  public void onRequest(
+      Connection connection,
+      InboundWindow window,
+      long requestId,
+      String endpoint,
       MessageBody body) {
     deliver(endpoint, new RemoteAsk(codec, connection, window, requestId, body));
   }
 
   @Override
-  public void onOneWay(Connection connection, InboundWindow window, String endpoint, MessageBody body) {
+  public void onOneWay(
+      Connection connection, InboundWindow window, String endpoint, MessageBody body) {
     deliver(endpoint, new RemoteOneWay(codec, connection, window, endpoint, body));
   }
 
@@ -59,8 +64,15 @@ final class Inbound implements TransportHost {
     }
     Inbox inbox = dispatcher.inbox(endpoint);
     if (inbox == null) {
-      message.reject(new RpcEndpointNotFoundException("Cannot find endpoint: " + endpoint + " (no endpoint '"
-          + endpoint + "' is registered in " + env.where() + ")"));
+      message.reject(
+          new RpcEndpointNotFoundException(
+              "Cannot find endpoint: "
+                  + endpoint
+                  + " (no endpoint '"
+                  + endpoint
+                  + "' is registered in "
+                  + env.where()
+                  + ")"));
     } else {
       inbox.deliverInlineOrPost(message);
     }
@@ -81,7 +93,9 @@ final class Inbound implements TransportHost {
     postEvents(connection, NetworkEvent.Kind.ERROR, cause);
   }
 
-  /** Spark's addressing of events: the socket address, and a server-mode peer's listen address too. */
+  /**
+   * Spark's addressing of events: the socket address, and a server-mode peer's listen address too.
+   */
   private void postEvents(Connection connection, NetworkEvent.Kind kind, Throwable cause) {
     if (env.isShutdown()) {
       return; // our own shutdown closes connections: endpoints hear nothing of it

@@ -20,8 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * env's id, and is reachable only from that env itself or over a connection from it.
  */
 final class NettyRpcEndpointRef implements RpcEndpointRef {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
   private final transient NettyRpcEnv env;
   private final RpcAddress address;
@@ -30,6 +29,7 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
   private final transient Connection connection;
   private final transient boolean local;
   private final transient byte[] nameUtf8;
+
   /** The connection last used to reach a server-mode target; looked up again once it closes. */
   private transient volatile Connection lastConnection;
 
@@ -38,7 +38,8 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
    * @param clientEnvId the target env's id when it is in client mode, else 0
    * @param connection the connection to a client-mode target, or null
    */
-  NettyRpcEndpointRef(NettyRpcEnv env, RpcAddress address, String name, long clientEnvId, Connection connection) {
+  NettyRpcEndpointRef(
+      NettyRpcEnv env, RpcAddress address, String name, long clientEnvId, Connection connection) {
     this.env = env;
     this.address = address;
     this.name = Objects.requireNonNull(name, "name");
@@ -47,8 +48,14 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
     this.local = address != null ? address.equals(env.address()) : clientEnvId == env.envId();
     this.nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
     if (nameUtf8.length > Protocol.MAX_ENDPOINT_NAME) {
-      throw new IllegalArgumentException("Endpoint name is " + nameUtf8.length + " bytes long; the limit is "
-          + Protocol.MAX_ENDPOINT_NAME + ": " + name.substring(0, 40) + "…");
+      throw new IllegalArgumentException(
+          "Endpoint name is "
+              + nameUtf8.length
+              + " bytes long; the limit is "
+              + Protocol.MAX_ENDPOINT_NAME
+              + ": "
+              + name.substring(0, 40)
+              + "…");
     }
   }
 
@@ -136,7 +143,9 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
     if (this == o) {
       return true;
     }
-    return o instanceof NettyRpcEndpointRef r && name.equals(r.name) && Objects.equals(address, r.address)
+    return o instanceof NettyRpcEndpointRef r
+        && name.equals(r.name)
+        && Objects.equals(address, r.address)
         && clientEnvId == r.clientEnvId;
   }
 

@@ -12,15 +12,15 @@ import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
 import io.rpcenv.RpcTimeout;
-import io.rpcenv.spi.EndpointBinder;
 import io.rpcenv.internal.call.PendingAsk;
+import io.rpcenv.internal.codec.Codec;
 import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.RpcThread;
-import io.rpcenv.internal.codec.Codec;
 import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.transport.Transport;
+import io.rpcenv.spi.EndpointBinder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Netty-based {@link RpcEnv}: builds and owns the dispatcher (endpoint threads), the transport
- * (sockets), one timer for all ask timeouts and the codec, registers endpoints, and stops it all
- * in order. Messages leave through {@link Outbound} and arrive through {@link Inbound}.
+ * (sockets), one timer for all ask timeouts and the codec, registers endpoints, and stops it all in
+ * order. Messages leave through {@link Outbound} and arrive through {@link Inbound}.
  */
 public final class NettyRpcEnv extends RpcEnv {
   private static final Logger LOG = LoggerFactory.getLogger(NettyRpcEnv.class);
@@ -71,38 +71,65 @@ public final class NettyRpcEnv extends RpcEnv {
     this.askTimeout = settings.askTimeout;
     this.lookupTimeout = settings.lookupTimeout;
     this.numRetries = settings.transport.numRetries();
-    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader() : NettyRpcEnv.class.getClassLoader();
+    ClassLoader loader =
+        Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : NettyRpcEnv.class.getClassLoader();
     RefBinder refs = new RefBinder(this);
-    this.codec = new Codec(new JavaMessageSerializer(loader, settings.deserialization), settings.alloc,
-        settings.transport.maxMessageSize(), refs);
+    this.codec =
+        new Codec(
+            new JavaMessageSerializer(loader, settings.deserialization),
+            settings.alloc,
+            settings.transport.maxMessageSize(),
+            refs);
     // Then the resources; if one cannot be made, those made already are released.
     Dispatcher d = null;
     HashedWheelTimer t = null;
     EventLoopGroup g = null;
     try {
-      d = new Dispatcher(role -> threads.factory(role, false), "RpcEnv '" + name + "'", settings.dispatcherThreads);
-      t = new HashedWheelTimer(threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
+      d =
+          new Dispatcher(
+              role -> threads.factory(role, false),
+              "RpcEnv '" + name + "'",
+              settings.dispatcherThreads);
+      t =
+          new HashedWheelTimer(
+              threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
       g = settings.io.newGroup(settings.ioThreads, threads.factory("io", true));
-      this.transport = new Transport(new Inbound(this, d, codec), codec, settings.transport, g, settings.io,
-          settings.alloc);
+      this.transport =
+          new Transport(
+              new Inbound(this, d, codec),
+              codec,
+              settings.transport,
+              g,
+              settings.io,
+              settings.alloc);
     } catch (RuntimeException | Error e) {
-      release(d, t, g);
+      EnvShutdown.releasePartial(d, t, g);
       throw e;
     }
     this.dispatcher = d;
     this.timer = t;
     refs.transport(transport);
     this.outbound = new Outbound(this, d, codec, t, transport, settings.serializeLocal);
-    this.lifecycle = new EnvShutdown(this::where, d, transport, t, g, threads, settings.endpointStopTimeout);
+    this.lifecycle =
+        new EnvShutdown(this::where, d, transport, t, g, threads, settings.endpointStopTimeout);
     if (!settings.stallWarning.isZero()) {
-      new StallWatch(settings.stallWarning.toNanos(), RpcTimeout.of(settings.stallWarning).describe(), threads::all,
-          StallWatch.LOG_SINK).runOn(timer);
+      new StallWatch(
+              settings.stallWarning.toNanos(),
+              RpcTimeout.of(settings.stallWarning).describe(),
+              threads::all,
+              StallWatch.LOG_SINK)
+          .runOn(timer);
     }
     try {
       if (!config.clientMode()) {
-        int port = transport.bind(config.bindAddress(), config.port(), conf.get(RpcConfigKeys.PORT_MAX_RETRIES),
-            config.advertiseAddress());
+        int port =
+            transport.bind(
+                config.bindAddress(),
+                config.port(),
+                conf.get(RpcConfigKeys.PORT_MAX_RETRIES),
+                config.advertiseAddress());
         address = new RpcAddress(config.advertiseAddress(), port);
         setupEndpoint(EndpointVerifier.NAME, new EndpointVerifier(dispatcher));
       }
@@ -112,24 +139,6 @@ public final class NettyRpcEnv extends RpcEnv {
       throw e;
     }
     LOG.debug("Started {} ({} transport)", where(), transport.ioName());
-  }
-
-  /** Releases what a constructor that failed half-way had made. */
-  private static void release(Dispatcher d, HashedWheelTimer t, EventLoopGroup g) {
-    if (g != null) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-    if (t != null) {
-      t.stop();
-    }
-    if (d != null) {
-      d.stop();
-      try {
-        d.shutdownThreads(5_000, true);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static long newEnvId() {
@@ -174,7 +183,9 @@ public final class NettyRpcEnv extends RpcEnv {
 
   String where() {
     RpcAddress a = address;
-    return a == null ? "client-mode RpcEnv '" + name + "'" : "RpcEnv '" + name + "' at " + a.hostPort();
+    return a == null
+        ? "client-mode RpcEnv '" + name + "'"
+        : "RpcEnv '" + name + "' at " + a.hostPort();
   }
 
   @Override
@@ -184,14 +195,22 @@ public final class NettyRpcEnv extends RpcEnv {
     if (lifecycle.state() != EnvShutdown.RUNNING) {
       throw stoppedException("register endpoint '" + endpointName + "'");
     }
-    NettyRpcEndpointRef ref = new NettyRpcEndpointRef(this, address, endpointName, address == null ? envId : 0, null);
+    NettyRpcEndpointRef ref =
+        new NettyRpcEndpointRef(this, address, endpointName, address == null ? envId : 0, null);
     if (!binder.bind(endpoint, this)) { // atomic, and no lock on the caller's object
-      throw new IllegalArgumentException("This endpoint object is already registered (as " + endpoint.self()
-          + "); create a new instance for '" + endpointName + "'");
+      throw new IllegalArgumentException(
+          "This endpoint object is already registered (as "
+              + endpoint.self()
+              + "); create a new instance for '"
+              + endpointName
+              + "'");
     }
     binder.setSelf(endpoint, ref);
     try {
-      dispatcher.register(endpointName, endpoint, () -> binder.setSelf(endpoint, null),
+      dispatcher.register(
+          endpointName,
+          endpoint,
+          () -> binder.setSelf(endpoint, null),
           () -> stoppedException("register endpoint '" + endpointName + "'"));
     } catch (RuntimeException e) {
       binder.setSelf(endpoint, null);
@@ -288,8 +307,12 @@ public final class NettyRpcEnv extends RpcEnv {
 
   private void checkNotOwnThread() {
     if (isOwnThread()) {
-      throw new IllegalStateException("awaitTermination called on " + Thread.currentThread().getName()
-          + ", a thread of " + where() + " that shutdown must end; it would wait for itself");
+      throw new IllegalStateException(
+          "awaitTermination called on "
+              + Thread.currentThread().getName()
+              + ", a thread of "
+              + where()
+              + " that shutdown must end; it would wait for itself");
     }
   }
 

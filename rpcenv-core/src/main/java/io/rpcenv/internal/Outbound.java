@@ -34,10 +34,18 @@ final class Outbound {
   private final Codec codec;
   private final HashedWheelTimer timer;
   private final Transport transport;
-  /** The codec when local messages are serialized too (spark.rpc.serializeLocalMessages), else null. */
+
+  /**
+   * The codec when local messages are serialized too (spark.rpc.serializeLocalMessages), else null.
+   */
   private final Codec localCopier;
 
-  Outbound(NettyRpcEnv env, Dispatcher dispatcher, Codec codec, HashedWheelTimer timer, Transport transport,
+  Outbound(
+      NettyRpcEnv env,
+      Dispatcher dispatcher,
+      Codec codec,
+      HashedWheelTimer timer,
+      Transport transport,
       boolean serializeLocal) {
     this.env = env;
     this.dispatcher = dispatcher;
@@ -54,8 +62,10 @@ final class Outbound {
       if (inbox == null) {
         throw notFound(ref);
       }
-      Object content = localCopier != null && message != null
-          ? localCopier.roundTrip(message, "message to " + ref.endpointAddress()) : message;
+      Object content =
+          localCopier != null && message != null
+              ? localCopier.roundTrip(message, "message to " + ref.endpointAddress())
+              : message;
       inbox.post(new LocalOneWay(content, ref.name()));
       return;
     }
@@ -64,8 +74,10 @@ final class Outbound {
   }
 
   <T> PendingAsk<T> ask(NettyRpcEndpointRef ref, Object message, RpcTimeout timeout) {
-    RpcAddress peer = ref.address() != null ? ref.address()
-        : ref.connection() != null ? ref.connection().socketAddress() : null;
+    RpcAddress peer =
+        ref.address() != null
+            ? ref.address()
+            : ref.connection() != null ? ref.connection().socketAddress() : null;
     PendingAsk<T> pending = new PendingAsk<>(ref, peer, message, timeout);
     try {
       env.checkCanSend("ask ", ref);
@@ -74,8 +86,10 @@ final class Outbound {
         if (inbox == null) {
           throw notFound(ref);
         }
-        Object content = localCopier != null && message != null
-            ? localCopier.roundTrip(message, "ask to " + ref.endpointAddress()) : message;
+        Object content =
+            localCopier != null && message != null
+                ? localCopier.roundTrip(message, "ask to " + ref.endpointAddress())
+                : message;
         pending.startTimer(timer);
         inbox.post(new LocalAsk(pending, content, localCopier, env.address()));
       } else {
@@ -97,33 +111,44 @@ final class Outbound {
     RpcThread thread = RpcThread.current();
     if (thread != null) {
       if (thread.isIo()) {
-        throw new IllegalStateException("askSync to " + ref.endpointAddress() + " called on rpcenv I/O thread "
-            + thread.getName() + ", where waiting would stall network I/O; use ask() and continue on the future");
+        throw new IllegalStateException(
+            "askSync to "
+                + ref.endpointAddress()
+                + " called on rpcenv I/O thread "
+                + thread.getName()
+                + ", where waiting would stall network I/O; use ask() and continue on the future");
       }
       if (thread.owner() == env && ref.isLocal()) {
         Inbox target = dispatcher.inbox(ref.name());
         if (target != null && target == thread.currentInbox() && target.isSingleThreaded()) {
-          throw new IllegalStateException("Endpoint " + ref.endpointAddress() + " called askSync on itself from its "
-              + "own message handler; it handles one message at a time, so the ask could only time out. Use ask() "
-              + "and continue on the future instead");
+          throw new IllegalStateException(
+              "Endpoint "
+                  + ref.endpointAddress()
+                  + " called askSync on itself from its own message handler; it handles one message"
+                  + " at a time, so the ask could only time out. Use ask() and continue on the"
+                  + " future instead");
         }
       }
     }
     PendingAsk<T> pending = ask(ref, message, timeout);
     try {
       // The ask fails by itself at its deadline; the extra second only guards against a hang.
-      return timeout == RpcTimeout.INFINITE ? pending.get()
-          : pending.get(timeout.duration().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+      return timeout.isInfinite()
+          ? pending.get()
+          : pending.get(
+              timeout.duration().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw Failures.unwrap(e, "The " + pending.describe() + " failed");
     } catch (TimeoutException e) {
-      RpcException late = timeout.timeoutException("No reply from " + ref.endpointAddress() + " in "
-          + timeout.describe());
+      RpcException late =
+          timeout.timeoutException(
+              "No reply from " + ref.endpointAddress() + " in " + timeout.describe());
       pending.abort(late);
       throw late;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      RpcException interrupted = new RpcException("Interrupted while waiting for the " + pending.describe(), e);
+      RpcException interrupted =
+          new RpcException("Interrupted while waiting for the " + pending.describe(), e);
       pending.abort(interrupted);
       throw interrupted;
     } catch (CancellationException e) {
@@ -135,14 +160,27 @@ final class Outbound {
     Connection c = ref.connection();
     if (c != null) {
       if (c.isClosed()) {
-        throw new RpcConnectionException("Cannot reach " + ref.endpointAddress() + ": the connection from its "
-            + "client-mode env (" + c.socketAddress() + ") has closed", c.socketAddress(), null);
+        throw new RpcConnectionException(
+            "Cannot reach "
+                + ref.endpointAddress()
+                + ": the connection from its "
+                + "client-mode env ("
+                + c.socketAddress()
+                + ") has closed",
+            c.socketAddress(),
+            null);
       }
       return c;
     }
     if (ref.address() == null) {
-      throw new RpcConnectionException("Cannot reach " + ref.endpointAddress() + " from " + env.where() + ": it lives "
-          + "in a client-mode env, which has no listen address, and that env has no connection to this one", null,
+      throw new RpcConnectionException(
+          "Cannot reach "
+              + ref.endpointAddress()
+              + " from "
+              + env.where()
+              + ": it lives in a client-mode env, which has no listen address, and that env has no"
+              + " connection to this one",
+          null,
           null);
     }
     Connection last = ref.lastConnection();
@@ -155,7 +193,13 @@ final class Outbound {
   }
 
   private RpcEndpointNotFoundException notFound(NettyRpcEndpointRef ref) {
-    return new RpcEndpointNotFoundException("Cannot find endpoint: " + ref.endpointAddress() + " (no endpoint '"
-        + ref.name() + "' is registered in " + env.where() + ")");
+    return new RpcEndpointNotFoundException(
+        "Cannot find endpoint: "
+            + ref.endpointAddress()
+            + " (no endpoint '"
+            + ref.name()
+            + "' is registered in "
+            + env.where()
+            + ")");
   }
 }

@@ -19,7 +19,9 @@ final class RefBinder implements BiFunction<SerializedRef, Connection, RpcEndpoi
     this.env = env;
   }
 
-  /** The transport exists only after the codec that uses this binder; set once, before any traffic. */
+  /**
+   * The transport exists only after the codec that uses this binder; set once, before any traffic.
+   */
   void transport(Transport t) {
     this.transport = t;
   }
@@ -33,8 +35,10 @@ final class RefBinder implements BiFunction<SerializedRef, Connection, RpcEndpoi
     if (s.clientEnvId() == env.envId()) {
       return new NettyRpcEndpointRef(env, null, s.name(), env.envId(), null);
     }
-    Connection via = connection != null && connection.peerEnvId() == s.clientEnvId()
-        ? connection : transport.connectionToEnv(s.clientEnvId());
+    Connection via =
+        connection != null && connection.peerEnvId() == s.clientEnvId()
+            ? connection
+            : transport.connectionToEnv(s.clientEnvId());
     return new NettyRpcEndpointRef(env, null, s.name(), s.clientEnvId(), via);
   }
 }

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 public interface EndpointBinder {
   /**
    * Binds {@code endpoint} to {@code env} unless it is bound already (to any env), atomically;
-   * returns whether it was bound now. {@link RpcEndpoint#rpcEnv()} returns {@code env} from then on.
+   * returns whether it was bound now. {@link RpcEndpoint#rpcEnv()} returns {@code env} from then
+   * on.
    */
   boolean bind(RpcEndpoint endpoint, RpcEnv env);
 

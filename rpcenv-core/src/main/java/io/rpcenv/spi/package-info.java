@@ -1,2 +1,5 @@
-/** Service-provider interface through which {@link io.rpcenv.RpcEnv#create} finds its implementation. */
+/**
+ * Service-provider interface through which {@link io.rpcenv.RpcEnv#create} finds its
+ * implementation.
+ */
 package io.rpcenv.spi;

@@ -19,16 +19,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The shape of the main sources: the API never reaches into {@code internal}, the packages under
  * {@code internal} depend on each other without a cycle, rpcenv types are imported rather than
- * written out in code, no main file is longer than 350 lines,
- * and every internal package says it is not API.
+ * written out in code, no main file is longer than 350 lines, and every internal package says it is
+ * not API.
  */
 class PackageStructureTest {
   private static final Path MAIN = Path.of("src", "main", "java");
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(io\\.rpcenv(?:\\.[a-z]\\w*)*)\\.[A-Z]",
-      Pattern.MULTILINE);
+  private static final Pattern IMPORT =
+      Pattern.compile(
+          "^import (?:static )?(io\\.rpcenv(?:\\.[a-z]\\w*)*)\\.[A-Z]", Pattern.MULTILINE);
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+
   /** A fully qualified rpcenv type written inline in code rather than imported. */
-  private static final Pattern INLINE = Pattern.compile("[^\\w.\"](io\\.rpcenv(?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+  private static final Pattern INLINE =
+      Pattern.compile("[^\\w.\"](io\\.rpcenv(?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
 
   private static Map<String, Set<String>> dependencies() throws IOException {
     Map<String, Set<String>> deps = new TreeMap<>();
@@ -37,7 +40,7 @@ class PackageStructureTest {
         String pkg = MAIN.relativize(f.getParent()).toString().replace('/', '.');
         String text = Files.readString(f);
         Set<String> uses = deps.computeIfAbsent(pkg, k -> new TreeSet<>());
-        for (Matcher m = IMPORT.matcher(text); m.find();) {
+        for (Matcher m = IMPORT.matcher(text); m.find(); ) {
           if (!m.group(1).equals(pkg)) {
             uses.add(m.group(1));
           }
@@ -49,26 +52,37 @@ class PackageStructureTest {
 
   @Test
   void theApiNeverImportsTheImplementation() throws IOException {
-    dependencies().forEach((pkg, uses) -> {
-      if (!pkg.contains(".internal")) {
-        assertThat(uses).as("packages %s imports", pkg).noneMatch(u -> u.contains(".internal"));
-      }
-    });
+    dependencies()
+        .forEach(
+            (pkg, uses) -> {
+              if (!pkg.contains(".internal")) {
+                assertThat(uses)
+                    .as("packages %s imports", pkg)
+                    .noneMatch(u -> u.contains(".internal"));
+              }
+            });
   }
 
   @Test
   void theInternalPackagesHaveNoCycle() throws IOException {
     Map<String, Set<String>> deps = dependencies();
     List<String> cycles = new ArrayList<>();
-    deps.keySet().removeIf(p -> !p.contains(".internal")); // io.rpcenv and its spi refer to each other by design
+    deps.keySet()
+        .removeIf(
+            p -> !p.contains(".internal")); // io.rpcenv and its spi refer to each other by design
     for (String start : deps.keySet()) {
       findCycle(deps, start, start, new ArrayList<>(List.of(start)), new TreeSet<>(), cycles);
     }
     assertThat(cycles).as("package cycles").isEmpty();
   }
 
-  private static void findCycle(Map<String, Set<String>> deps, String start, String at, List<String> path,
-      Set<String> seen, List<String> cycles) {
+  private static void findCycle(
+      Map<String, Set<String>> deps,
+      String start,
+      String at,
+      List<String> path,
+      Set<String> seen,
+      List<String> cycles) {
     for (String next : deps.getOrDefault(at, Set.of())) {
       if (next.equals(start)) {
         cycles.add(String.join(" -> ", path) + " -> " + start);
@@ -88,12 +102,17 @@ class PackageStructureTest {
         assertThat(lines.size()).as("lines in %s", f).isLessThanOrEqualTo(350);
         for (String line : lines) {
           String code = line.strip();
-          if (code.startsWith("import ") || code.startsWith("package ") || code.startsWith("*")
-              || code.startsWith("/**") || code.startsWith("//")) {
+          if (code.startsWith("import ")
+              || code.startsWith("package ")
+              || code.startsWith("*")
+              || code.startsWith("/**")
+              || code.startsWith("//")) {
             continue;
           }
           String withoutStrings = STRING.matcher(code).replaceAll("\"\"");
-          assertThat(INLINE.matcher(" " + withoutStrings).find()).as("%s names a type inline: %s", f, code).isFalse();
+          assertThat(INLINE.matcher(" " + withoutStrings).find())
+              .as("%s names a type inline: %s", f, code)
+              .isFalse();
         }
       }
     }

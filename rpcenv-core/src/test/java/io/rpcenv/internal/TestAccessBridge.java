@@ -26,8 +26,12 @@ public final class TestAccessBridge {
     return ((NettyRpcEnv) env).dispatcher().isolatedPoolCount();
   }
 
-  /** A ref to {@code name} at {@code address} without looking it up (for peers that cannot answer lookups). */
-  public static io.rpcenv.RpcEndpointRef refWithoutLookup(RpcEnv env, io.rpcenv.RpcAddress address, String name) {
+  /**
+   * A ref to {@code name} at {@code address} without looking it up (for peers that cannot answer
+   * lookups).
+   */
+  public static io.rpcenv.RpcEndpointRef refWithoutLookup(
+      RpcEnv env, io.rpcenv.RpcAddress address, String name) {
     return ((NettyRpcEnv) env).refTo(address, name);
   }
 
@@ -41,7 +45,10 @@ public final class TestAccessBridge {
     return ((NettyRpcEnv) env).transport().frameBytesHeld();
   }
 
-  /** One-way messages that connections which closed did not send, or sent without the peer confirming them. */
+  /**
+   * One-way messages that connections which closed did not send, or sent without the peer
+   * confirming them.
+   */
   public static long oneWaysLost(RpcEnv env) {
     var t = ((NettyRpcEnv) env).transport();
     return t.oneWaysNotSent() + t.oneWaysUnconfirmed();

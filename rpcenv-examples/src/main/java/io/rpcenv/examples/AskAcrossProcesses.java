@@ -1,11 +1,11 @@
 package io.rpcenv.examples;
 
-import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.RpcEnvConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -36,21 +36,33 @@ public final class AskAcrossProcesses {
   private static int server() throws Exception {
     String me = "[server pid " + ProcessHandle.current().pid() + "]";
     try (RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("server").conf(new RpcConf()).build())) {
-      env.setupEndpoint("greeter", new RpcEndpoint() {
-        @Override
-        public void receiveAndReply(Object message, RpcCallContext context) {
-          System.out.println(me + " received '" + message + "' from " + context.senderAddress());
-          context.reply("hello, " + message + "! (from pid " + ProcessHandle.current().pid() + ")");
-        }
-      });
+      env.setupEndpoint(
+          "greeter",
+          new RpcEndpoint() {
+            @Override
+            public void receiveAndReply(Object message, RpcCallContext context) {
+              System.out.println(
+                  me + " received '" + message + "' from " + context.senderAddress());
+              context.reply(
+                  "hello, " + message + "! (from pid " + ProcessHandle.current().pid() + ")");
+            }
+          });
       String url = "spark://greeter@" + env.address().hostPort();
       System.out.println(me + " listening at " + url);
-      Process client = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), AskAcrossProcesses.class.getName(), "client", url))
-          .redirectErrorStream(true).start();
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+      Process client =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      AskAcrossProcesses.class.getName(),
+                      "client",
+                      url))
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
         out.lines().forEach(System.out::println);
       }
       if (!client.waitFor(60, TimeUnit.SECONDS)) {
@@ -65,7 +77,9 @@ public final class AskAcrossProcesses {
 
   private static int client(String url) {
     String me = "[client pid " + ProcessHandle.current().pid() + "]";
-    try (RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("client").conf(new RpcConf()).clientMode(true).build())) {
+    try (RpcEnv env =
+        RpcEnv.create(
+            RpcEnvConfig.builder("client").conf(new RpcConf()).clientMode(true).build())) {
       RpcEndpointRef greeter = env.setupEndpointRefByURI(url);
       System.out.println(me + " asking " + greeter.endpointAddress());
       String reply = greeter.askSync("client");

@@ -22,16 +22,28 @@ class AskAcrossProcessesTest {
     String serverPid = pid(lines, "[server pid ");
     String clientPid = pid(lines, "[client pid ");
     assertThat(serverPid).isNotEqualTo(clientPid);
-    assertThat(lines).anyMatch(l -> l.startsWith("[server pid " + serverPid + "] listening at spark://greeter@"))
-        .anyMatch(l -> l.equals("[client pid " + clientPid + "] got reply: hello, client! (from pid " + serverPid
-            + ")"))
-        .anyMatch(l -> l.equals("[server pid " + serverPid + "] client exited with 0; shutting down"))
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("[server pid " + serverPid + "] listening at spark://greeter@"))
+        .anyMatch(
+            l ->
+                l.equals(
+                    "[client pid "
+                        + clientPid
+                        + "] got reply: hello, client! (from pid "
+                        + serverPid
+                        + ")"))
+        .anyMatch(
+            l -> l.equals("[server pid " + serverPid + "] client exited with 0; shutting down"))
         .noneMatch(l -> l.contains("ERROR") || l.contains("Exception"));
   }
 
   private static String pid(List<String> lines, String prefix) {
-    String line = lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line starting with " + prefix + " in " + lines));
+    String line =
+        lines.stream()
+            .filter(l -> l.startsWith(prefix))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no line starting with " + prefix + " in " + lines));
     return line.substring(prefix.length(), line.indexOf(']'));
   }
 }

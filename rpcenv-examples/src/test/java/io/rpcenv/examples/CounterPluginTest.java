@@ -17,9 +17,19 @@ class CounterPluginTest {
 
   @Test
   void executorsAddToTheDriversTotalAndAnswerTheDriver() throws Exception {
-    ChildJvm driver = resources.add(ChildJvm.start("driver", RpcenvCli.class, Map.of(), "driver",
-        "--conf", "spark.plugins=" + CounterPlugin.class.getName(), "--local-executors", "2"));
-    driver.awaitLine(l -> l.endsWith("total is now 22"), Duration.ofSeconds(90)); // 10 + 1 from each
+    ChildJvm driver =
+        resources.add(
+            ChildJvm.start(
+                "driver",
+                RpcenvCli.class,
+                Map.of(),
+                "driver",
+                "--conf",
+                "spark.plugins=" + CounterPlugin.class.getName(),
+                "--local-executors",
+                "2"));
+    driver.awaitLine(
+        l -> l.endsWith("total is now 22"), Duration.ofSeconds(90)); // 10 + 1 from each
     driver.awaitLine(l -> l.contains("executor 1 says: a total of "), Duration.ofSeconds(30));
     driver.awaitLine(l -> l.contains("executor 2 says: a total of "), Duration.ofSeconds(30));
     driver.terminate();

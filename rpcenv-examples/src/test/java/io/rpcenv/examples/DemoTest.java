@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DemoTest {
   @RegisterExtension final Resources resources = new Resources();
 
-  private static final Pattern LABEL = Pattern.compile("^\\[(driver|executor (\\d+)) pid (\\d+)] (.*)$");
+  private static final Pattern LABEL =
+      Pattern.compile("^\\[(driver|executor (\\d+)) pid (\\d+)] (.*)$");
 
   @Test
   void theDemoRunsADriverAndTwoExecutorProcessesAndExitsZero() throws Exception {
@@ -50,7 +51,8 @@ class DemoTest {
     assertThat(finals).as("lines %s", lines).isEqualTo(2);
     assertThat(executorPids).hasSize(2).doesNotContain(driverPid, String.valueOf(demo.pid()));
     assertThat(driverPid).isEqualTo(String.valueOf(demo.pid()));
-    assertThat(lines).contains("[driver pid " + driverPid + "] demo finished")
+    assertThat(lines)
+        .contains("[driver pid " + driverPid + "] demo finished")
         .noneMatch(l -> l.contains("ERROR") || l.contains("WARN") || l.contains("Exception"));
     // each line of the initial configuration comes before the driver's final values
     int lastInitial = -1;

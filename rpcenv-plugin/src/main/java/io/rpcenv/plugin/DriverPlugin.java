@@ -9,8 +9,8 @@ import java.util.Map;
  * <p>Threading: {@link #receive}, {@link #onExecutorAdded} and {@link #onExecutorRemoved} of all
  * driver plugins run on one dedicated thread, one call at a time, so they need no locking among
  * themselves; a slow {@code receive} delays every plugin's messages (but not the driver's own
- * work). From {@code receive}, use {@link PluginContext#send} or the {@link DriverContext}
- * methods, not {@link PluginContext#ask}, which would wait for the very thread it runs on.
+ * work). From {@code receive}, use {@link PluginContext#send} or the {@link DriverContext} methods,
+ * not {@link PluginContext#ask}, which would wait for the very thread it runs on.
  */
 public interface DriverPlugin {
 
@@ -33,8 +33,11 @@ public interface DriverPlugin {
    * exception is thrown to the asker, with its own type and message.
    */
   default Object receive(Object message) throws Exception {
-    throw new UnsupportedOperationException(getClass().getName() + " does not handle messages (got "
-        + (message == null ? "null" : message.getClass().getName()) + "): override DriverPlugin.receive");
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " does not handle messages (got "
+            + (message == null ? "null" : message.getClass().getName())
+            + "): override DriverPlugin.receive");
   }
 
   /** An executor registered (its plugins have been initialized). */

@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param cores the cores it offers
  * @param registeredAt when it registered with the driver
  */
-public record ExecutorInfo(String executorId, String host, int cores, Instant registeredAt) implements Serializable {}
+public record ExecutorInfo(String executorId, String host, int cores, Instant registeredAt)
+    implements Serializable {}

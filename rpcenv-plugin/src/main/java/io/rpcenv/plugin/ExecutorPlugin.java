@@ -6,15 +6,15 @@ import java.util.Map;
  * The executor part of an {@link RpcPlugin}. Every method has a default.
  *
  * <p>{@link #receive} runs on one dedicated thread per executor (shared by the executor's plugins),
- * one message at a time. The task hooks are called only by hosts that run tasks; the rpcenv
- * runtime does not, so they are there for hosts that embed {@code ExecutorPluginContainer}.
+ * one message at a time. The task hooks are called only by hosts that run tasks; the rpcenv runtime
+ * does not, so they are there for hosts that embed {@code ExecutorPluginContainer}.
  */
 public interface ExecutorPlugin {
 
   /**
-   * Called once when the executor starts, before it registers with the driver.
-   * {@code extraConf} is exactly what this plugin's driver part returned from
-   * {@link DriverPlugin#init}. May {@code ask} the driver. Throwing stops the executor.
+   * Called once when the executor starts, before it registers with the driver. {@code extraConf} is
+   * exactly what this plugin's driver part returned from {@link DriverPlugin#init}. May {@code ask}
+   * the driver. Throwing stops the executor.
    */
   default void init(PluginContext ctx, Map<String, String> extraConf) {}
 
@@ -23,8 +23,11 @@ public interface ExecutorPlugin {
 
   /** Handles a message from this plugin's driver part; the return value is the reply to an ask. */
   default Object receive(Object message) throws Exception {
-    throw new UnsupportedOperationException(getClass().getName() + " does not handle messages (got "
-        + (message == null ? "null" : message.getClass().getName()) + "): override ExecutorPlugin.receive");
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " does not handle messages (got "
+            + (message == null ? "null" : message.getClass().getName())
+            + "): override ExecutorPlugin.receive");
   }
 
   /** Before a task runs, on the task's thread (hosts that run tasks only). */

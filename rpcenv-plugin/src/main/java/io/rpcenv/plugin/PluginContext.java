@@ -5,9 +5,8 @@ import io.rpcenv.RpcConf;
 import java.util.Map;
 
 /**
- * What a plugin can see and do in the process it runs in. One per plugin and process.
- * {@link #send} and {@link #ask} reach this plugin's driver part, from an executor or from the
- * driver itself.
+ * What a plugin can see and do in the process it runs in. One per plugin and process. {@link #send}
+ * and {@link #ask} reach this plugin's driver part, from an executor or from the driver itself.
  */
 public interface PluginContext {
   /** Metrics of this plugin alone; reported under {@code plugin.<plugin class name>}. */
@@ -26,8 +25,8 @@ public interface PluginContext {
   Map<String, ResourceInformation> resources();
 
   /**
-   * Sends {@code message} to this plugin's driver part, one way. Throws an
-   * {@link io.rpcenv.RpcException} if it cannot be sent (for instance, the driver is unreachable).
+   * Sends {@code message} to this plugin's driver part, one way. Throws an {@link
+   * io.rpcenv.RpcException} if it cannot be sent (for instance, the driver is unreachable).
    */
   void send(Object message);
 
@@ -42,8 +41,13 @@ public interface PluginContext {
   default <T> T ask(Object message, Class<T> replyType) throws Exception {
     Object reply = ask(message);
     if (reply != null && !replyType.isInstance(reply)) {
-      throw new ClassCastException("The driver plugin replied to " + message.getClass().getName() + " with "
-          + reply.getClass().getName() + ", not the expected " + replyType.getName());
+      throw new ClassCastException(
+          "The driver plugin replied to "
+              + message.getClass().getName()
+              + " with "
+              + reply.getClass().getName()
+              + ", not the expected "
+              + replyType.getName());
     }
     return replyType.cast(reply);
   }

@@ -4,8 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * A resource given to a process, such as its GPUs, from {@code spark.driver.resource.<name>.addresses}
- * or {@code spark.executor.resource.<name>.addresses} (comma-separated).
+ * A resource given to a process, such as its GPUs, from {@code
+ * spark.driver.resource.<name>.addresses} or {@code spark.executor.resource.<name>.addresses}
+ * (comma-separated).
  *
  * @param name the resource name, e.g. {@code gpu}
  * @param addresses the addresses of the units given, e.g. {@code ["0", "1"]}

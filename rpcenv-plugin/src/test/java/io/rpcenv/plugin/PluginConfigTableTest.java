@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class PluginConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
-    ReadmeSection.assertMatches("config-table:plugin", RpcConfigKeys.markdownTable(PluginConfigKeys.all()));
+    ReadmeSection.assertMatches(
+        "config-table:plugin", RpcConfigKeys.markdownTable(PluginConfigKeys.all()));
   }
 }

@@ -18,15 +18,22 @@ class PluginLoaderTest {
 
   @Test
   void theDefaultListComesFirstAndDuplicatesLoadOnce() {
-    RpcConf conf = new RpcConf().set("spark.plugins.defaultList", "a.B, c.D").set("spark.plugins", "c.D,e.F,,a.B ");
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.plugins.defaultList", "a.B, c.D")
+            .set("spark.plugins", "c.D,e.F,,a.B ");
     assertThat(PluginLoader.pluginNames(conf)).containsExactly("a.B", "c.D", "e.F");
     assertThat(PluginLoader.pluginNames(new RpcConf())).isEmpty();
   }
 
   @Test
   void loadsNoArgAndConfConstructors() {
-    List<RpcPlugin> plugins = load(new RpcConf().set("spark.plugins",
-        EchoPlugin.class.getName() + "," + SecondPlugin.class.getName()));
+    List<RpcPlugin> plugins =
+        load(
+            new RpcConf()
+                .set(
+                    "spark.plugins",
+                    EchoPlugin.class.getName() + "," + SecondPlugin.class.getName()));
     assertThat(plugins).hasSize(2);
     assertThat(plugins.get(0)).isInstanceOf(EchoPlugin.class);
     assertThat(plugins.get(1)).isInstanceOf(SecondPlugin.class);
@@ -34,7 +41,8 @@ class PluginLoaderTest {
 
   @Test
   void aClassThatIsNotAPluginIsRefusedNamingIt() {
-    assertThatThrownBy(() -> load(new RpcConf().set("spark.plugins", BadPlugins.NotAPlugin.class.getName())))
+    assertThatThrownBy(
+            () -> load(new RpcConf().set("spark.plugins", BadPlugins.NotAPlugin.class.getName())))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(BadPlugins.NotAPlugin.class.getName())
         .hasMessageContaining("must implement io.rpcenv.plugin.RpcPlugin");
@@ -42,7 +50,8 @@ class PluginLoaderTest {
 
   @Test
   void aPluginWithoutAUsableConstructorIsRefusedNamingIt() {
-    assertThatThrownBy(() -> load(new RpcConf().set("spark.plugins", BadPlugins.NeedsAString.class.getName())))
+    assertThatThrownBy(
+            () -> load(new RpcConf().set("spark.plugins", BadPlugins.NeedsAString.class.getName())))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(BadPlugins.NeedsAString.class.getName())
         .hasMessageContaining("no public constructor taking no arguments or an io.rpcenv.RpcConf");
@@ -50,7 +59,8 @@ class PluginLoaderTest {
 
   @Test
   void aFailingConstructorIsReportedWithItsCause() {
-    assertThatThrownBy(() -> load(new RpcConf().set("spark.plugins", BadPlugins.Explodes.class.getName())))
+    assertThatThrownBy(
+            () -> load(new RpcConf().set("spark.plugins", BadPlugins.Explodes.class.getName())))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(BadPlugins.Explodes.class.getName())
         .hasMessageContaining("boom in constructor");
@@ -60,13 +70,20 @@ class PluginLoaderTest {
   void aMissingClassIsReportedNamingTheSetting() {
     assertThatThrownBy(() -> load(new RpcConf().set("spark.plugins", "no.such.Plugin")))
         .isInstanceOf(PluginException.class)
-        .hasMessageContaining("no.such.Plugin").hasMessageContaining("spark.plugins");
+        .hasMessageContaining("no.such.Plugin")
+        .hasMessageContaining("spark.plugins");
   }
 
   @Test
   void aConstructorThrowingUnsupportedOperationSkipsThePlugin() {
-    assertThat(load(new RpcConf().set("spark.plugins",
-        BadPlugins.Declines.class.getName() + "," + EchoPlugin.class.getName())))
-        .hasSize(1).first().isInstanceOf(EchoPlugin.class);
+    assertThat(
+            load(
+                new RpcConf()
+                    .set(
+                        "spark.plugins",
+                        BadPlugins.Declines.class.getName() + "," + EchoPlugin.class.getName())))
+        .hasSize(1)
+        .first()
+        .isInstanceOf(EchoPlugin.class);
   }
 }

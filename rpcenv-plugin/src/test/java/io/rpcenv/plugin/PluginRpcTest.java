@@ -1,6 +1,5 @@
 package io.rpcenv.plugin;
 
-import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,14 +7,14 @@ import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointNotFoundException;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcTimeoutException;
+import io.rpcenv.TestEnvs;
 import io.rpcenv.plugin.fixtures.BadPlugins;
 import io.rpcenv.plugin.fixtures.EchoPlugin;
-import io.rpcenv.testkit.Journal;
 import io.rpcenv.plugin.fixtures.SecondPlugin;
-import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
 import io.rpcenv.plugin.internal.PluginEndpoint;
 import io.rpcenv.plugin.internal.PluginMessage;
+import io.rpcenv.testkit.Journal;
 import io.rpcenv.testkit.Resources;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -48,7 +47,8 @@ class PluginRpcTest {
   void nothingStartsWhenNoPluginIsConfigured() {
     PluginTestbed t = new PluginTestbed(resources, new RpcConf()).startDriver();
     assertThat(t.driver).isEmpty();
-    assertThatThrownBy(() -> t.driverEnv.setupEndpointRef(t.driverEnv.address(), PluginEndpoint.DRIVER_NAME))
+    assertThatThrownBy(
+            () -> t.driverEnv.setupEndpointRef(t.driverEnv.address(), PluginEndpoint.DRIVER_NAME))
         .isInstanceOf(RpcEndpointNotFoundException.class);
     assertThat(t.executor("1").plugins).isEmpty();
   }
@@ -56,15 +56,17 @@ class PluginRpcTest {
   @Test
   void driverPluginsInitInOrderAndTheEndpointStartsAfterwards() throws Exception {
     PluginTestbed t = testbed(ECHO + "," + SECOND);
-    assertThat(Journal.drain()).containsExactly(
-        "driver-init:EchoPlugin",
-        "driver-init-ask:IllegalStateException:The driver plugin endpoint is not running yet: plugins cannot send "
-            + "or ask during DriverPlugin.init",
-        "driver-init:SecondPlugin:conf=true",
-        "driver-metrics:app-test");
+    assertThat(Journal.drain())
+        .containsExactly(
+            "driver-init:EchoPlugin",
+            "driver-init-ask:IllegalStateException:The driver plugin endpoint is not running yet:"
+                + " plugins cannot send or ask during DriverPlugin.init",
+            "driver-init:SecondPlugin:conf=true",
+            "driver-metrics:app-test");
     assertThat(t.driver.orElseThrow().pluginNames()).containsExactly(ECHO, SECOND);
     // the failure during init was not cached: the same context works now, delivered locally
-    assertThat(EchoPlugin.driverPluginContext.ask("later", String.class)).isEqualTo("driver got later");
+    assertThat(EchoPlugin.driverPluginContext.ask("later", String.class))
+        .isEqualTo("driver got later");
   }
 
   @Test
@@ -92,12 +94,14 @@ class PluginRpcTest {
     t.executor("1");
     PluginContext ctx = executorContext("1");
     assertThat(ctx.executorID()).isEqualTo("1");
-    assertThat(ctx.hostname()).isEqualTo("exec-host-1"); // defined on a client-mode executor, unlike Spark
+    assertThat(ctx.hostname())
+        .isEqualTo("exec-host-1"); // defined on a client-mode executor, unlike Spark
     assertThat(ctx.ask("ping")).isEqualTo("driver got ping");
     assertThat(ctx.ask("typed", String.class)).isEqualTo("driver got typed");
     ctx.send("one-way");
     assertThat(Journal.await("driver-received:one-way")).isEqualTo("driver-received:one-way");
-    assertThatThrownBy(() -> ctx.ask("x", Integer.class)).isInstanceOf(ClassCastException.class)
+    assertThatThrownBy(() -> ctx.ask("x", Integer.class))
+        .isInstanceOf(ClassCastException.class)
         .hasMessageContaining("java.lang.String, not the expected java.lang.Integer");
   }
 
@@ -105,14 +109,17 @@ class PluginRpcTest {
   void theDriverPartsExceptionReachesTheExecutorWithItsOwnTypeAndMessage() {
     testbed(ECHO).executor("1");
     assertThatThrownBy(() -> executorContext("1").ask(new EchoPlugin.Fail("not today")))
-        .isInstanceOf(EchoPlugin.PluginFailure.class).hasMessage("not today");
+        .isInstanceOf(EchoPlugin.PluginFailure.class)
+        .hasMessage("not today");
   }
 
   @Test
   void aMessageTheDriverPartDoesNotHandleFailsNamingPluginAndMessageClass() throws Exception {
-    PluginTestbed t = new PluginTestbed(resources, new RpcConf().set("spark.plugins", SECOND)).startDriver();
-    PluginContext asSecond = new io.rpcenv.plugin.internal.PluginContextImpl(SECOND, t.driverConf, "x", "h",
-        () -> t.driver.orElseThrow().endpoint());
+    PluginTestbed t =
+        new PluginTestbed(resources, new RpcConf().set("spark.plugins", SECOND)).startDriver();
+    PluginContext asSecond =
+        new io.rpcenv.plugin.internal.PluginContextImpl(
+            SECOND, t.driverConf, "x", "h", () -> t.driver.orElseThrow().endpoint());
     assertThatThrownBy(() -> asSecond.ask(42))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("does not handle messages (got java.lang.Integer)")
@@ -131,8 +138,11 @@ class PluginRpcTest {
 
   @Test
   void aTimeoutNamesTheSetting() throws Exception {
-    PluginTestbed t = new PluginTestbed(resources, new RpcConf().set("spark.plugins", ECHO)
-        .set("spark.rpc.askTimeout", "300ms")).startDriver();
+    PluginTestbed t =
+        new PluginTestbed(
+                resources,
+                new RpcConf().set("spark.plugins", ECHO).set("spark.rpc.askTimeout", "300ms"))
+            .startDriver();
     t.executor("1");
     CountDownLatch release = new CountDownLatch(1);
     Journal.SETTINGS.put("stall", release);
@@ -149,15 +159,19 @@ class PluginRpcTest {
     assertThatThrownBy(() -> executorContext("1").ask(new EchoPlugin.AskYourself()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("called ask from inside DriverPlugin.receive");
-    assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+    assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+        .isLessThan(10);
   }
 
   @Test
   void theExecutorsDriverLookupIsRetriedAfterAFailure() throws Exception {
-    PluginTestbed t = new PluginTestbed(resources, new RpcConf().set("spark.plugins", ECHO)); // driver not started
+    PluginTestbed t =
+        new PluginTestbed(
+            resources, new RpcConf().set("spark.plugins", ECHO)); // driver not started
     t.executor("1");
     PluginContext ctx = executorContext("1");
-    assertThatThrownBy(() -> ctx.ask("too early")).isInstanceOf(RpcEndpointNotFoundException.class)
+    assertThatThrownBy(() -> ctx.ask("too early"))
+        .isInstanceOf(RpcEndpointNotFoundException.class)
         .hasMessageContaining(PluginEndpoint.DRIVER_NAME);
     t.startDriver();
     assertThat(ctx.ask("now")).isEqualTo("driver got now");
@@ -169,7 +183,9 @@ class PluginRpcTest {
     t.executor("1");
     t.executor("2");
     DriverContext driver = EchoPlugin.driverContext;
-    assertThat(driver.executors()).extracting(ExecutorInfo::executorId).containsExactlyInAnyOrder("1", "2");
+    assertThat(driver.executors())
+        .extracting(ExecutorInfo::executorId)
+        .containsExactlyInAnyOrder("1", "2");
     assertThat(driver.askExecutor("2", "status")).isEqualTo("executor 2 got status");
     assertThat(driver.askExecutor("1", "typed", String.class)).isEqualTo("executor 1 got typed");
     assertThat(driver.askExecutorAsync("1", "async").get(20, java.util.concurrent.TimeUnit.SECONDS))
@@ -179,13 +195,16 @@ class PluginRpcTest {
     assertThat(driver.broadcast("everyone")).isEqualTo(2);
     String first = Journal.await("executor-received:");
     String second = Journal.await("executor-received:");
-    assertThat(java.util.List.of(first, second)).containsExactlyInAnyOrder(
-        "executor-received:1:everyone", "executor-received:2:everyone");
+    assertThat(java.util.List.of(first, second))
+        .containsExactlyInAnyOrder("executor-received:1:everyone", "executor-received:2:everyone");
     assertThatThrownBy(() -> driver.askExecutor("1", new EchoPlugin.Fail("no")))
-        .isInstanceOf(EchoPlugin.PluginFailure.class).hasMessage("executor 1: no");
+        .isInstanceOf(EchoPlugin.PluginFailure.class)
+        .hasMessage("executor 1: no");
     assertThatThrownBy(() -> driver.askExecutor("1", new EchoPlugin.Unhandled()))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("ExecutorPlugin.receive");
-    assertThatThrownBy(() -> driver.sendToExecutor("9", "x")).isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("ExecutorPlugin.receive");
+    assertThatThrownBy(() -> driver.sendToExecutor("9", "x"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("No live executor '9'");
   }
 
@@ -195,7 +214,8 @@ class PluginRpcTest {
     t.executor("3");
     assertThat(Journal.await("driver-executor-added:")).isEqualTo("driver-executor-added:3");
     t.removeExecutor("3", "lost");
-    assertThat(Journal.await("driver-executor-removed:")).isEqualTo("driver-executor-removed:3:lost");
+    assertThat(Journal.await("driver-executor-removed:"))
+        .isEqualTo("driver-executor-removed:3:lost");
   }
 
   @Test
@@ -207,7 +227,8 @@ class PluginRpcTest {
   }
 
   @Test
-  void driverShutdownHandlesQueuedMessagesFirstThenShutsPluginsDownInOrderDespiteFailures() throws Exception {
+  void driverShutdownHandlesQueuedMessagesFirstThenShutsPluginsDownInOrderDespiteFailures()
+      throws Exception {
     Journal.SETTINGS.put("fail", "shutdown");
     PluginTestbed t = testbed(ECHO + "," + SECOND);
     t.executor("1");
@@ -239,7 +260,8 @@ class PluginRpcTest {
     assertThatThrownBy(() -> t.executor("5"))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("Executor plugin " + BadPlugins.ExecutorInitFails.class.getName())
-        .hasMessageContaining("on executor 5").hasMessageContaining("executor init failed");
+        .hasMessageContaining("on executor 5")
+        .hasMessageContaining("executor init failed");
     assertThat(Journal.drain()).contains("executor-shutdown:5");
   }
 
@@ -257,12 +279,16 @@ class PluginRpcTest {
 
   @Test
   void resourcesComeFromTheConf() {
-    RpcConf conf = new RpcConf().set("spark.executor.resource.gpu.addresses", "0, 1")
-        .set("spark.driver.resource.fpga.addresses", "a");
-    PluginContext exec = new io.rpcenv.plugin.internal.PluginContextImpl(ECHO, conf, "1", "h",
-        () -> null);
-    PluginContext drv = new io.rpcenv.plugin.internal.PluginContextImpl(ECHO, conf, "driver", "h", () -> null);
-    assertThat(exec.resources()).isEqualTo(Map.of("gpu", new ResourceInformation("gpu", java.util.List.of("0", "1"))));
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.executor.resource.gpu.addresses", "0, 1")
+            .set("spark.driver.resource.fpga.addresses", "a");
+    PluginContext exec =
+        new io.rpcenv.plugin.internal.PluginContextImpl(ECHO, conf, "1", "h", () -> null);
+    PluginContext drv =
+        new io.rpcenv.plugin.internal.PluginContextImpl(ECHO, conf, "driver", "h", () -> null);
+    assertThat(exec.resources())
+        .isEqualTo(Map.of("gpu", new ResourceInformation("gpu", java.util.List.of("0", "1"))));
     assertThat(drv.resources()).containsOnlyKeys("fpga");
   }
 }

@@ -1,12 +1,12 @@
 package io.rpcenv.plugin;
 
-import io.rpcenv.TestEnvs;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.TestEnvs;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.DriverPluginContainer;
@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A driver env and executor envs in one JVM, wired the way a host wires them, without the runtime. */
+/**
+ * A driver env and executor envs in one JVM, wired the way a host wires them, without the runtime.
+ */
 final class PluginTestbed implements ExecutorDirectory {
   final Resources resources;
   final RpcConf driverConf;
@@ -52,8 +54,9 @@ final class PluginTestbed implements ExecutorDirectory {
   }
 
   PluginTestbed startDriver() {
-    driver = DriverPluginContainer.start(driverEnv, driverConf, "app-test", this, driverMetrics,
-        getClass().getClassLoader());
+    driver =
+        DriverPluginContainer.start(
+            driverEnv, driverConf, "app-test", this, driverMetrics, getClass().getClassLoader());
     return this;
   }
 
@@ -66,10 +69,20 @@ final class PluginTestbed implements ExecutorDirectory {
     Exec(String id) {
       env = new TestEnvs(resources).client("executor-" + id, driverConf.copy());
       RpcConf conf = driverConf.copy(); // in the runtime, fetched from the driver over RPC
-      plugins = ExecutorPluginContainer.start(env, conf, id, "exec-host-" + id,
-          DriverLink.lookup(env, driverEnv.address()), metrics, getClass().getClassLoader());
-      env.setupEndpointRef(driverEnv.address(), "registry").askSync(new Register(
-          new ExecutorInfo(id, "exec-host-" + id, 1, Instant.now()), plugins.map(p -> p.endpoint()).orElse(null)));
+      plugins =
+          ExecutorPluginContainer.start(
+              env,
+              conf,
+              id,
+              "exec-host-" + id,
+              DriverLink.lookup(env, driverEnv.address()),
+              metrics,
+              getClass().getClassLoader());
+      env.setupEndpointRef(driverEnv.address(), "registry")
+          .askSync(
+              new Register(
+                  new ExecutorInfo(id, "exec-host-" + id, 1, Instant.now()),
+                  plugins.map(p -> p.endpoint()).orElse(null)));
     }
   }
 

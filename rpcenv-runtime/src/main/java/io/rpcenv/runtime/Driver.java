@@ -9,6 +9,7 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcException;
 import io.rpcenv.RpcSecurityManager;
+import io.rpcenv.SecurityConfigKeys;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverPluginContainer;
 import io.rpcenv.plugin.host.ExecutorDirectory;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A driver: a server-mode env that executors register with, fetch the conf from, and heartbeat
- * to; it hosts the driver plugins. For programs that embed it:
+ * A driver: a server-mode env that executors register with, fetch the conf from, and heartbeat to;
+ * it hosts the driver plugins. For programs that embed it:
  *
  * <pre>{@code
  * try (Driver driver = Driver.start(new RpcConf().set("spark.plugins", MyPlugin.class.getName()))) {
@@ -56,71 +57,100 @@ public final class Driver implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Object changes = new Object();
   private volatile LocalExecutors localExecutors;
+
   /** The secret this driver generated for its local executors, or null. */
   private final String generatedSecret;
 
   private Driver(RpcConf conf) {
     this.conf = conf.copy();
     checkHeartbeat(this.conf);
-    this.appId = this.conf.get(RuntimeConfigKeys.APP_ID) != null ? this.conf.get(RuntimeConfigKeys.APP_ID)
-        : "app-" + System.currentTimeMillis() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+    this.appId =
+        this.conf.get(RuntimeConfigKeys.APP_ID) != null
+            ? this.conf.get(RuntimeConfigKeys.APP_ID)
+            : "app-"
+                + System.currentTimeMillis()
+                + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
     String host = this.conf.get(RuntimeConfigKeys.DRIVER_HOST);
     String bind = this.conf.get(RuntimeConfigKeys.DRIVER_BIND_ADDRESS);
     this.conf.set("spark.executor.id", "driver").set(RuntimeConfigKeys.APP_ID.key(), appId);
     this.generatedSecret = secretToGenerate(this.conf);
     if (generatedSecret != null) {
-      this.conf.set(RpcConfigKeys.AUTH_SECRET.key(), generatedSecret);
-      LOG.info("Authentication is on and no secret was given: generated one for local executors (executors "
-          + "started elsewhere need a secret of their own: set spark.authenticate.secret or a secret file)");
+      this.conf.set(SecurityConfigKeys.AUTH_SECRET.key(), generatedSecret);
+      LOG.info(
+          "Authentication is on and no secret was given: generated one for local executors"
+              + " (executors started elsewhere need a secret of their own: set"
+              + " spark.authenticate.secret or a secret file)");
     }
-    this.env = RpcEnv.create(RpcEnvConfig.builder("driver").bindAddress(bind != null ? bind : host)
-        .advertiseAddress(host).port(this.conf.get(RuntimeConfigKeys.DRIVER_PORT)).conf(this.conf).build());
+    this.env =
+        RpcEnv.create(
+            RpcEnvConfig.builder("driver")
+                .bindAddress(bind != null ? bind : host)
+                .advertiseAddress(host)
+                .port(this.conf.get(RuntimeConfigKeys.DRIVER_PORT))
+                .conf(this.conf)
+                .build());
     try {
-      this.conf.set(RuntimeConfigKeys.DRIVER_HOST.key(), env.address().host())
+      this.conf
+          .set(RuntimeConfigKeys.DRIVER_HOST.key(), env.address().host())
           .set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(env.address().port()));
       DriverEndpoint[] self = new DriverEndpoint[1];
-      ExecutorDirectory directory = new ExecutorDirectory() {
-        @Override
-        public List<ExecutorInfo> executors() {
-          return Driver.this.executors();
-        }
+      ExecutorDirectory directory =
+          new ExecutorDirectory() {
+            @Override
+            public List<ExecutorInfo> executors() {
+              return Driver.this.executors();
+            }
 
-        @Override
-        public RpcEndpointRef pluginEndpoint(String executorId) {
-          DriverEndpoint.Live l = self[0] == null ? null : self[0].live().get(executorId);
-          return l == null ? null : l.plugins();
-        }
-      };
+            @Override
+            public RpcEndpointRef pluginEndpoint(String executorId) {
+              DriverEndpoint.Live l = self[0] == null ? null : self[0].live().get(executorId);
+              return l == null ? null : l.plugins();
+            }
+          };
       // Plugins first: their extra conf must be in the conf before any executor can fetch it.
-      this.plugins = DriverPluginContainer.start(env, this.conf, appId, directory, metrics,
-          Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
-              : Driver.class.getClassLoader());
-      this.endpointImpl = new DriverEndpoint(appId, () -> SecretSettings.withoutSecrets(this.conf.getAll()),
-          this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT), this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL),
-          new DriverEndpoint.Listener() {
-            @Override
-            public void added(ExecutorInfo executor) {
-              plugins.ifPresent(p -> p.executorAdded(executor));
-              changed();
-            }
+      this.plugins =
+          DriverPluginContainer.start(
+              env,
+              this.conf,
+              appId,
+              directory,
+              metrics,
+              Thread.currentThread().getContextClassLoader() != null
+                  ? Thread.currentThread().getContextClassLoader()
+                  : Driver.class.getClassLoader());
+      this.endpointImpl =
+          new DriverEndpoint(
+              appId,
+              () -> SecretSettings.withoutSecrets(this.conf.getAll()),
+              this.conf.get(RpcConfigKeys.NETWORK_TIMEOUT),
+              this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL),
+              new DriverEndpoint.Listener() {
+                @Override
+                public void added(ExecutorInfo executor) {
+                  plugins.ifPresent(p -> p.executorAdded(executor));
+                  changed();
+                }
 
-            @Override
-            public void removed(ExecutorInfo executor, String reason) {
-              plugins.ifPresent(p -> p.executorRemoved(executor, reason));
-              changed();
-            }
-          });
+                @Override
+                public void removed(ExecutorInfo executor, String reason) {
+                  plugins.ifPresent(p -> p.executorRemoved(executor, reason));
+                  changed();
+                }
+              });
       self[0] = endpointImpl;
       this.endpoint = env.setupEndpoint(Messages.DRIVER_ENDPOINT, endpointImpl);
-      this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rpcenv-driver-expiry");
-        t.setDaemon(true);
-        return t;
-      });
+      this.expiry =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "rpcenv-driver-expiry");
+                t.setDaemon(true);
+                return t;
+              });
       long every = this.conf.get(RuntimeConfigKeys.TIMEOUT_INTERVAL).toMillis();
       // A fixed delay: checks missed during a pause are not made up in a burst on resuming.
-      expiry.scheduleWithFixedDelay(() -> endpoint.send(endpointImpl.expiryCheck()), every, every,
-          TimeUnit.MILLISECONDS);
+      expiry.scheduleWithFixedDelay(
+          () -> endpoint.send(endpointImpl.expiryCheck()), every, every, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       env.close();
       throw e;
@@ -130,9 +160,9 @@ public final class Driver implements AutoCloseable {
 
   /**
    * Starts a driver: binds {@code spark.driver.bindAddress} (default {@code spark.driver.host},
-   * default 127.0.0.1) on {@code spark.driver.port} (default 0), starts the driver plugins named
-   * by {@code spark.plugins}, and then accepts executors. Throws {@link RpcException} (for
-   * instance {@link io.rpcenv.plugin.PluginException}) if it cannot start.
+   * default 127.0.0.1) on {@code spark.driver.port} (default 0), starts the driver plugins named by
+   * {@code spark.plugins}, and then accepts executors. Throws {@link RpcException} (for instance
+   * {@link io.rpcenv.plugin.PluginException}) if it cannot start.
    */
   public static Driver start(RpcConf conf) {
     return new Driver(conf);
@@ -140,14 +170,18 @@ public final class Driver implements AutoCloseable {
 
   /** A fresh secret when authentication is on and none is given anywhere; else null. */
   private static String secretToGenerate(RpcConf conf) {
-    boolean given = conf.get(RpcConfigKeys.AUTH_SECRET) != null || conf.get(RpcConfigKeys.AUTH_SECRET_FILE) != null
-        || System.getenv(RpcSecurityManager.SECRET_ENV) != null;
-    return conf.get(RpcConfigKeys.AUTHENTICATE) && !given ? RpcSecurityManager.generateSecret() : null;
+    boolean given =
+        conf.get(SecurityConfigKeys.AUTH_SECRET) != null
+            || conf.get(SecurityConfigKeys.AUTH_SECRET_FILE) != null
+            || System.getenv(RpcSecurityManager.SECRET_ENV) != null;
+    return conf.get(SecurityConfigKeys.AUTHENTICATE) && !given
+        ? RpcSecurityManager.generateSecret()
+        : null;
   }
 
   /** The shared secret local executors must use, or null when authentication is off. */
   String secretForLocalExecutors() {
-    if (!conf.get(RpcConfigKeys.AUTHENTICATE)) {
+    if (!conf.get(SecurityConfigKeys.AUTHENTICATE)) {
       return null;
     }
     return RpcSecurityManager.resolveSecret(conf);
@@ -157,8 +191,13 @@ public final class Driver implements AutoCloseable {
     Duration hb = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
     Duration timeout = conf.get(RpcConfigKeys.NETWORK_TIMEOUT);
     if (hb.compareTo(timeout) >= 0) {
-      throw new IllegalArgumentException("spark.executor.heartbeatInterval (" + hb.toMillis() + " ms) must be less "
-          + "than spark.network.timeout (" + timeout.toMillis() + " ms), or every executor would be expired");
+      throw new IllegalArgumentException(
+          "spark.executor.heartbeatInterval ("
+              + hb.toMillis()
+              + " ms) must be less "
+              + "than spark.network.timeout ("
+              + timeout.toMillis()
+              + " ms), or every executor would be expired");
     }
   }
 
@@ -184,8 +223,12 @@ public final class Driver implements AutoCloseable {
 
   /** The live executors, oldest first. */
   public List<ExecutorInfo> executors() {
-    return endpointImpl == null ? List.of() : endpointImpl.live().values().stream().map(DriverEndpoint.Live::info)
-        .sorted(Comparator.comparing(ExecutorInfo::registeredAt)).toList();
+    return endpointImpl == null
+        ? List.of()
+        : endpointImpl.live().values().stream()
+            .map(DriverEndpoint.Live::info)
+            .sorted(Comparator.comparing(ExecutorInfo::registeredAt))
+            .toList();
   }
 
   /** The running driver plugins' class names. */
@@ -203,7 +246,9 @@ public final class Driver implements AutoCloseable {
     return env;
   }
 
-  /** Waits until at least {@code count} executors are live; returns whether that happened in time. */
+  /**
+   * Waits until at least {@code count} executors are live; returns whether that happened in time.
+   */
   public boolean awaitExecutors(int count, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (changes) {
@@ -225,9 +270,9 @@ public final class Driver implements AutoCloseable {
   }
 
   /**
-   * Starts {@code count} executors as child processes of this one (same Java and class path),
-   * with ids {@code 1..count}; they get this driver's settings through their environment, never on
-   * the command line. Their output goes to this process's output.
+   * Starts {@code count} executors as child processes of this one (same Java and class path), with
+   * ids {@code 1..count}; they get this driver's settings through their environment, never on the
+   * command line. Their output goes to this process's output.
    */
   public synchronized LocalExecutors startLocalExecutors(int count) {
     if (localExecutors != null) {
@@ -255,8 +300,11 @@ public final class Driver implements AutoCloseable {
         }
       }
       if (!executors().isEmpty()) {
-        LOG.warn("Executors {} did not exit within {} ms (spark.driver.executorStopTimeout); stopping anyway",
-            executors().stream().map(ExecutorInfo::executorId).toList(), wait.toMillis());
+        LOG.warn(
+            "Executors {} did not exit within {} ms (spark.driver.executorStopTimeout); stopping"
+                + " anyway",
+            executors().stream().map(ExecutorInfo::executorId).toList(),
+            wait.toMillis());
       }
       LocalExecutors local = localExecutors;
       if (local != null) {

@@ -1,6 +1,5 @@
 package io.rpcenv.runtime;
 
-import java.util.concurrent.ExecutionException;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointAddress;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,15 +30,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An executor: a client-mode env that connects to a driver, takes the driver's conf, runs the
- * executor plugins, registers, heartbeats, and stops when the driver says so or goes away. The
- * exit code it ends with is in {@link #exit()}.
+ * executor plugins, registers, heartbeats, and stops when the driver says so or goes away. The exit
+ * code it ends with is in {@link #exit()}.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
   /** How long a stopping executor waits for the driver to take in that it exits. */
-  private static final RpcTimeout EXITING_TIMEOUT = new RpcTimeout(Duration.ofSeconds(2),
-      "the executor's exit notice (fixed)");
+  private static final RpcTimeout EXITING_TIMEOUT =
+      new RpcTimeout(Duration.ofSeconds(2), "the executor's exit notice (fixed)");
 
   private final String executorId;
   private final RpcEnv env;
@@ -57,32 +57,57 @@ public final class Executor {
     // settings, as Spark's executors do.
     RpcConf conf = fetchConf(localConf, driverUrl, executorId);
     Driver.checkHeartbeat(conf);
-    // Made before the env (its thread starts with its first task): once registered, the driver may tell this
+    // Made before the env (its thread starts with its first task): once registered, the driver may
+    // tell this
     // executor to stop at any moment, and the stop must find everything it shuts down.
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
-    this.env = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(conf).build());
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rpcenv-executor-" + executorId + "-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    this.env =
+        RpcEnv.create(
+            RpcEnvConfig.builder("executor-" + executorId).clientMode(true).conf(conf).build());
     try {
       this.driver = env.setupEndpointRefByURI(driverUrl);
-      String host = conf.get(RuntimeConfigKeys.EXECUTOR_HOST) != null ? conf.get(RuntimeConfigKeys.EXECUTOR_HOST)
-          : localHostName();
+      String host =
+          conf.get(RuntimeConfigKeys.EXECUTOR_HOST) != null
+              ? conf.get(RuntimeConfigKeys.EXECUTOR_HOST)
+              : localHostName();
       Integer configuredCores = conf.get(RuntimeConfigKeys.EXECUTOR_CORES);
-      int cores = configuredCores != null ? configuredCores : Runtime.getRuntime().availableProcessors();
-      RpcEndpointRef self = env.setupEndpoint(Messages.EXECUTOR_ENDPOINT,
-          new ExecutorEndpoint(driverAddress.address(), this::stop));
-      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-          ? Thread.currentThread().getContextClassLoader() : Executor.class.getClassLoader();
-      this.plugins = ExecutorPluginContainer.start(env, conf, executorId, host,
-          DriverLink.lookup(env, driverAddress.address()), new MetricRegistry(), loader);
-      driver.askSync(new Messages.RegisterExecutor(new ExecutorInfo(executorId, host, cores, Instant.now()), self,
-          plugins.map(ExecutorPluginContainer::endpoint).orElse(null)));
+      int cores =
+          configuredCores != null ? configuredCores : Runtime.getRuntime().availableProcessors();
+      RpcEndpointRef self =
+          env.setupEndpoint(
+              Messages.EXECUTOR_ENDPOINT,
+              new ExecutorEndpoint(driverAddress.address(), this::stop));
+      ClassLoader loader =
+          Thread.currentThread().getContextClassLoader() != null
+              ? Thread.currentThread().getContextClassLoader()
+              : Executor.class.getClassLoader();
+      this.plugins =
+          ExecutorPluginContainer.start(
+              env,
+              conf,
+              executorId,
+              host,
+              DriverLink.lookup(env, driverAddress.address()),
+              new MetricRegistry(),
+              loader);
+      driver.askSync(
+          new Messages.RegisterExecutor(
+              new ExecutorInfo(executorId, host, cores, Instant.now()),
+              self,
+              plugins.map(ExecutorPluginContainer::endpoint).orElse(null)));
       Duration every = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
       int maxFailures = conf.get(RuntimeConfigKeys.HEARTBEAT_MAX_FAILURES);
       try {
-        heartbeats.scheduleAtFixedRate(() -> heartbeat(every, maxFailures), every.toMillis(), every.toMillis(),
+        heartbeats.scheduleAtFixedRate(
+            () -> heartbeat(every, maxFailures),
+            every.toMillis(),
+            every.toMillis(),
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException stoppedAlready) {
         // the driver told us to stop right after registering: the stop is under way
@@ -97,8 +122,8 @@ public final class Executor {
 
   /**
    * Starts an executor and returns once it is registered with the driver at {@code driverUrl}
-   * ({@code spark://driver@host:port}). Throws {@link RpcException} (for instance
-   * {@link io.rpcenv.plugin.PluginException}) if it cannot start.
+   * ({@code spark://driver@host:port}). Throws {@link RpcException} (for instance {@link
+   * io.rpcenv.plugin.PluginException}) if it cannot start.
    *
    * @param conf this executor's own settings, applied over the driver's
    */
@@ -107,11 +132,18 @@ public final class Executor {
   }
 
   private static RpcConf fetchConf(RpcConf localConf, String driverUrl, String executorId) {
-    RpcEnv fetching = RpcEnv.create(RpcEnvConfig.builder("executor-" + executorId + "-conf").clientMode(true)
-        .conf(localConf).build());
+    RpcEnv fetching =
+        RpcEnv.create(
+            RpcEnvConfig.builder("executor-" + executorId + "-conf")
+                .clientMode(true)
+                .conf(localConf)
+                .build());
     try {
-      Messages.AppConf app = fetching.setupEndpointRefByURI(driverUrl).askSync(new Messages.FetchConf(executorId));
-      return RpcConf.of(app.settings()).setAll(localConf.getAll()).set("spark.executor.id", executorId);
+      Messages.AppConf app =
+          fetching.setupEndpointRefByURI(driverUrl).askSync(new Messages.FetchConf(executorId));
+      return RpcConf.of(app.settings())
+          .setAll(localConf.getAll())
+          .set("spark.executor.id", executorId);
     } finally {
       fetching.close();
     }
@@ -139,20 +171,31 @@ public final class Executor {
     if (stopping.get()) {
       return;
     }
-    driver.<Boolean>ask(new Messages.Heartbeat(executorId), new RpcTimeout(timeout,
-        RuntimeConfigKeys.HEARTBEAT_INTERVAL.key())).whenComplete((known, error) -> {
-          if (error == null) {
-            failedHeartbeats.set(0);
-            if (!known) {
-              stop(ExitCode.EXPIRED, "the driver no longer knows this executor");
-            }
-          } else if (failedHeartbeats.incrementAndGet() >= maxFailures) {
-            stop(ExitCode.DRIVER_LOST, maxFailures + " heartbeats in a row failed (last: " + error.getMessage()
-                + ", spark.executor.heartbeat.maxFailures)");
-          } else {
-            LOG.warn("Heartbeat to the driver failed ({} in a row): {}", failedHeartbeats.get(), error.getMessage());
-          }
-        });
+    driver
+        .<Boolean>ask(
+            new Messages.Heartbeat(executorId),
+            new RpcTimeout(timeout, RuntimeConfigKeys.HEARTBEAT_INTERVAL.key()))
+        .whenComplete(
+            (known, error) -> {
+              if (error == null) {
+                failedHeartbeats.set(0);
+                if (!known) {
+                  stop(ExitCode.EXPIRED, "the driver no longer knows this executor");
+                }
+              } else if (failedHeartbeats.incrementAndGet() >= maxFailures) {
+                stop(
+                    ExitCode.DRIVER_LOST,
+                    maxFailures
+                        + " heartbeats in a row failed (last: "
+                        + error.getMessage()
+                        + ", spark.executor.heartbeat.maxFailures)");
+              } else {
+                LOG.warn(
+                    "Heartbeat to the driver failed ({} in a row): {}",
+                    failedHeartbeats.get(),
+                    error.getMessage());
+              }
+            });
   }
 
   /**
@@ -164,29 +207,38 @@ public final class Executor {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
-    Thread t = new Thread(() -> {
-      if (code == ExitCode.STOPPED) {
-        LOG.info("Executor {} stopping: {}", executorId, reason);
-      } else {
-        LOG.warn("Executor {} stopping ({}): {}", executorId, code.meaning(), reason);
-      }
-      heartbeats.shutdownNow();
-      if (plugins != null) { // null when the stop comes during start-up
-        plugins.ifPresent(ExecutorPluginContainer::shutdown);
-      }
-      if (code != ExitCode.DRIVER_LOST && driver != null) {
-        try {
-          // Waited for (briefly), so the driver has taken it in before the connection closes.
-          driver.ask(new Messages.ExecutorExiting(executorId, reason), EXITING_TIMEOUT).get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RpcException | ExecutionException e) {
-          LOG.debug("Could not tell the driver that executor {} exits: {}", executorId, e.getMessage());
-        }
-      }
-      env.close();
-      exit.complete(code);
-    }, "rpcenv-executor-" + executorId + "-stop");
+    Thread t =
+        new Thread(
+            () -> {
+              if (code == ExitCode.STOPPED) {
+                LOG.info("Executor {} stopping: {}", executorId, reason);
+              } else {
+                LOG.warn("Executor {} stopping ({}): {}", executorId, code.meaning(), reason);
+              }
+              heartbeats.shutdownNow();
+              if (plugins != null) { // null when the stop comes during start-up
+                plugins.ifPresent(ExecutorPluginContainer::shutdown);
+              }
+              if (code != ExitCode.DRIVER_LOST && driver != null) {
+                try {
+                  // Waited for (briefly), so the driver has taken it in before the connection
+                  // closes.
+                  driver
+                      .ask(new Messages.ExecutorExiting(executorId, reason), EXITING_TIMEOUT)
+                      .get();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RpcException | ExecutionException e) {
+                  LOG.debug(
+                      "Could not tell the driver that executor {} exits: {}",
+                      executorId,
+                      e.getMessage());
+                }
+              }
+              env.close();
+              exit.complete(code);
+            },
+            "rpcenv-executor-" + executorId + "-stop");
     t.start();
   }
 }

@@ -4,7 +4,10 @@ package io.rpcenv.runtime;
 public enum ExitCode {
   /** The driver told it to stop, or it was asked to stop (for instance by Ctrl-C). */
   STOPPED(0, "stopped"),
-  /** It could not start: the driver was unreachable, registration was refused, or a plugin failed in init. */
+  /**
+   * It could not start: the driver was unreachable, registration was refused, or a plugin failed in
+   * init.
+   */
   START_FAILED(1, "failed to start"),
   /** The command line was wrong. */
   BAD_ARGUMENTS(2, "bad command-line arguments"),

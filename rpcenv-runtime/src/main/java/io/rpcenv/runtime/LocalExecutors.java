@@ -1,7 +1,7 @@
 package io.rpcenv.runtime;
 
-import io.rpcenv.RpcConfigKeys;
 import io.rpcenv.RpcSecurityManager;
+import io.rpcenv.SecurityConfigKeys;
 import io.rpcenv.runtime.cli.RpcenvCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executors started by a driver as child processes of its own: the same Java, the same class
- * path, ids {@code 1..N}. Settings travel in the {@value #CONF_ENV} environment variable and the
- * shared secret in {@code _SPARK_AUTH_SECRET}, which only the user who started them can read;
- * nothing secret is ever on a command line.
+ * Executors started by a driver as child processes of its own: the same Java, the same class path,
+ * ids {@code 1..N}. Settings travel in the {@value #CONF_ENV} environment variable and the shared
+ * secret in {@code _SPARK_AUTH_SECRET}, which only the user who started them can read; nothing
+ * secret is ever on a command line.
  */
 public final class LocalExecutors {
   /** The environment variable through which a driver hands its settings to local executors. */
@@ -34,13 +34,14 @@ public final class LocalExecutors {
 
   static LocalExecutors start(Driver driver, int count) {
     if (count < 0) {
-      throw new IllegalArgumentException("the number of local executors must not be negative: " + count);
+      throw new IllegalArgumentException(
+          "the number of local executors must not be negative: " + count);
     }
     Map<String, String> settings = driver.conf().getAll();
     settings.remove("spark.executor.id");
     // The secret goes in its own variable; passwords (for TLS stores on this machine) stay in the
     // environment with the rest. Neither is ever on a command line.
-    settings.remove(RpcConfigKeys.AUTH_SECRET.key());
+    settings.remove(SecurityConfigKeys.AUTH_SECRET.key());
     String secret = driver.secretForLocalExecutors();
     settings.putIfAbsent(RuntimeConfigKeys.EXECUTOR_HOST.key(), driver.address().host());
     String encoded = io.rpcenv.runtime.internal.Settings.encode(settings);
@@ -48,8 +49,12 @@ public final class LocalExecutors {
     for (int i = 1; i <= count; i++) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String p : List.of("org.slf4j.simpleLogger.defaultLogLevel", "io.netty.leakDetection.level",
-          "io.netty.customResourceLeakDetector", "rpcenv.label")) {
+      for (String p :
+          List.of(
+              "org.slf4j.simpleLogger.defaultLogLevel",
+              "io.netty.leakDetection.level",
+              "io.netty.customResourceLeakDetector",
+              "rpcenv.label")) {
         String v = System.getProperty(p);
         if (v != null) {
           cmd.add("-D" + p + "=" + v);
@@ -72,7 +77,8 @@ public final class LocalExecutors {
         started.add(pb.start());
       } catch (IOException e) {
         started.forEach(Process::destroyForcibly);
-        throw new UncheckedIOException("Could not start local executor " + i + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Could not start local executor " + i + ": " + e.getMessage(), e);
       }
     }
     LOG.info("Started {} local executor processes", count);

@@ -5,54 +5,87 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The settings of the driver and executor runtime, declared once; the README's table is checked against them. */
+/**
+ * The settings of the driver and executor runtime, declared once; the README's table is checked
+ * against them.
+ */
 public final class RuntimeConfigKeys {
   private RuntimeConfigKeys() {}
 
   /** Driver host. */
-  public static final ConfigKey<String> DRIVER_HOST = ConfigKey.string("spark.driver.host", "127.0.0.1",
-      "Host the driver advertises to executors (set it to a reachable name or address for other machines).");
+  public static final ConfigKey<String> DRIVER_HOST =
+      ConfigKey.string(
+          "spark.driver.host",
+          "127.0.0.1",
+          "Host the driver advertises to executors (set it to a reachable name or address for other"
+              + " machines).");
 
   /** Driver bind address. */
-  public static final ConfigKey<String> DRIVER_BIND_ADDRESS = ConfigKey.string("spark.driver.bindAddress", null,
-      "Address the driver listens on; defaults to spark.driver.host (use 0.0.0.0 for all interfaces).");
+  public static final ConfigKey<String> DRIVER_BIND_ADDRESS =
+      ConfigKey.string(
+          "spark.driver.bindAddress",
+          null,
+          "Address the driver listens on; defaults to spark.driver.host (use 0.0.0.0 for all"
+              + " interfaces).");
 
   /** Driver port. */
-  public static final ConfigKey<Integer> DRIVER_PORT = ConfigKey.integer("spark.driver.port", 0,
-      "Port the driver listens on; 0 picks a free one.");
+  public static final ConfigKey<Integer> DRIVER_PORT =
+      ConfigKey.integer("spark.driver.port", 0, "Port the driver listens on; 0 picks a free one.");
 
   /** Application id. */
-  public static final ConfigKey<String> APP_ID = ConfigKey.string("spark.app.id", null,
-      "Application id handed to plugins; generated (app-<time>-<random>) when not set.")
-      .computedDefault("app-<time>-<random>");
+  public static final ConfigKey<String> APP_ID =
+      ConfigKey.string(
+              "spark.app.id",
+              null,
+              "Application id handed to plugins; generated (app-<time>-<random>) when not set.")
+          .computedDefault("app-<time>-<random>");
 
   /** Heartbeat interval. */
-  public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = ConfigKey.time("spark.executor.heartbeatInterval",
-      TimeUnit.MILLISECONDS, "10s", "How often executors heartbeat; must be less than spark.network.timeout.");
+  public static final ConfigKey<Duration> HEARTBEAT_INTERVAL =
+      ConfigKey.time(
+          "spark.executor.heartbeatInterval",
+          TimeUnit.MILLISECONDS,
+          "10s",
+          "How often executors heartbeat; must be less than spark.network.timeout.");
 
   /** Expiry check period. */
-  public static final ConfigKey<Duration> TIMEOUT_INTERVAL = ConfigKey.time("spark.network.timeoutInterval",
-      TimeUnit.MILLISECONDS, "60s",
-      "How often the driver looks for executors silent for longer than spark.network.timeout.");
+  public static final ConfigKey<Duration> TIMEOUT_INTERVAL =
+      ConfigKey.time(
+          "spark.network.timeoutInterval",
+          TimeUnit.MILLISECONDS,
+          "60s",
+          "How often the driver looks for executors silent for longer than spark.network.timeout.");
 
   /** Heartbeat failures before an executor gives up. */
-  public static final ConfigKey<Integer> HEARTBEAT_MAX_FAILURES = ConfigKey.integer(
-      "spark.executor.heartbeat.maxFailures", 60,
-      "Consecutive failed heartbeats after which an executor concludes the driver is gone and exits.")
-      .checked(v -> v < 1 ? "must be at least 1" : null);
+  public static final ConfigKey<Integer> HEARTBEAT_MAX_FAILURES =
+      ConfigKey.integer(
+              "spark.executor.heartbeat.maxFailures",
+              60,
+              "Consecutive failed heartbeats after which an executor concludes the driver is gone"
+                  + " and exits.")
+          .checked(v -> v < 1 ? "must be at least 1" : null);
 
   /** Cores an executor offers. */
-  public static final ConfigKey<Integer> EXECUTOR_CORES = ConfigKey.integer("spark.executor.cores", null,
-      "Cores an executor reports to the driver.").computedDefault("available processors");
+  public static final ConfigKey<Integer> EXECUTOR_CORES =
+      ConfigKey.integer("spark.executor.cores", null, "Cores an executor reports to the driver.")
+          .computedDefault("available processors");
 
   /** Host an executor reports. */
-  public static final ConfigKey<String> EXECUTOR_HOST = ConfigKey.string("spark.executor.host", null,
-      "Host an executor reports to the driver and its plugins.").computedDefault("this machine's host name");
+  public static final ConfigKey<String> EXECUTOR_HOST =
+      ConfigKey.string(
+              "spark.executor.host",
+              null,
+              "Host an executor reports to the driver and its plugins.")
+          .computedDefault("this machine's host name");
 
   /** How long the driver waits for executors to exit. */
-  public static final ConfigKey<Duration> STOP_EXECUTORS_TIMEOUT = ConfigKey.time(
-      "spark.driver.executorStopTimeout", TimeUnit.SECONDS, "15s",
-      "How long a stopping driver waits for its executors to exit before it shuts its plugins down anyway.");
+  public static final ConfigKey<Duration> STOP_EXECUTORS_TIMEOUT =
+      ConfigKey.time(
+          "spark.driver.executorStopTimeout",
+          TimeUnit.SECONDS,
+          "15s",
+          "How long a stopping driver waits for its executors to exit before it shuts its plugins"
+              + " down anyway.");
 
   /** All keys declared here. */
   public static List<ConfigKey<?>> all() {

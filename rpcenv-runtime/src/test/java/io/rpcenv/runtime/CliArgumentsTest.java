@@ -26,14 +26,17 @@ class CliArgumentsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "driver --port abc|rpcenv driver: Invalid value for option '--port': 'abc' is not an int",
-      "driver --port 80|rpcenv driver: --port must be 0 or between 1024 and 65535: 80",
-      "driver --local-executors -1|rpcenv driver: --local-executors must not be negative: -1",
-      "driver --bogus|rpcenv driver: Unknown option: '--bogus'",
-      "executor|rpcenv executor: Missing required option: '--driver=URL'",
-      "executor --driver spark://nope|rpcenv executor: --driver: Invalid Spark URL: spark://nope",
-      "frobnicate|rpcenv: Unmatched argument at index 0: 'frobnicate'"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "driver --port abc|rpcenv driver: Invalid value for option '--port': 'abc' is not an int",
+        "driver --port 80|rpcenv driver: --port must be 0 or between 1024 and 65535: 80",
+        "driver --local-executors -1|rpcenv driver: --local-executors must not be negative: -1",
+        "driver --bogus|rpcenv driver: Unknown option: '--bogus'",
+        "executor|rpcenv executor: Missing required option: '--driver=URL'",
+        "executor --driver spark://nope|rpcenv executor: --driver: Invalid Spark URL: spark://nope",
+        "frobnicate|rpcenv: Unmatched argument at index 0: 'frobnicate'"
+      })
   void badArgumentsGiveOneLineAndExitCode2(String args, String expected) {
     String[] result = errorOf(args.split(" "));
     assertThat(result[0]).isEqualTo("2");

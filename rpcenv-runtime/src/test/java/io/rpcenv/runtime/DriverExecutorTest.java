@@ -1,6 +1,5 @@
 package io.rpcenv.runtime;
 
-import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcRemoteException;
+import io.rpcenv.TestEnvs;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.PluginException;
 import io.rpcenv.runtime.fixtures.Executors;
@@ -38,9 +38,13 @@ class DriverExecutorTest {
   }
 
   static RpcConf conf() {
-    return new RpcConf().set("spark.plugins", PLUGIN).set("spark.rpc.askTimeout", "20s")
-        .set("spark.executor.heartbeatInterval", "200ms").set("spark.network.timeout", "5s")
-        .set("spark.network.timeoutInterval", "100ms").set("spark.rpc.retry.wait", "100ms");
+    return new RpcConf()
+        .set("spark.plugins", PLUGIN)
+        .set("spark.rpc.askTimeout", "20s")
+        .set("spark.executor.heartbeatInterval", "200ms")
+        .set("spark.network.timeout", "5s")
+        .set("spark.network.timeoutInterval", "100ms")
+        .set("spark.rpc.retry.wait", "100ms");
   }
 
   private Driver driver(RpcConf conf) {
@@ -59,10 +63,12 @@ class DriverExecutorTest {
     executor(driver, "e1");
     assertThat(driver.awaitExecutors(1, Duration.ofSeconds(20))).isTrue();
     assertThat(driver.executors()).extracting(ExecutorInfo::executorId).containsExactly("e1");
-    assertThat(Journal.await("executor-init:e1")).isEqualTo("executor-init:e1:hello from the driver");
+    assertThat(Journal.await("executor-init:e1"))
+        .isEqualTo("executor-init:e1:hello from the driver");
     assertThat(Journal.await("added:")).isEqualTo("added:e1");
     // the driver reaches the executor's plugin
-    assertThat(RuntimeTestPlugin.driver.askExecutor("e1", "status")).isEqualTo("executor e1 answers status");
+    assertThat(RuntimeTestPlugin.driver.askExecutor("e1", "status"))
+        .isEqualTo("executor e1 answers status");
   }
 
   @Test
@@ -86,10 +92,15 @@ class DriverExecutorTest {
     assertThat(e2.exit().get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.STOPPED);
     List<String> events = Journal.drain();
     // both executors' goodbyes reached the driver plugin before it shut down, which came last
-    assertThat(events).contains("executor-shutdown:e1", "executor-shutdown:e2", "driver-received:bye from e1",
-        "driver-received:bye from e2");
+    assertThat(events)
+        .contains(
+            "executor-shutdown:e1",
+            "executor-shutdown:e2",
+            "driver-received:bye from e1",
+            "driver-received:bye from e2");
     assertThat(events).last().isEqualTo("driver-shutdown");
-    assertThat(events.indexOf("driver-received:bye from e1")).isLessThan(events.indexOf("driver-shutdown"));
+    assertThat(events.indexOf("driver-received:bye from e1"))
+        .isLessThan(events.indexOf("driver-shutdown"));
   }
 
   @Test
@@ -102,18 +113,21 @@ class DriverExecutorTest {
 
   @Test
   void anExecutorTheDriverForgotExitsWithExpired() throws Exception {
-    // A driver that answers like the real one but has forgotten the executor by its first heartbeat.
+    // A driver that answers like the real one but has forgotten the executor by its first
+    // heartbeat.
     RpcEnv fake = new TestEnvs(resources).server("fake-driver", new RpcConf());
-    fake.setupEndpoint(Messages.DRIVER_ENDPOINT, new io.rpcenv.RpcEndpoint() {
-      @Override
-      public void receiveAndReply(Object message, io.rpcenv.RpcCallContext context) {
-        if (message instanceof Messages.FetchConf) {
-          context.reply(new Messages.AppConf("app", conf().remove("spark.plugins").getAll()));
-        } else {
-          context.reply(!(message instanceof Messages.Heartbeat));
-        }
-      }
-    });
+    fake.setupEndpoint(
+        Messages.DRIVER_ENDPOINT,
+        new io.rpcenv.RpcEndpoint() {
+          @Override
+          public void receiveAndReply(Object message, io.rpcenv.RpcCallContext context) {
+            if (message instanceof Messages.FetchConf) {
+              context.reply(new Messages.AppConf("app", conf().remove("spark.plugins").getAll()));
+            } else {
+              context.reply(!(message instanceof Messages.Heartbeat));
+            }
+          }
+        });
     Executor e = Executor.start(new RpcConf(), "spark://driver@" + fake.address().hostPort(), "e1");
     assertThat(e.exit().get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.EXPIRED);
   }
@@ -124,20 +138,27 @@ class DriverExecutorTest {
     // registers like an executor, then never heartbeats
     RpcEnv silent = new TestEnvs(resources).client("silent", new RpcConf());
     RpcEndpointRef ref = silent.setupEndpointRefByURI(driver.url());
-    RpcEndpointRef self = silent.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
-    ref.askSync(new Messages.RegisterExecutor(new ExecutorInfo("quiet", "h", 1, Instant.now()), self, null));
+    RpcEndpointRef self =
+        silent.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
+    ref.askSync(
+        new Messages.RegisterExecutor(
+            new ExecutorInfo("quiet", "h", 1, Instant.now()), self, null));
     assertThat(driver.executors()).hasSize(1);
     long start = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).until(() -> driver.executors().isEmpty());
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(500);
-    assertThat(Journal.await("removed:quiet")).contains("heartbeat timed out").contains("spark.network.timeout");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(500);
+    assertThat(Journal.await("removed:quiet"))
+        .contains("heartbeat timed out")
+        .contains("spark.network.timeout");
   }
 
   @Test
   void aHeartbeatIntervalNotBelowTheNetworkTimeoutIsRefused() {
     assertThatThrownBy(() -> Driver.start(conf().set("spark.executor.heartbeatInterval", "5s")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("spark.executor.heartbeatInterval (5000 ms) must be less than spark.network.timeout");
+        .hasMessageContaining(
+            "spark.executor.heartbeatInterval (5000 ms) must be less than spark.network.timeout");
   }
 
   @Test
@@ -147,16 +168,25 @@ class DriverExecutorTest {
       port = s.getLocalPort();
     }
     int p = port;
-    assertThatThrownBy(() -> Executor.start(new RpcConf().set("spark.rpc.numRetries", "1")
-        .set("spark.rpc.retry.wait", "50ms"), "spark://driver@127.0.0.1:" + p, "e1"))
-        .isInstanceOf(RpcConnectionException.class).hasMessageContaining("127.0.0.1:" + port);
+    assertThatThrownBy(
+            () ->
+                Executor.start(
+                    new RpcConf()
+                        .set("spark.rpc.numRetries", "1")
+                        .set("spark.rpc.retry.wait", "50ms"),
+                    "spark://driver@127.0.0.1:" + p,
+                    "e1"))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining("127.0.0.1:" + port);
   }
 
   @Test
   void anExecutorPluginFailingInitStopsTheExecutorAndTheDriverNeverSeesIt() {
     Driver driver = driver(conf());
-    assertThatThrownBy(() -> Executor.start(new RpcConf().set("test.failInit", "true"), driver.url(), "bad"))
-        .isInstanceOf(PluginException.class).hasMessageContaining("test plugin refuses to init");
+    assertThatThrownBy(
+            () -> Executor.start(new RpcConf().set("test.failInit", "true"), driver.url(), "bad"))
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining("test plugin refuses to init");
     assertThat(driver.executors()).isEmpty();
   }
 }

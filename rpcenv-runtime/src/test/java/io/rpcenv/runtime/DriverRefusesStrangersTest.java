@@ -1,6 +1,5 @@
 package io.rpcenv.runtime;
 
-import io.rpcenv.TestEnvs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -8,10 +7,11 @@ import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcRemoteException;
+import io.rpcenv.TestEnvs;
 import io.rpcenv.plugin.ExecutorInfo;
-import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.runtime.fixtures.Executors;
 import io.rpcenv.runtime.fixtures.RuntimeTestPlugin;
+import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.testkit.Journal;
 import io.rpcenv.testkit.Resources;
 import java.time.Instant;
@@ -21,18 +21,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With authentication off, anyone who reaches the driver's port can talk to it; the runtime still
- * does not do a stranger's bidding: the driver's own control messages are refused from the
- * network, and an executor's messages count only from the connection it registered from.
+ * does not do a stranger's bidding: the driver's own control messages are refused from the network,
+ * and an executor's messages count only from the connection it registered from.
  */
 class DriverRefusesStrangersTest {
   @RegisterExtension final Resources resources = new Resources();
 
   private Driver driver() {
     Journal.reset();
-    return resources.add(Driver.start(new RpcConf().set("spark.plugins", RuntimeTestPlugin.class.getName())
-        .set("spark.rpc.askTimeout", "20s")
-        .set("spark.executor.heartbeatInterval", "200ms").set("spark.network.timeout", "5s")
-        .set("spark.network.timeoutInterval", "100ms").set("spark.rpc.retry.wait", "100ms")));
+    return resources.add(
+        Driver.start(
+            new RpcConf()
+                .set("spark.plugins", RuntimeTestPlugin.class.getName())
+                .set("spark.rpc.askTimeout", "20s")
+                .set("spark.executor.heartbeatInterval", "200ms")
+                .set("spark.network.timeout", "5s")
+                .set("spark.network.timeoutInterval", "100ms")
+                .set("spark.rpc.retry.wait", "100ms")));
   }
 
   private Executor executor(Driver driver, String id) {
@@ -53,11 +58,14 @@ class DriverRefusesStrangersTest {
     stranger.send(new Messages.StopExecutors(null));
     stranger.send(new Messages.StopExecutors("a guess"));
     stranger.send(new Messages.CheckExpiry("a guess"));
-    // The driver handles one message at a time, in order: once this ask is answered, the sends were handled.
+    // The driver handles one message at a time, in order: once this ask is answered, the sends were
+    // handled.
     assertThat(stranger.<Messages.AppConf>askSync(new Messages.FetchConf("stranger"))).isNotNull();
     assertThat(e1.exit()).isNotDone();
     assertThat(e2.exit()).isNotDone();
-    assertThat(driver.executors()).extracting(ExecutorInfo::executorId).containsExactlyInAnyOrder("e1", "e2");
+    assertThat(driver.executors())
+        .extracting(ExecutorInfo::executorId)
+        .containsExactlyInAnyOrder("e1", "e2");
     // and it still takes new executors
     executor(driver, "e3");
     assertThat(driver.executors()).hasSize(3);
@@ -68,8 +76,12 @@ class DriverRefusesStrangersTest {
     Driver driver = driver();
     Executor e1 = executor(driver, "e1");
     RpcEndpointRef stranger = stranger(driver, "stranger");
-    Throwable exit = catchThrowable(() -> stranger.askSync(new Messages.ExecutorExiting("e1", "a stranger says so")));
-    assertThat(exit).isInstanceOf(RpcRemoteException.class).hasMessageContaining("Executor e1 registered from")
+    Throwable exit =
+        catchThrowable(
+            () -> stranger.askSync(new Messages.ExecutorExiting("e1", "a stranger says so")));
+    assertThat(exit)
+        .isInstanceOf(RpcRemoteException.class)
+        .hasMessageContaining("Executor e1 registered from")
         .hasMessageContaining("is not accepted");
     Throwable beat = catchThrowable(() -> stranger.askSync(new Messages.Heartbeat("e1")));
     assertThat(beat).isInstanceOf(RpcRemoteException.class).hasMessageContaining("a heartbeat");
@@ -77,10 +89,19 @@ class DriverRefusesStrangersTest {
     assertThat(e1.exit()).isNotDone();
     // a registered id cannot be taken over from another connection either
     RpcEnv other = new TestEnvs(resources).client("impostor", new RpcConf());
-    RpcEndpointRef self = other.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
-    Throwable register = catchThrowable(() -> other.setupEndpointRefByURI(driver.url()).askSync(
-        new Messages.RegisterExecutor(new ExecutorInfo("e1", "h", 1, Instant.now()), self, null)));
-    assertThat(register).isInstanceOf(RpcRemoteException.class).hasMessageContaining("already registered");
+    RpcEndpointRef self =
+        other.setupEndpoint(Messages.EXECUTOR_ENDPOINT, new io.rpcenv.RpcEndpoint() {});
+    Throwable register =
+        catchThrowable(
+            () ->
+                other
+                    .setupEndpointRefByURI(driver.url())
+                    .askSync(
+                        new Messages.RegisterExecutor(
+                            new ExecutorInfo("e1", "h", 1, Instant.now()), self, null)));
+    assertThat(register)
+        .isInstanceOf(RpcRemoteException.class)
+        .hasMessageContaining("already registered");
   }
 
   @Test

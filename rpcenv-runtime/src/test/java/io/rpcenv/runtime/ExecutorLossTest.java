@@ -24,24 +24,35 @@ class ExecutorLossTest {
   }
 
   @Test
-  void anExecutorKilledWithSigkillIsRemovedAndThePluginsToldWhileTheOthersKeepWorking() throws Exception {
-    RpcConf conf = new RpcConf().set("spark.plugins", RuntimeTestPlugin.class.getName())
-        .set("spark.executor.heartbeatInterval", "500ms").set("spark.network.timeout", "10s")
-        .set("spark.network.timeoutInterval", "500ms");
+  void anExecutorKilledWithSigkillIsRemovedAndThePluginsToldWhileTheOthersKeepWorking()
+      throws Exception {
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.plugins", RuntimeTestPlugin.class.getName())
+            .set("spark.executor.heartbeatInterval", "500ms")
+            .set("spark.network.timeout", "10s")
+            .set("spark.network.timeoutInterval", "500ms");
     Driver driver = resources.add(Driver.start(conf));
     LocalExecutors local = driver.startLocalExecutors(2);
     assertThat(driver.awaitExecutors(2, Duration.ofSeconds(90))).isTrue();
 
     long start = System.nanoTime();
     local.processes().get(0).destroyForcibly().waitFor(); // executor "1", SIGKILL
-    await().atMost(Duration.ofSeconds(10)) // within spark.network.timeout
-        .until(() -> driver.executors().stream().map(ExecutorInfo::executorId).toList().equals(java.util.List.of("2")));
+    await()
+        .atMost(Duration.ofSeconds(10)) // within spark.network.timeout
+        .until(
+            () ->
+                driver.executors().stream()
+                    .map(ExecutorInfo::executorId)
+                    .toList()
+                    .equals(java.util.List.of("2")));
     long noticedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(Journal.await("removed:1")).contains("lost");
     assertThat(noticedMs).isLessThan(10_000);
     System.out.println("executor loss noticed after " + noticedMs + " ms");
 
-    assertThat(RuntimeTestPlugin.driver.askExecutor("2", "still there?")).isEqualTo("executor 2 answers still there?");
+    assertThat(RuntimeTestPlugin.driver.askExecutor("2", "still there?"))
+        .isEqualTo("executor 2 answers still there?");
     assertThat(driver.executors()).hasSize(1);
   }
 }

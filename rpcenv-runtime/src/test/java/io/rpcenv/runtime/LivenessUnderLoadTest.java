@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The runtime's liveness does not depend on plugin traffic, and executors run with the driver's settings. */
+/**
+ * The runtime's liveness does not depend on plugin traffic, and executors run with the driver's
+ * settings.
+ */
 class LivenessUnderLoadTest {
   @RegisterExtension final Resources resources = new Resources();
 
@@ -28,19 +31,29 @@ class LivenessUnderLoadTest {
   }
 
   private Driver driver(RpcConf extra) {
-    RpcConf conf = new RpcConf().set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.plugins", FloodPlugin.class.getName()).setAll(extra.getAll());
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.plugins", FloodPlugin.class.getName())
+            .setAll(extra.getAll());
     Driver d = Driver.start(conf);
     resources.add(d::shutdown);
     return d;
   }
 
   @Test
-  void anExecutorPluginFloodingASlowDriverPluginNeverGetsItsExecutorExpiredAndEverythingArrives() throws Exception {
-    int messages = 5000; // about five seconds of the driver plugin's time, five times the network timeout
-    Driver driver = driver(new RpcConf().set("spark.network.timeout", "1s")
-        .set("spark.executor.heartbeatInterval", "200ms").set("spark.network.timeoutInterval", "200ms")
-        .set("spark.rpc.io.maxInflightMessages", "256"));
+  void anExecutorPluginFloodingASlowDriverPluginNeverGetsItsExecutorExpiredAndEverythingArrives()
+      throws Exception {
+    int messages =
+        5000; // about five seconds of the driver plugin's time, five times the network timeout
+    Driver driver =
+        driver(
+            new RpcConf()
+                .set("spark.network.timeout", "1s")
+                .set("spark.executor.heartbeatInterval", "200ms")
+                .set("spark.network.timeoutInterval", "200ms")
+                .set("spark.rpc.io.maxInflightMessages", "256"));
     Executor executor = Executors.start(resources, driver, "flooder");
     await().atMost(Duration.ofSeconds(20)).until(() -> FloodPlugin.executorContext != null);
     for (int i = 0; i < messages; i++) {
@@ -64,17 +77,22 @@ class LivenessUnderLoadTest {
     assertThat(FloodPlugin.executorContext.conf().get("spark.rpc.askTimeout")).isEqualTo("1s");
     ExecutorService asker = java.util.concurrent.Executors.newSingleThreadExecutor();
     resources.add(asker::shutdownNow);
-    CompletableFuture<Object> ask = CompletableFuture.supplyAsync(() -> {
-      try {
-        return FloodPlugin.executorContext.ask("hang");
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, asker);
+    CompletableFuture<Object> ask =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return FloodPlugin.executorContext.ask("hang");
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            asker);
     // the driver plugin answers after five seconds; the driver's one-second timeout comes first
     Throwable failure = catchThrowable(() -> ask.get(4, TimeUnit.SECONDS));
     assertThat(failure).isInstanceOf(ExecutionException.class);
-    assertThat(failure.getCause()).isInstanceOf(RpcTimeoutException.class)
-        .hasMessageContaining("spark.rpc.askTimeout").hasMessageContaining("1 second");
+    assertThat(failure.getCause())
+        .isInstanceOf(RpcTimeoutException.class)
+        .hasMessageContaining("spark.rpc.askTimeout")
+        .hasMessageContaining("1 second");
   }
 }

@@ -22,9 +22,15 @@ class QuietShutdownTest {
   private static final String PLUGINS = "spark.plugins=" + RuntimeTestPlugin.class.getName();
 
   private static void assertQuiet(List<String> lines) {
-    assertThat(lines).as("output:%n%s", String.join("\n", lines))
-        .noneMatch(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("Error:")
-            || l.startsWith("\tat ") || l.contains("\tat "));
+    assertThat(lines)
+        .as("output:%n%s", String.join("\n", lines))
+        .noneMatch(
+            l ->
+                l.contains("ERROR")
+                    || l.contains("Exception")
+                    || l.contains("Error:")
+                    || l.startsWith("\tat ")
+                    || l.contains("\tat "));
   }
 
   private ChildJvm driver(String... extra) throws Exception {
@@ -45,7 +51,8 @@ class QuietShutdownTest {
     driver.terminate(); // SIGTERM: the shutdown hook stops the driver, which stops its executors
     driver.waitFor(Duration.ofSeconds(60));
     List<String> lines = driver.lines();
-    assertThat(lines).anyMatch(l -> l.contains("executor 1 exits with 0 (stopped)"))
+    assertThat(lines)
+        .anyMatch(l -> l.contains("executor 1 exits with 0 (stopped)"))
         .anyMatch(l -> l.contains("executor 2 exits with 0 (stopped)"));
     assertQuiet(lines);
   }
@@ -53,14 +60,18 @@ class QuietShutdownTest {
   @Test
   void anExecutorStoppedBySigtermLeavesQuietlyAndTheDriverCarriesOn() throws Exception {
     ChildJvm driver = driver();
-    String line = driver.awaitLine(l -> l.contains(" listening at spark://"), Duration.ofSeconds(90));
+    String line =
+        driver.awaitLine(l -> l.contains(" listening at spark://"), Duration.ofSeconds(90));
     String url = line.substring(line.indexOf("spark://"));
-    ChildJvm executor = resources.add(ChildJvm.start("executor", RpcenvCli.class, Map.of(), "executor",
-        "--driver", url, "--id", "7"));
+    ChildJvm executor =
+        resources.add(
+            ChildJvm.start(
+                "executor", RpcenvCli.class, Map.of(), "executor", "--driver", url, "--id", "7"));
     executor.awaitLine(l -> l.contains("Executor 7 registered"), Duration.ofSeconds(90));
     executor.terminate();
     executor.waitFor(Duration.ofSeconds(60));
-    driver.awaitLine(l -> l.contains("driver plugin sees executor 7 removed"), Duration.ofSeconds(30));
+    driver.awaitLine(
+        l -> l.contains("driver plugin sees executor 7 removed"), Duration.ofSeconds(30));
     assertQuiet(executor.lines());
     driver.terminate();
     driver.waitFor(Duration.ofSeconds(60));

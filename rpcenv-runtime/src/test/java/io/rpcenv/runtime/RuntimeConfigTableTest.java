@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class RuntimeConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
-    ReadmeSection.assertMatches("config-table:runtime", RpcConfigKeys.markdownTable(RuntimeConfigKeys.all()));
+    ReadmeSection.assertMatches(
+        "config-table:runtime", RpcConfigKeys.markdownTable(RuntimeConfigKeys.all()));
   }
 }

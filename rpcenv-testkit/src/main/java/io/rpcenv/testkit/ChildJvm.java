@@ -14,9 +14,10 @@ import java.util.function.Predicate;
 
 /**
  * A JVM started by a test, on the test's class path and with its leak-detection settings. Its
- * output (stdout and stderr together) is collected line by line; tests wait for lines with
- * {@link #awaitLine}, never by sleeping. {@link #close()} kills it if it is still running.
+ * output (stdout and stderr together) is collected line by line; tests wait for lines with {@link
+ * #awaitLine}, never by sleeping. {@link #close()} kills it if it is still running.
  */
+@SuppressWarnings("try") // close() waits for the process, and may be interrupted
 public final class ChildJvm implements AutoCloseable {
   private final String name;
   private final Process process;
@@ -32,14 +33,22 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with {@code args}; {@code env} adds environment variables. */
-  public static ChildJvm start(String name, Class<?> mainClass, Map<String, String> env, String... args)
-      throws IOException {
+  public static ChildJvm start(
+      String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
     return start(name, mainClass, List.of(), env, args);
   }
 
-  /** As {@link #start(String, Class, Map, String...)}, with extra JVM options such as {@code -Dkey=value}. */
-  public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmOptions, Map<String, String> env,
-      String... args) throws IOException {
+  /**
+   * As {@link #start(String, Class, Map, String...)}, with extra JVM options such as {@code
+   * -Dkey=value}.
+   */
+  public static ChildJvm start(
+      String name,
+      Class<?> mainClass,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... args)
+      throws IOException {
     return startWithPrefix(name, List.of(), mainClass, jvmOptions, env, args);
   }
 
@@ -47,14 +56,21 @@ public final class ChildJvm implements AutoCloseable {
    * As {@link #start(String, Class, List, Map, String...)}, run through {@code prefix}, a command
    * that runs the rest, such as {@code ip netns exec NAME} (see {@link NetNamespace#execPrefix()}).
    */
-  public static ChildJvm startWithPrefix(String name, List<String> prefix, Class<?> mainClass, List<String> jvmOptions,
-      Map<String, String> env, String... args) throws IOException {
+  public static ChildJvm startWithPrefix(
+      String name,
+      List<String> prefix,
+      Class<?> mainClass,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
-    for (String p : List.of("io.netty.leakDetection.level", "io.netty.customResourceLeakDetector")) {
+    for (String p :
+        List.of("io.netty.leakDetection.level", "io.netty.customResourceLeakDetector")) {
       String v = System.getProperty(p);
       if (v != null) {
         cmd.add("-D" + p + "=" + v);
@@ -71,8 +87,9 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         synchronized (lines) {
@@ -98,7 +115,7 @@ public final class ChildJvm implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     synchronized (lines) {
-      for (;;) {
+      for (; ; ) {
         for (; seen < lines.size(); seen++) {
           if (match.test(lines.get(seen))) {
             return lines.get(seen);
@@ -106,9 +123,17 @@ public final class ChildJvm implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || (!reader.isAlive() && seen == lines.size())) {
-          throw new AssertionError("Child JVM '" + name + "' " + (process.isAlive() ? "did not print" : "ended ("
-              + exitCodeOrNone() + ") without printing") + " the expected line within " + timeout
-              + "; its output:\n" + String.join("\n", lines));
+          throw new AssertionError(
+              "Child JVM '"
+                  + name
+                  + "' "
+                  + (process.isAlive()
+                      ? "did not print"
+                      : "ended (" + exitCodeOrNone() + ") without printing")
+                  + " the expected line within "
+                  + timeout
+                  + "; its output:\n"
+                  + String.join("\n", lines));
         }
         TimeUnit.NANOSECONDS.timedWait(lines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
       }
@@ -152,8 +177,13 @@ public final class ChildJvm implements AutoCloseable {
   /** Waits for the process to end; returns its exit code. Fails with its output on timeout. */
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("Child JVM '" + name + "' still running after " + timeout + "; its output:\n"
-          + String.join("\n", lines()));
+      throw new AssertionError(
+          "Child JVM '"
+              + name
+              + "' still running after "
+              + timeout
+              + "; its output:\n"
+              + String.join("\n", lines()));
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     return process.exitValue();

@@ -7,8 +7,8 @@ import java.lang.management.MemoryUsage;
 
 /**
  * The heap a JVM holds after full collections, for tests and benchmarks that compare memory over
- * time. It reads what the collector itself reports about each heap pool after its last
- * collection, so nothing waits on a timer for the collection to settle.
+ * time. It reads what the collector itself reports about each heap pool after its last collection,
+ * so nothing waits on a timer for the collection to settle.
  */
 public final class HeapAfterGc {
   private HeapAfterGc() {}

@@ -21,9 +21,11 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
   @Override
   public void beforeAll(ExtensionContext context) {
     if (!RecordingLeakDetector.installed()) {
-      throw new IllegalStateException("Tests must run with -Dio.netty.customResourceLeakDetector="
-          + RecordingLeakDetector.class.getName() + " and -Dio.netty.leakDetection.level=paranoid (see the parent "
-          + "pom's argLine)");
+      throw new IllegalStateException(
+          "Tests must run with -Dio.netty.customResourceLeakDetector="
+              + RecordingLeakDetector.class.getName()
+              + " and -Dio.netty.leakDetection.level=paranoid (see the parent "
+              + "pom's argLine)");
     }
   }
 
@@ -31,8 +33,13 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
   public void afterEach(ExtensionContext context) throws InterruptedException {
     List<String> reports = collect();
     if (!reports.isEmpty()) {
-      throw new AssertionError("Netty reported " + reports.size() + " leaked buffer(s) during or before "
-          + context.getDisplayName() + ":\n" + String.join("\n\n", reports));
+      throw new AssertionError(
+          "Netty reported "
+              + reports.size()
+              + " leaked buffer(s) during or before "
+              + context.getDisplayName()
+              + ":\n"
+              + String.join("\n\n", reports));
     }
   }
 

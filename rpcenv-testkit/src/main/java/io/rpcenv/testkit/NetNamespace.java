@@ -1,21 +1,21 @@
 package io.rpcenv.testkit;
 
-import java.util.Locale;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A second network host for tests: a Linux network namespace joined to this one by a veth pair,
- * each end with its own address, created by the test and removed by {@link #close()}. A test runs
- * a peer inside it with {@link #execPrefix()} and can cut the link silently, packets dropped in
- * both directions with nothing reset or refused, with {@link #partition()}. Needs root and the
- * {@code ip} tool; {@link #unavailableBecause()} says why not, so that a test can be skipped with
- * that reason.
+ * each end with its own address, created by the test and removed by {@link #close()}. A test runs a
+ * peer inside it with {@link #execPrefix()} and can cut the link silently, packets dropped in both
+ * directions with nothing reset or refused, with {@link #partition()}. Needs root and the {@code
+ * ip} tool; {@link #unavailableBecause()} says why not, so that a test can be skipped with that
+ * reason.
  */
 public final class NetNamespace implements AutoCloseable {
   private final String name;
@@ -38,13 +38,14 @@ public final class NetNamespace implements AutoCloseable {
     }
     try {
       String status = Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
-      if (!status.lines().anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"))) {
+      if (!status.lines().anyMatch(l -> l.matches("Uid:\\s+0(\\s.*)?"))) {
         return "network namespaces need root (this test runs as another user)";
       }
     } catch (IOException e) {
       return "cannot read /proc/self/status: " + e.getMessage();
     }
-    String probe = "rpcenv-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffff);
+    String probe =
+        "rpcenv-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffff);
     try {
       run("ip", "netns", "add", probe);
       run("ip", "netns", "del", probe);
@@ -57,8 +58,9 @@ public final class NetNamespace implements AutoCloseable {
   /** Creates the namespace and the link; throws if any step fails (after undoing the others). */
   public static NetNamespace create() throws IOException {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    NetNamespace ns = new NetNamespace(Long.toHexString(r.nextLong(0x100000, 0xffffff)), r.nextInt(1, 255),
-        r.nextInt(1, 255));
+    NetNamespace ns =
+        new NetNamespace(
+            Long.toHexString(r.nextLong(0x100000, 0xffffff)), r.nextInt(1, 255), r.nextInt(1, 255));
     String nsSide = "rv" + ns.name.substring(7) + "n";
     try {
       run("ip", "netns", "add", ns.name);
@@ -131,7 +133,8 @@ public final class NetNamespace implements AutoCloseable {
     try {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException(String.join(" ", cmd) + " failed: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
+        throw new IOException(
+            String.join(" ", cmd) + " failed: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Netty leak detector that, besides logging, records every leak report so that a test can fail
- * on it. Installed for every test JVM with
- * {@code -Dio.netty.customResourceLeakDetector=io.rpcenv.testkit.RecordingLeakDetector}.
+ * A Netty leak detector that, besides logging, records every leak report so that a test can fail on
+ * it. Installed for every test JVM with {@code
+ * -Dio.netty.customResourceLeakDetector=io.rpcenv.testkit.RecordingLeakDetector}.
  *
  * @param <T> the tracked resource type
  */
@@ -27,7 +27,11 @@ public class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
   @Override
   protected void reportTracedLeak(String resourceType, String records) {
     super.reportTracedLeak(resourceType, records);
-    record("LEAK: " + resourceType + ".release() was not called before it was garbage-collected." + records);
+    record(
+        "LEAK: "
+            + resourceType
+            + ".release() was not called before it was garbage-collected."
+            + records);
   }
 
   @Override
@@ -53,6 +57,8 @@ public class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
   /** Whether this JVM was started with this detector installed. */
   public static boolean installed() {
-    return RecordingLeakDetector.class.getName().equals(System.getProperty("io.netty.customResourceLeakDetector"));
+    return RecordingLeakDetector.class
+        .getName()
+        .equals(System.getProperty("io.netty.customResourceLeakDetector"));
   }
 }

@@ -30,7 +30,7 @@ public final class Resources implements AfterEachCallback {
   /** Closes everything registered so far, newest first. */
   public void closeAll() throws Exception {
     List<Exception> failures = new ArrayList<>();
-    for (;;) {
+    for (; ; ) {
       AutoCloseable next;
       synchronized (this) {
         next = open.poll();

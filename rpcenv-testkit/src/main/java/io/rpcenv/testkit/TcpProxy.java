@@ -1,6 +1,5 @@
 package io.rpcenv.testkit;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,25 +11,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 between a test's peers that forwards both directions and can break
- * them on purpose: drop bytes silently (one direction, or both for a silent partition), delay
- * them, close a connection after a given number of bytes (mid-frame), reset every connection, or
- * refuse new ones. It can also record every byte, so a test can check what crossed the wire.
- * Faults apply to the connections open when they are set; {@link #blackhole()}, {@link #drop},
- * {@link #delay} and {@link #refuseNew} also apply to later ones, until {@link #pass()}.
+ * A TCP proxy on 127.0.0.1 between a test's peers that forwards both directions and can break them
+ * on purpose: drop bytes silently (one direction, or both for a silent partition), delay them,
+ * close a connection after a given number of bytes (mid-frame), reset every connection, or refuse
+ * new ones. It can also record every byte, so a test can check what crossed the wire. Faults apply
+ * to the connections open when they are set; {@link #blackhole()}, {@link #drop}, {@link #delay}
+ * and {@link #refuseNew} also apply to later ones, until {@link #pass()}.
  */
+// try: close() joins the pump threads, and may be interrupted; EnumOrdinal: per-direction arrays
+@SuppressWarnings({"try", "EnumOrdinal"})
 public final class TcpProxy implements AutoCloseable {
   /** Which way bytes flow: from the connecting side to the target, or back. */
-  public enum Direction { TO_TARGET, FROM_TARGET }
+  public enum Direction {
+    TO_TARGET,
+    FROM_TARGET
+  }
 
   private final ServerSocket server;
   private final String targetHost;
   private final int targetPort;
   private final boolean recording;
-  private final ByteArrayOutputStream[] recorded = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+  private final ByteArrayOutputStream[] recorded = {
+    new ByteArrayOutputStream(), new ByteArrayOutputStream()
+  };
   private final List<Link> links = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<Long> acceptNanos = new CopyOnWriteArrayList<>();
@@ -41,7 +48,7 @@ public final class TcpProxy implements AutoCloseable {
   private volatile boolean closed;
 
   private TcpProxy(String targetHost, int targetPort, boolean recording) throws IOException {
-    this.server = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
+    this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.recording = recording;
@@ -57,7 +64,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /** Starts a proxy that records nothing, for long or heavy tests. */
-  public static TcpProxy startWithoutRecording(String targetHost, int targetPort) throws IOException {
+  public static TcpProxy startWithoutRecording(String targetHost, int targetPort)
+      throws IOException {
     return new TcpProxy(targetHost, targetPort, false);
   }
 
@@ -96,7 +104,10 @@ public final class TcpProxy implements AutoCloseable {
     delayMillis[direction.ordinal()] = delay.toMillis();
   }
 
-  /** Each open connection forwards {@code bytes} more in {@code direction}, then both its sides close. */
+  /**
+   * Each open connection forwards {@code bytes} more in {@code direction}, then both its sides
+   * close.
+   */
   public void closeAfter(Direction direction, long bytes) {
     for (Link l : links) {
       l.budget[direction.ordinal()].set(bytes);
@@ -166,6 +177,7 @@ public final class TcpProxy implements AutoCloseable {
     final Socket client;
     final Socket target;
     final AtomicLong[] budget = {new AtomicLong(Long.MAX_VALUE), new AtomicLong(Long.MAX_VALUE)};
+
     /** Directions that have reached their end of stream; at two the connection is over. */
     final AtomicInteger ended = new AtomicInteger();
 
@@ -181,42 +193,45 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, Direction direction) {
       int d = direction.ordinal();
-      Thread t = new Thread(() -> {
-        byte[] buf = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream()) {
-          OutputStream out = to.getOutputStream();
-          int n;
-          while ((n = in.read(buf)) >= 0) {
-            if (dropping(d)) {
-              continue;
-            }
-            long wait = delayMillis(d);
-            if (wait > 0) {
-              Thread.sleep(wait); // the injected delay itself
-            }
-            long left = budget[d].get();
-            int now = (int) Math.min(n, left);
-            if (recording) {
-              synchronized (recorded[d]) {
-                recorded[d].write(buf, 0, now);
-              }
-            }
-            out.write(buf, 0, now);
-            out.flush();
-            forwarded.addAndGet(now);
-            if (left != Long.MAX_VALUE && budget[d].addAndGet(-now) <= 0) {
-              close();
-              return;
-            }
-          }
-          to.shutdownOutput();
-          if (ended.incrementAndGet() == 2) {
-            close();
-          }
-        } catch (IOException | InterruptedException e) {
-          close();
-        }
-      }, "tcp-proxy-" + direction + "-" + server.getLocalPort());
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[16 * 1024];
+                try (InputStream in = from.getInputStream()) {
+                  OutputStream out = to.getOutputStream();
+                  int n;
+                  while ((n = in.read(buf)) >= 0) {
+                    if (dropping(d)) {
+                      continue;
+                    }
+                    long wait = delayMillis(d);
+                    if (wait > 0) {
+                      Thread.sleep(wait); // the injected delay itself
+                    }
+                    long left = budget[d].get();
+                    int now = (int) Math.min(n, left);
+                    if (recording) {
+                      synchronized (recorded[d]) {
+                        recorded[d].write(buf, 0, now);
+                      }
+                    }
+                    out.write(buf, 0, now);
+                    out.flush();
+                    forwarded.addAndGet(now);
+                    if (left != Long.MAX_VALUE && budget[d].addAndGet(-now) <= 0) {
+                      close();
+                      return;
+                    }
+                  }
+                  to.shutdownOutput();
+                  if (ended.incrementAndGet() == 2) {
+                    close();
+                  }
+                } catch (IOException | InterruptedException e) {
+                  close();
+                }
+              },
+              "tcp-proxy-" + direction + "-" + server.getLocalPort());
       t.setDaemon(true);
       threads.add(t);
       t.start();

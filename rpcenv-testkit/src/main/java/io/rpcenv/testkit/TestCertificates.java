@@ -60,8 +60,14 @@ public final class TestCertificates {
     KeyPair keys = keyPair();
     X500Name subject = new X500Name("CN=" + name);
     Instant now = Instant.now();
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minusSeconds(3600)),
-        Date.from(now.plus(Duration.ofDays(3650))), subject, keys.getPublic());
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            subject,
+            serial(),
+            Date.from(now.minusSeconds(3600)),
+            Date.from(now.plus(Duration.ofDays(3650))),
+            subject,
+            keys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     return new Authority(name, keys, sign(b, keys.getPrivate()));
@@ -71,22 +77,38 @@ public final class TestCertificates {
    * A key and certificate for {@code hosts} (DNS names or IP literals), signed by {@code ca}, valid
    * from {@code notBefore} to {@code notAfter}.
    */
-  public Identity identity(String name, Authority ca, List<String> hosts, Instant notBefore, Instant notAfter)
+  public Identity identity(
+      String name, Authority ca, List<String> hosts, Instant notBefore, Instant notAfter)
       throws Exception {
     KeyPair keys = keyPair();
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
-        Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + name), keys.getPublic());
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            ca.certificate(),
+            serial(),
+            Date.from(notBefore),
+            Date.from(notAfter),
+            new X500Name("CN=" + name),
+            keys.getPublic());
     List<GeneralName> names = new ArrayList<>();
     for (String h : hosts) {
-      names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
+      names.add(
+          new GeneralName(
+              h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
     }
-    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+    b.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(names.toArray(new GeneralName[0])));
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     X509Certificate cert = sign(b, ca.keys().getPrivate());
 
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
-    ks.setKeyEntry("key", keys.getPrivate(), PASSWORD.toCharArray(), new X509Certificate[] {cert, ca.certificate()});
+    ks.setKeyEntry(
+        "key",
+        keys.getPrivate(),
+        PASSWORD.toCharArray(),
+        new X509Certificate[] {cert, ca.certificate()});
     Path store = dir.resolve(name + ".p12");
     try (OutputStream out = Files.newOutputStream(store)) {
       ks.store(out, PASSWORD.toCharArray());
@@ -101,7 +123,12 @@ public final class TestCertificates {
   /** A valid identity for 127.0.0.1 and localhost. */
   public Identity identity(String name, Authority ca) throws Exception {
     Instant now = Instant.now();
-    return identity(name, ca, List.of("127.0.0.1", "localhost"), now.minusSeconds(3600), now.plus(Duration.ofDays(30)));
+    return identity(
+        name,
+        ca,
+        List.of("127.0.0.1", "localhost"),
+        now.minusSeconds(3600),
+        now.plus(Duration.ofDays(30)));
   }
 
   /** A PKCS12 trust store holding the certificates of {@code authorities}. */
@@ -140,8 +167,8 @@ public final class TestCertificates {
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
-    return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
-        .build(key)));
+    return new JcaX509CertificateConverter()
+        .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
   }
 
   private static String pem(Object o) throws IOException {

@@ -1,2 +1,5 @@
-/** Fixtures for rpcenv's own tests: child JVMs, a fault-injecting proxy, network namespaces, certificates, leak detection. */
+/**
+ * Fixtures for rpcenv's own tests: child JVMs, a fault-injecting proxy, network namespaces,
+ * certificates, leak detection.
+ */
 package io.rpcenv.testkit;

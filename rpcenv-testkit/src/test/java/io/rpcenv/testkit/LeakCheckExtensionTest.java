@@ -12,7 +12,8 @@ class LeakCheckExtensionTest {
 
   @Test
   void detectorIsInstalledInTestJvms() {
-    assertTrue(RecordingLeakDetector.installed(), "surefire argLine must install RecordingLeakDetector");
+    assertTrue(
+        RecordingLeakDetector.installed(), "surefire argLine must install RecordingLeakDetector");
   }
 
   @Test

@@ -22,31 +22,35 @@ import org.junit.jupiter.api.Test;
 class TcpProxyTest {
   private ServerSocket echo;
   private TcpProxy proxy;
+
   /** What the target received on each connection, as strings, and "EOF" when one ended. */
   private final BlockingQueue<String> targetSaw = new LinkedBlockingQueue<>();
 
   @BeforeEach
   void start() throws IOException {
-    echo = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    Thread acceptor = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket s = echo.accept();
-          Thread t = new Thread(() -> serve(s));
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
+    echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!echo.isClosed()) {
+                try {
+                  Socket s = echo.accept();
+                  Thread t = new Thread(() -> serve(s));
+                  t.setDaemon(true);
+                  t.start();
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
     acceptor.setDaemon(true);
     acceptor.start();
     proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort());
   }
 
   private void serve(Socket s) {
-    try (s; InputStream in = s.getInputStream()) {
+    try (s;
+        InputStream in = s.getInputStream()) {
       byte[] buf = new byte[1024];
       int n;
       while ((n = in.read(buf)) >= 0) {
@@ -82,8 +86,10 @@ class TcpProxyTest {
       s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
       assertThat(read(s, 5)).isEqualTo("hello");
     }
-    assertThat(new String(proxy.recorded(TcpProxy.Direction.TO_TARGET), StandardCharsets.US_ASCII)).isEqualTo("hello");
-    assertThat(new String(proxy.recorded(TcpProxy.Direction.FROM_TARGET), StandardCharsets.US_ASCII))
+    assertThat(new String(proxy.recorded(TcpProxy.Direction.TO_TARGET), StandardCharsets.US_ASCII))
+        .isEqualTo("hello");
+    assertThat(
+            new String(proxy.recorded(TcpProxy.Direction.FROM_TARGET), StandardCharsets.US_ASCII))
         .isEqualTo("hello");
   }
 
@@ -95,7 +101,8 @@ class TcpProxyTest {
       proxy.blackhole();
       s.getOutputStream().write("lost".getBytes(StandardCharsets.US_ASCII));
       s.setSoTimeout(300);
-      assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> s.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
       assertThat(proxy.openConnections()).isEqualTo(1);
       proxy.pass();
       s.setSoTimeout(20_000);
@@ -113,8 +120,10 @@ class TcpProxyTest {
       proxy.closeAfter(TcpProxy.Direction.TO_TARGET, 3);
       s.getOutputStream().write("0123456789".getBytes(StandardCharsets.US_ASCII));
       StringBuilder got = new StringBuilder();
-      for (String part; !"EOF".equals(part = targetSaw.poll(20, TimeUnit.SECONDS)); ) {
+      String part = targetSaw.poll(20, TimeUnit.SECONDS);
+      while (!"EOF".equals(part)) {
         got.append(part);
+        part = targetSaw.poll(20, TimeUnit.SECONDS);
       }
       assertThat(got.toString()).isEqualTo("012");
     }
@@ -126,11 +135,13 @@ class TcpProxyTest {
       s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
       assertThat(read(s, 1)).isEqualTo("x");
       proxy.resetAll();
-      assertThatThrownBy(() -> {
-        s.getOutputStream().write("y".getBytes(StandardCharsets.US_ASCII));
-        s.getInputStream().read();
-        s.getInputStream().read();
-      }).isInstanceOf(SocketException.class);
+      assertThatThrownBy(
+              () -> {
+                s.getOutputStream().write("y".getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().read();
+                s.getInputStream().read();
+              })
+          .isInstanceOf(SocketException.class);
     }
     proxy.refuseNew(true);
     try (Socket s = connect()) {

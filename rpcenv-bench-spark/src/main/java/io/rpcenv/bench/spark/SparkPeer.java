@@ -1,11 +1,11 @@
 package io.rpcenv.bench.spark;
 
-import java.util.function.Consumer;
 import io.rpcenv.bench.harness.BenchClient;
 import io.rpcenv.bench.harness.BenchServer;
 import io.rpcenv.bench.harness.PeerFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SecurityManager;
@@ -44,7 +44,8 @@ public final class SparkPeer implements PeerFactory {
 
   private static RpcEnv env(String name, boolean clientMode) {
     SparkConf conf = new SparkConf();
-    return RpcEnv.create(name, "127.0.0.1", 0, conf, new SecurityManager(conf, Option.empty(), null), clientMode);
+    return RpcEnv.create(
+        name, "127.0.0.1", 0, conf, new SecurityManager(conf, Option.empty(), null), clientMode);
   }
 
   /** A Spark partial function that handles everything with {@code f}. */
@@ -114,10 +115,12 @@ public final class SparkPeer implements PeerFactory {
       env.setupEndpoint("e" + i, new Echo(env));
     }
     env.setupEndpoint("counter", new Counter(env));
-    return BenchServer.of(env.address().port(), () -> {
-      env.shutdown();
-      env.awaitTermination();
-    });
+    return BenchServer.of(
+        env.address().port(),
+        () -> {
+          env.shutdown();
+          env.awaitTermination();
+        });
   }
 
   @Override
@@ -137,17 +140,21 @@ public final class SparkPeer implements PeerFactory {
 
       @Override
       public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
-        refs[endpoint].ask(payload, BYTES).onComplete(new AbstractFunction1<Try<byte[]>, BoxedUnit>() {
-          @Override
-          public BoxedUnit apply(Try<byte[]> t) {
-            if (t.isSuccess()) {
-              done.accept(t.get(), null);
-            } else {
-              done.accept(null, t.failed().get());
-            }
-            return BoxedUnit.UNIT;
-          }
-        }, scala.concurrent.ExecutionContext.parasitic$.MODULE$);
+        refs[endpoint]
+            .ask(payload, BYTES)
+            .onComplete(
+                new AbstractFunction1<Try<byte[]>, BoxedUnit>() {
+                  @Override
+                  public BoxedUnit apply(Try<byte[]> t) {
+                    if (t.isSuccess()) {
+                      done.accept(t.get(), null);
+                    } else {
+                      done.accept(null, t.failed().get());
+                    }
+                    return BoxedUnit.UNIT;
+                  }
+                },
+                scala.concurrent.ExecutionContext.parasitic$.MODULE$);
       }
 
       @Override

@@ -12,5 +12,9 @@ import java.util.List;
  * @param jvmOptions options on top of the common ones
  * @param workloads the workloads it takes part in
  */
-public record Peer(String label, String factory, String classpath, List<String> jvmOptions,
+public record Peer(
+    String label,
+    String factory,
+    String classpath,
+    List<String> jvmOptions,
     EnumSet<Workload> workloads) {}

@@ -1,10 +1,10 @@
 package io.rpcenv.bench.harness;
 
 /**
- * Entry point of a benchmark JVM. {@code PeerMain <factory class> server <endpoints>} prints
- * {@code READY <port>} and serves until its standard input closes; {@code PeerMain <factory class>
- * client <workload> <port> <endpoints> <clients> <messages> <warmup ms> <measure ms>} runs one
- * workload and prints one {@code RESULT} line.
+ * Entry point of a benchmark JVM. {@code PeerMain <factory class> server <endpoints>} prints {@code
+ * READY <port>} and serves until its standard input closes; {@code PeerMain <factory class> client
+ * <workload> <port> <endpoints> <clients> <messages> <warmup ms> <measure ms>} runs one workload
+ * and prints one {@code RESULT} line.
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -24,8 +24,13 @@ public final class PeerMain {
     Workload w = Workload.valueOf(args[2]);
     int port = Integer.parseInt(args[3]);
     int endpoints = Integer.parseInt(args[4]);
-    Workloads.Params p = new Workloads.Params(Long.parseLong(args[7]), Long.parseLong(args[8]), endpoints,
-        Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+    Workloads.Params p =
+        new Workloads.Params(
+            Long.parseLong(args[7]),
+            Long.parseLong(args[8]),
+            endpoints,
+            Integer.parseInt(args[5]),
+            Integer.parseInt(args[6]));
     Result r = Workloads.run(w, p, () -> factory.client(port, endpoints));
     System.out.println(r.toLine());
     System.out.flush();

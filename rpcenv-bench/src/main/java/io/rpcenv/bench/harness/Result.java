@@ -39,7 +39,9 @@ public record Result(double rate, Histogram latencyMicros) {
     Histogram h = null;
     if (kv.containsKey("hist")) {
       try {
-        h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(kv.get("hist"))), 0);
+        h =
+            Histogram.decodeFromCompressedByteBuffer(
+                ByteBuffer.wrap(Base64.getDecoder().decode(kv.get("hist"))), 0);
       } catch (DataFormatException e) {
         throw new IllegalArgumentException("bad histogram in " + line, e);
       }

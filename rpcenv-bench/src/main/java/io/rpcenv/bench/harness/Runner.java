@@ -13,8 +13,12 @@ import org.HdrHistogram.Histogram;
 /** Runs one workload against one peer: a server JVM and one or more client JVMs. */
 public final class Runner {
   /** Options of every benchmark JVM. */
-  public static final List<String> COMMON_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+  public static final List<String> COMMON_JVM_OPTIONS =
+      List.of(
+          "-Xms1g",
+          "-Xmx1g",
+          "-XX:+AlwaysPreTouch",
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 
   private final Workloads.Params params;
 
@@ -27,7 +31,9 @@ public final class Runner {
     int endpoints = w == Workload.W6 ? params.endpoints() : 1;
     Process server = start(peer, List.of("server", String.valueOf(endpoints)));
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String port = null;
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith("READY ")) {
@@ -43,9 +49,18 @@ public final class Runner {
       int perJvm = w == Workload.W5 ? 8 : 1;
       List<Process> clients = new ArrayList<>();
       for (int i = 0; i < jvms; i++) {
-        clients.add(start(peer, List.of("client", w.name(), port, String.valueOf(endpoints), String.valueOf(perJvm),
-            String.valueOf(params.messages()), String.valueOf(params.warmupMillis()),
-            String.valueOf(params.measureMillis()))));
+        clients.add(
+            start(
+                peer,
+                List.of(
+                    "client",
+                    w.name(),
+                    port,
+                    String.valueOf(endpoints),
+                    String.valueOf(perJvm),
+                    String.valueOf(params.messages()),
+                    String.valueOf(params.warmupMillis()),
+                    String.valueOf(params.measureMillis()))));
       }
       double rate = 0;
       Histogram merged = null;
@@ -69,7 +84,8 @@ public final class Runner {
   }
 
   private Result resultOf(Peer peer, Process client) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
     Result result = null;
     StringBuilder other = new StringBuilder();
     for (String line; (line = out.readLine()) != null; ) {
@@ -83,8 +99,8 @@ public final class Runner {
       client.destroyForcibly();
     }
     if (result == null) {
-      throw new IllegalStateException(peer.label() + " client printed no result (exit " + client.exitValue() + "):\n"
-          + other);
+      throw new IllegalStateException(
+          peer.label() + " client printed no result (exit " + client.exitValue() + "):\n" + other);
     }
     return result;
   }
@@ -104,15 +120,17 @@ public final class Runner {
 
   /** Keeps reading a process's output so that it never blocks on a full pipe. */
   private static void drain(BufferedReader out) {
-    Thread t = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // discarded
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // discarded
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            });
     t.setDaemon(true);
     t.start();
   }

@@ -31,7 +31,8 @@ public final class Workloads {
   }
 
   /** Durations and sizes of a run. */
-  public record Params(long warmupMillis, long measureMillis, int endpoints, int clients, int messages) {}
+  public record Params(
+      long warmupMillis, long measureMillis, int endpoints, int clients, int messages) {}
 
   /** Connects a new client. */
   @FunctionalInterface
@@ -39,7 +40,8 @@ public final class Workloads {
     BenchClient get() throws Exception;
   }
 
-  private static Result oneAtATime(BenchClient c, int endpoints, byte[] payload, Params p) throws Exception {
+  private static Result oneAtATime(BenchClient c, int endpoints, byte[] payload, Params p)
+      throws Exception {
     try (c) {
       Histogram h = new Histogram(60_000_000L, 3);
       long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis());
@@ -61,13 +63,15 @@ public final class Workloads {
     }
   }
 
-  private static Result windowed(BenchClient c, int window, int endpoints, byte[] payload, Params p) throws Exception {
+  private static Result windowed(BenchClient c, int window, int endpoints, byte[] payload, Params p)
+      throws Exception {
     try (c) {
       AtomicLong completed = new AtomicLong();
       AtomicReference<Throwable> failure = new AtomicReference<>();
       CountDownLatch drained = new CountDownLatch(window);
-      long stopAt = System.nanoTime()
-          + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis() + p.measureMillis() + 50);
+      long stopAt =
+          System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis() + p.measureMillis() + 50);
       for (int i = 0; i < window; i++) {
         new Chain(c, endpoints, payload, completed, failure, drained, stopAt, i).next();
       }
@@ -88,23 +92,34 @@ public final class Workloads {
   }
 
   /** One of the window's slots: issues its next ask whenever its last one completes. */
-  private record Chain(BenchClient c, int endpoints, byte[] payload, AtomicLong completed,
-      AtomicReference<Throwable> failure, CountDownLatch drained, long stopAt, int slot) {
+  private record Chain(
+      BenchClient c,
+      int endpoints,
+      byte[] payload,
+      AtomicLong completed,
+      AtomicReference<Throwable> failure,
+      CountDownLatch drained,
+      long stopAt,
+      int slot) {
     void next() {
       int ep = (int) ((completed.get() + slot) % endpoints);
-      c.askAsync(ep, payload, (reply, error) -> {
-        if (error != null || reply == null || reply.length != payload.length) {
-          failure.compareAndSet(null, error != null ? error : new IllegalStateException("bad reply"));
-          drained.countDown();
-          return;
-        }
-        completed.incrementAndGet();
-        if (System.nanoTime() < stopAt && failure.get() == null) {
-          next();
-        } else {
-          drained.countDown();
-        }
-      });
+      c.askAsync(
+          ep,
+          payload,
+          (reply, error) -> {
+            if (error != null || reply == null || reply.length != payload.length) {
+              failure.compareAndSet(
+                  null, error != null ? error : new IllegalStateException("bad reply"));
+              drained.countDown();
+              return;
+            }
+            completed.incrementAndGet();
+            if (System.nanoTime() < stopAt && failure.get() == null) {
+              next();
+            } else {
+              drained.countDown();
+            }
+          });
     }
   }
 
@@ -122,7 +137,8 @@ public final class Workloads {
       long got = c.count();
       long end = System.nanoTime();
       if (got - base != p.messages()) {
-        throw new IllegalStateException("the server counted " + (got - base) + " of " + p.messages() + " messages");
+        throw new IllegalStateException(
+            "the server counted " + (got - base) + " of " + p.messages() + " messages");
       }
       return new Result(p.messages() / ((end - start) / 1e9), null);
     }
@@ -158,16 +174,18 @@ public final class Workloads {
     List<Result> results = new ArrayList<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     for (BenchClient c : clients) {
-      Thread t = new Thread(() -> {
-        try {
-          Result r = oneAtATime(c, 1, new byte[SMALL], p);
-          synchronized (results) {
-            results.add(r);
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  Result r = oneAtATime(c, 1, new byte[SMALL], p);
+                  synchronized (results) {
+                    results.add(r);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
       threads.add(t);
       t.start();
     }
@@ -188,8 +206,11 @@ public final class Workloads {
 
   private static void check(byte[] reply, int expected) {
     if (reply == null || reply.length != expected) {
-      throw new IllegalStateException("expected an echo of " + expected + " bytes, got "
-          + (reply == null ? "null" : reply.length));
+      throw new IllegalStateException(
+          "expected an echo of "
+              + expected
+              + " bytes, got "
+              + (reply == null ? "null" : reply.length));
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.rpcenv.bench.jmh;
 
-import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -37,15 +37,19 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FrameCodecBenchmark {
   private static final long MAX_SIZE = 128L << 20;
 
-  /** The body: 16 bytes, a 16-character string, a boxed int, or a small record (Java serialization). */
+  /**
+   * The body: 16 bytes, a 16-character string, a boxed int, or a small record (Java serialization).
+   */
   @Param({"bytes16", "string16", "int", "record"})
   public String body;
 
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final byte[] endpoint = "echo".getBytes(StandardCharsets.UTF_8);
-  private final JavaMessageSerializer serializer = new JavaMessageSerializer(
-      FrameCodecBenchmark.class.getClassLoader(),
-      new DeserializationPolicy(List.of("io.rpcenv.bench.**"), 20, 10_000, 1_000_000, MAX_SIZE));
+  private final JavaMessageSerializer serializer =
+      new JavaMessageSerializer(
+          FrameCodecBenchmark.class.getClassLoader(),
+          new DeserializationPolicy(
+              List.of("io.rpcenv.bench.**"), 20, 10_000, 1_000_000, MAX_SIZE));
   private Object message;
   private ByteBuf encoded;
 
@@ -63,7 +67,8 @@ public class FrameCodecBenchmark {
   /** Encodes one request frame and releases it. */
   @Benchmark
   public int encodeRequest() {
-    ByteBuf frame = Frames.request(alloc, 42, endpoint, message, serializer, MAX_SIZE, "ask", "bench");
+    ByteBuf frame =
+        Frames.request(alloc, 42, endpoint, message, serializer, MAX_SIZE, "ask", "bench");
     int n = frame.readableBytes();
     frame.release();
     return n;

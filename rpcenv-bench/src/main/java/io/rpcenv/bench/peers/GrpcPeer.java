@@ -29,27 +29,36 @@ import java.util.function.BiConsumer;
  * direct executors on both sides (its fastest configuration), plaintext.
  */
 public final class GrpcPeer implements PeerFactory {
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-  static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("bench/Echo")
-      .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-  static final MethodDescriptor<byte[], byte[]> SINK = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.CLIENT_STREAMING).setFullMethodName("bench/Sink")
-      .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+  static final MethodDescriptor<byte[], byte[]> ECHO =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("bench/Echo")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
+  static final MethodDescriptor<byte[], byte[]> SINK =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+          .setFullMethodName("bench/Sink")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
   static final int MAX = 64 << 20;
 
   @Override
@@ -59,39 +68,55 @@ public final class GrpcPeer implements PeerFactory {
 
   @Override
   public BenchServer server(int endpoints) throws Exception {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
-        .maxInboundMessageSize(MAX)
-        .addService(ServerServiceDefinition.builder("bench")
-            .addMethod(ECHO, ServerCalls.asyncUnaryCall((byte[] req, StreamObserver<byte[]> out) -> {
-              out.onNext(req);
-              out.onCompleted();
-            }))
-            .addMethod(SINK, ServerCalls.asyncClientStreamingCall(out -> new StreamObserver<byte[]>() {
-              long n;
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .directExecutor()
+            .maxInboundMessageSize(MAX)
+            .addService(
+                ServerServiceDefinition.builder("bench")
+                    .addMethod(
+                        ECHO,
+                        ServerCalls.asyncUnaryCall(
+                            (byte[] req, StreamObserver<byte[]> out) -> {
+                              out.onNext(req);
+                              out.onCompleted();
+                            }))
+                    .addMethod(
+                        SINK,
+                        ServerCalls.asyncClientStreamingCall(
+                            out ->
+                                new StreamObserver<byte[]>() {
+                                  long n;
 
-              @Override
-              public void onNext(byte[] value) {
-                n++;
-              }
+                                  @Override
+                                  public void onNext(byte[] value) {
+                                    n++;
+                                  }
 
-              @Override
-              public void onError(Throwable t) {}
+                                  @Override
+                                  public void onError(Throwable t) {}
 
-              @Override
-              public void onCompleted() {
-                out.onNext(ByteBuffer.allocate(8).putLong(n).array());
-                out.onCompleted();
-              }
-            }))
-            .build())
-        .build().start();
-    return BenchServer.of(server.getPort(), () -> server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS));
+                                  @Override
+                                  public void onCompleted() {
+                                    out.onNext(ByteBuffer.allocate(8).putLong(n).array());
+                                    out.onCompleted();
+                                  }
+                                }))
+                    .build())
+            .build()
+            .start();
+    return BenchServer.of(
+        server.getPort(), () -> server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @Override
   public BenchClient client(int port, int endpoints) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
-        .maxInboundMessageSize(MAX).build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port)
+            .usePlaintext()
+            .directExecutor()
+            .maxInboundMessageSize(MAX)
+            .build();
     return new BenchClient() {
       private final AtomicLong counted = new AtomicLong();
       private StreamObserver<byte[]> stream;
@@ -104,24 +129,27 @@ public final class GrpcPeer implements PeerFactory {
 
       @Override
       public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
-        ClientCalls.asyncUnaryCall(channel.newCall(ECHO, CallOptions.DEFAULT), payload, new StreamObserver<>() {
-          byte[] reply;
+        ClientCalls.asyncUnaryCall(
+            channel.newCall(ECHO, CallOptions.DEFAULT),
+            payload,
+            new StreamObserver<>() {
+              byte[] reply;
 
-          @Override
-          public void onNext(byte[] value) {
-            reply = value;
-          }
+              @Override
+              public void onNext(byte[] value) {
+                reply = value;
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            done.accept(null, t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                done.accept(null, t);
+              }
 
-          @Override
-          public void onCompleted() {
-            done.accept(reply, null);
-          }
-        });
+              @Override
+              public void onCompleted() {
+                done.accept(reply, null);
+              }
+            });
       }
 
       @Override
@@ -129,21 +157,23 @@ public final class GrpcPeer implements PeerFactory {
         if (stream == null) {
           CompletableFuture<Long> f = new CompletableFuture<>();
           streamCount = f;
-          stream = ClientCalls.asyncClientStreamingCall(channel.newCall(SINK, CallOptions.DEFAULT),
-              new StreamObserver<>() {
-                @Override
-                public void onNext(byte[] value) {
-                  f.complete(ByteBuffer.wrap(value).getLong());
-                }
+          stream =
+              ClientCalls.asyncClientStreamingCall(
+                  channel.newCall(SINK, CallOptions.DEFAULT),
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                      f.complete(ByteBuffer.wrap(value).getLong());
+                    }
 
-                @Override
-                public void onError(Throwable t) {
-                  f.completeExceptionally(t);
-                }
+                    @Override
+                    public void onError(Throwable t) {
+                      f.completeExceptionally(t);
+                    }
 
-                @Override
-                public void onCompleted() {}
-              });
+                    @Override
+                    public void onCompleted() {}
+                  });
         }
         stream.onNext(payload);
       }

@@ -31,9 +31,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The practical limit: raw Netty (epoll when available), frames of {@code length:4 type:1
- * endpoint:4 payload}, echoed by the event loop with one flush per read batch; composite
- * cumulation so large frames are not copied while they accumulate. One-way sends are written
- * and flushed every 64 messages (a write-batching sender).
+ * endpoint:4 payload}, echoed by the event loop with one flush per read batch; composite cumulation
+ * so large frames are not copied while they accumulate. One-way sends are written and flushed every
+ * 64 messages (a write-batching sender).
  */
 public final class NettyPeer implements PeerFactory {
   static final byte ASK = 1;
@@ -47,8 +47,8 @@ public final class NettyPeer implements PeerFactory {
   }
 
   private static EventLoopGroup group(int threads) {
-    return new MultiThreadIoEventLoopGroup(threads, Epoll.isAvailable() ? EpollIoHandler.newFactory()
-        : NioIoHandler.newFactory());
+    return new MultiThreadIoEventLoopGroup(
+        threads, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
   private static LengthFieldBasedFrameDecoder frames() {
@@ -57,22 +57,29 @@ public final class NettyPeer implements PeerFactory {
     return d;
   }
 
-  /** A pipeline of {@link #frames()} then {@code onFrame}, flushing what it wrote once per read batch. */
-  private static ChannelInitializer<SocketChannel> framed(BiConsumer<ChannelHandlerContext, ByteBuf> onFrame) {
+  /**
+   * A pipeline of {@link #frames()} then {@code onFrame}, flushing what it wrote once per read
+   * batch.
+   */
+  private static ChannelInitializer<SocketChannel> framed(
+      BiConsumer<ChannelHandlerContext, ByteBuf> onFrame) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel c) {
-        c.pipeline().addLast(frames()).addLast(new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            onFrame.accept(ctx, (ByteBuf) msg);
-          }
+        c.pipeline()
+            .addLast(frames())
+            .addLast(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    onFrame.accept(ctx, (ByteBuf) msg);
+                  }
 
-          @Override
-          public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-          }
-        });
+                  @Override
+                  public void channelReadComplete(ChannelHandlerContext ctx) {
+                    ctx.flush();
+                  }
+                });
       }
     };
   }
@@ -81,84 +88,127 @@ public final class NettyPeer implements PeerFactory {
   public BenchServer server(int endpoints) throws Exception {
     EventLoopGroup group = group(Math.min(Runtime.getRuntime().availableProcessors(), 8));
     long[] count = new long[1];
-    Channel ch = new ServerBootstrap().group(group)
-        .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(framed((ctx, f) -> {
-          byte type = f.readByte();
-          f.skipBytes(4);
-          if (type == ASK) {
-            ByteBuf header = ctx.alloc().buffer(5).writeInt(1 + f.readableBytes()).writeByte(ASK);
-            ctx.write(header);
-            ctx.write(f);
-          } else if (type == SEND) {
-            count[0]++; // one channel per client: its event loop alone touches it
-            f.release();
-          } else {
-            f.release();
-            ctx.write(ctx.alloc().buffer(13).writeInt(9).writeByte(COUNT).writeLong(count[0]));
-          }
-        })).bind("127.0.0.1", 0).sync().channel();
-    return BenchServer.of(((InetSocketAddress) ch.localAddress()).getPort(), () -> {
-      ch.close().syncUninterruptibly();
-      group.shutdownGracefully().syncUninterruptibly();
-    });
+    Channel ch =
+        new ServerBootstrap()
+            .group(group)
+            .channel(
+                Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                framed(
+                    (ctx, f) -> {
+                      byte type = f.readByte();
+                      f.skipBytes(4);
+                      if (type == ASK) {
+                        ByteBuf header =
+                            ctx.alloc().buffer(5).writeInt(1 + f.readableBytes()).writeByte(ASK);
+                        ctx.write(header);
+                        ctx.write(f);
+                      } else if (type == SEND) {
+                        count[0]++; // one channel per client: its event loop alone touches it
+                        f.release();
+                      } else {
+                        f.release();
+                        ctx.write(
+                            ctx.alloc()
+                                .buffer(13)
+                                .writeInt(9)
+                                .writeByte(COUNT)
+                                .writeLong(count[0]));
+                      }
+                    }))
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
+    return BenchServer.of(
+        ((InetSocketAddress) ch.localAddress()).getPort(),
+        () -> {
+          ch.close().syncUninterruptibly();
+          group.shutdownGracefully().syncUninterruptibly();
+        });
   }
 
   @Override
   public BenchClient client(int port, int endpoints) throws Exception {
     EventLoopGroup group = group(1);
     ArrayDeque<BiConsumer<ByteBuf, Throwable>> pending = new ArrayDeque<>(); // event loop only
-    Channel ch = new Bootstrap().group(group)
-        .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(framed((ctx, f) -> {
-          try {
-            f.readByte();
-            pending.poll().accept(f, null);
-          } finally {
-            f.release();
-          }
-        })).connect("127.0.0.1", port).sync().channel();
+    Channel ch =
+        new Bootstrap()
+            .group(group)
+            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                framed(
+                    (ctx, f) -> {
+                      try {
+                        f.readByte();
+                        pending.poll().accept(f, null);
+                      } finally {
+                        f.release();
+                      }
+                    }))
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
     return new BenchClient() {
       private int unflushed;
 
-      private void request(byte type, int endpoint, byte[] payload, BiConsumer<ByteBuf, Throwable> done) {
-        ByteBuf frame = ch.alloc().buffer(9 + payload.length).writeInt(5 + payload.length).writeByte(type)
-            .writeInt(endpoint).writeBytes(payload);
+      private void request(
+          byte type, int endpoint, byte[] payload, BiConsumer<ByteBuf, Throwable> done) {
+        ByteBuf frame =
+            ch.alloc()
+                .buffer(9 + payload.length)
+                .writeInt(5 + payload.length)
+                .writeByte(type)
+                .writeInt(endpoint)
+                .writeBytes(payload);
         if (ch.eventLoop().inEventLoop()) {
           pending.add(done);
           ch.write(frame); // flushed at the end of the read batch
         } else {
-          ch.eventLoop().execute(() -> {
-            pending.add(done);
-            ch.writeAndFlush(frame);
-          });
+          ch.eventLoop()
+              .execute(
+                  () -> {
+                    pending.add(done);
+                    ch.writeAndFlush(frame);
+                  });
         }
       }
 
       @Override
       public byte[] ask(int endpoint, byte[] payload) throws Exception {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        askAsync(endpoint, payload, (r, e) -> {
-          if (e != null) {
-            f.completeExceptionally(e);
-          } else {
-            f.complete(r);
-          }
-        });
+        askAsync(
+            endpoint,
+            payload,
+            (r, e) -> {
+              if (e != null) {
+                f.completeExceptionally(e);
+              } else {
+                f.complete(r);
+              }
+            });
         return f.get();
       }
 
       @Override
       public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
-        request(ASK, endpoint, payload, (buf, e) -> done.accept(buf == null ? null : ByteBufUtil.getBytes(buf), e));
+        request(
+            ASK,
+            endpoint,
+            payload,
+            (buf, e) -> done.accept(buf == null ? null : ByteBufUtil.getBytes(buf), e));
       }
 
       @Override
       public void send(byte[] payload) {
-        ch.write(ch.alloc().buffer(9 + payload.length).writeInt(5 + payload.length).writeByte(SEND).writeInt(0)
-            .writeBytes(payload));
+        ch.write(
+            ch.alloc()
+                .buffer(9 + payload.length)
+                .writeInt(5 + payload.length)
+                .writeByte(SEND)
+                .writeInt(0)
+                .writeBytes(payload));
         if (++unflushed == 64) {
           unflushed = 0;
           ch.flush();

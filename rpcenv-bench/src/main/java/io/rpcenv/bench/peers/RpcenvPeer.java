@@ -1,12 +1,12 @@
 package io.rpcenv.bench.peers;
 
-import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.InlineRpcEndpoint;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
+import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import io.rpcenv.bench.harness.BenchClient;
 import io.rpcenv.bench.harness.BenchServer;
@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * rpcenv: a server-mode env with echo endpoints, a client-mode env asking them. With
- * {@code -Dbench.rpcenv.dispatch=true} the endpoints are plain (handled on dispatcher threads);
- * otherwise they are {@link InlineRpcEndpoint}s (handled on the I/O thread).
+ * rpcenv: a server-mode env with echo endpoints, a client-mode env asking them. With {@code
+ * -Dbench.rpcenv.dispatch=true} the endpoints are plain (handled on dispatcher threads); otherwise
+ * they are {@link InlineRpcEndpoint}s (handled on the I/O thread).
  */
 public final class RpcenvPeer implements PeerFactory {
   private static final boolean DISPATCH = Boolean.getBoolean("bench.rpcenv.dispatch");
@@ -42,7 +42,10 @@ public final class RpcenvPeer implements PeerFactory {
     }
   }
 
-  /** Counts one-way messages; an ask answers the count after those sent before it (FIFO per connection). */
+  /**
+   * Counts one-way messages; an ask answers the count after those sent before it (FIFO per
+   * connection).
+   */
   static class Counter extends RpcEndpoint {
     final AtomicLong count = new AtomicLong();
 
@@ -73,7 +76,9 @@ public final class RpcenvPeer implements PeerFactory {
 
   @Override
   public BenchClient client(int port, int endpoints) {
-    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("bench-client").conf(new RpcConf()).clientMode(true).build());
+    RpcEnv env =
+        RpcEnv.create(
+            RpcEnvConfig.builder("bench-client").conf(new RpcConf()).clientMode(true).build());
     RpcEndpointRef[] refs = new RpcEndpointRef[endpoints];
     io.rpcenv.RpcAddress server = new io.rpcenv.RpcAddress("127.0.0.1", port);
     for (int i = 0; i < endpoints; i++) {
@@ -88,8 +93,15 @@ public final class RpcenvPeer implements PeerFactory {
 
       @Override
       public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
-        refs[endpoint].<byte[]>ask(payload).whenComplete((r, e) ->
-            done.accept(r, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+        refs[endpoint]
+            .<byte[]>ask(payload)
+            .whenComplete(
+                (r, e) ->
+                    done.accept(
+                        r,
+                        e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause()
+                            : e));
       }
 
       @Override

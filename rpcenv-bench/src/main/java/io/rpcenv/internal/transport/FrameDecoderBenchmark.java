@@ -21,10 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cutting a stream into frames, as the receiving event loop does it, fed in 64 KiB reads: one
- * 8 MiB one-way message assembled as it arrives (W4's shape), or reads full of 48-byte one-way
- * messages, the last one cut by the read's end (W3's). In this package because the decoder is not
- * public.
+ * Cutting a stream into frames, as the receiving event loop does it, fed in 64 KiB reads: one 8 MiB
+ * one-way message assembled as it arrives (W4's shape), or reads full of 48-byte one-way messages,
+ * the last one cut by the read's end (W3's). In this package because the decoder is not public.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,7 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FrameDecoderBenchmark {
   private static final int READ = 64 * 1024;
 
-  /** {@code large8m}: one 8 MiB frame per operation; {@code small48}: one 64 KiB read of 48-byte frames. */
+  /**
+   * {@code large8m}: one 8 MiB frame per operation; {@code small48}: one 64 KiB read of 48-byte
+   * frames.
+   */
   @Param({"large8m", "small48"})
   public String stream;
 
@@ -45,10 +47,16 @@ public class FrameDecoderBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     channel = new EmbeddedChannel();
-    FrameDecoder d = new FrameDecoder("bench", 128L << 20, Duration.ofSeconds(120), new FrameBudget(1L << 30),
-        new ReadGate(channel));
+    FrameDecoder d =
+        new FrameDecoder(
+            "bench",
+            128L << 20,
+            Duration.ofSeconds(120),
+            new FrameBudget(1L << 30),
+            new ReadGate(channel));
     channel.pipeline().addLast(d);
-    channel.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION));
+    channel.writeInbound(
+        ByteBufAllocator.DEFAULT.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION));
     d.handshakeDone();
     data = ByteBufAllocator.DEFAULT.directBuffer();
     if (stream.equals("large8m")) {
@@ -61,8 +69,12 @@ public class FrameDecoderBenchmark {
   }
 
   private static void oneWay(ByteBuf b, int bodyBytes) {
-    b.writeInt(1 + 2 + 4 + 1 + bodyBytes).writeByte(Protocol.ONE_WAY).writeShort(4).writeBytes(new byte[] {'e', 'c',
-        'h', 'o'}).writeByte(2).writeZero(bodyBytes);
+    b.writeInt(1 + 2 + 4 + 1 + bodyBytes)
+        .writeByte(Protocol.ONE_WAY)
+        .writeShort(4)
+        .writeBytes(new byte[] {'e', 'c', 'h', 'o'})
+        .writeByte(2)
+        .writeZero(bodyBytes);
   }
 
   @TearDown(Level.Trial)
@@ -85,7 +97,9 @@ public class FrameDecoderBenchmark {
       }
     }
     if (!stream.equals("large8m")) {
-      smallOffset = (smallOffset + READ) % (3 * READ); // frames straddle the reads' ends, the loop has no seam
+      smallOffset =
+          (smallOffset + READ)
+              % (3 * READ); // frames straddle the reads' ends, the loop has no seam
     }
     return frames;
   }

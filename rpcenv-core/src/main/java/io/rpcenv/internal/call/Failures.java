@@ -25,15 +25,21 @@ public final class Failures {
    * @param error the endpoint's exception deserialized, or null
    * @param target the endpoint asked
    */
-  public static RuntimeException fromWire(FailureCode code, String message, String className, String stack,
-      Throwable error, RpcEndpointRef target) {
+  public static RuntimeException fromWire(
+      FailureCode code,
+      String message,
+      String className,
+      String stack,
+      Throwable error,
+      RpcEndpointRef target) {
     if (code == null) {
       return new RpcException("The ask to " + target.endpointAddress() + " failed: " + message);
     }
     return switch (code) {
       case ENDPOINT_NOT_FOUND -> new RpcEndpointNotFoundException(message);
-      case ENDPOINT_FAILED -> new RpcRemoteException(endpointFailedText(target, className, message), error,
-          className, message, stack);
+      case ENDPOINT_FAILED ->
+          new RpcRemoteException(
+              endpointFailedText(target, className, message), error, className, message, stack);
       case SERIALIZATION -> new RpcSerializationException(message, null);
       case ENV_STOPPED -> new RpcEnvStoppedException(message);
       case TOO_LARGE -> new RpcMessageTooLargeException(message, -1, -1);
@@ -43,8 +49,12 @@ public final class Failures {
   /** The exception for an endpoint of this env that failed an ask with {@code error}. */
   public static RpcRemoteException endpointFailed(RpcEndpointRef target, Throwable error) {
     String className = error.getClass().getName();
-    return new RpcRemoteException(endpointFailedText(target, className, error.getMessage()), error, className,
-        error.getMessage(), stackText(error));
+    return new RpcRemoteException(
+        endpointFailedText(target, className, error.getMessage()),
+        error,
+        className,
+        error.getMessage(),
+        stackText(error));
   }
 
   /** {@code t}'s stack trace as {@code printStackTrace} prints it. */
@@ -87,8 +97,12 @@ public final class Failures {
     return FailureCode.ENDPOINT_FAILED;
   }
 
-  private static String endpointFailedText(RpcEndpointRef target, String className, String message) {
-    return "Endpoint " + target.endpointAddress() + " failed the ask: " + className
+  private static String endpointFailedText(
+      RpcEndpointRef target, String className, String message) {
+    return "Endpoint "
+        + target.endpointAddress()
+        + " failed the ask: "
+        + className
         + (message == null || message.isEmpty() ? "" : ": " + message);
   }
 }

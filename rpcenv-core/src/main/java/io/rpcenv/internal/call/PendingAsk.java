@@ -13,17 +13,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One outstanding ask: the future the caller holds, its timeout on the env's timer, and the
- * request id under which its connection knows it. Exactly one of reply, failure, timeout or abort
- * completes it; the others find it already done or already forgotten by its owner.
+ * One outstanding ask: the future the caller holds, its timeout on the env's timer, and the request
+ * id under which its connection knows it. Exactly one of reply, failure, timeout or abort completes
+ * it; the others find it already done or already forgotten by its owner.
  *
  * @param <T> the reply type
  */
-public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTask, AbortableRpcFuture<T> {
+@SuppressWarnings("rawtypes") // field updaters of a generic class are raw
+public final class PendingAsk<T> extends CompletableFuture<T>
+    implements TimerTask, AbortableRpcFuture<T> {
 
   /** Where an ask is registered while it waits: a connection's outstanding requests. */
   public interface Owner {
-    /** Stops waiting for the reply to {@code ask}, which has completed otherwise (timeout, abort). */
+    /**
+     * Stops waiting for the reply to {@code ask}, which has completed otherwise (timeout, abort).
+     */
     void forget(long id, PendingAsk<?> ask);
 
     /** One of the asks counted against spark.rpc.io.maxOutstandingAsks no longer counts. */
@@ -41,15 +45,19 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   private final RpcTimeout timeout;
   private volatile Owner owner;
   private long id;
+
   @SuppressWarnings("unused") // through CLAIMED
   private volatile int claimed;
+
   @SuppressWarnings("unused") // through SLOT_FREED
   private volatile int slotFreed;
+
   private volatile Timeout timer;
 
   /**
    * @param target the endpoint asked
-   * @param peer the address the reply is awaited from (the connection's address for a client-mode target)
+   * @param peer the address the reply is awaited from (the connection's address for a client-mode
+   *     target)
    * @param message the message, for error texts
    * @param timeout the ask's timeout
    */
@@ -67,8 +75,8 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   }
 
   /**
-   * Claims the right to complete this ask: true for the first of reply, failure, timeout, abort
-   * and cancel, false for the rest.
+   * Claims the right to complete this ask: true for the first of reply, failure, timeout, abort and
+   * cancel, false for the rest.
    */
   public boolean claim() {
     return CLAIMED.compareAndSet(this, 0, 1);
@@ -79,7 +87,10 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
     return claimed != 0;
   }
 
-  /** Gives back this ask's place among its connection's outstanding asks; only the first call counts. */
+  /**
+   * Gives back this ask's place among its connection's outstanding asks; only the first call
+   * counts.
+   */
   public void freeSlot() {
     Owner o = owner;
     if (o != null && SLOT_FREED.compareAndSet(this, 0, 1)) {
@@ -94,7 +105,7 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
 
   /** Starts the timeout clock. */
   public void startTimer(Timer wheel) {
-    if (timeout != RpcTimeout.INFINITE && !isDone()) {
+    if (!timeout.isInfinite() && !isDone()) {
       timer = wheel.newTimeout(this, timeout.duration().toNanos(), TimeUnit.NANOSECONDS);
     }
   }
@@ -118,9 +129,9 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   }
 
   /**
-   * A caller completing the future itself gives the ask up, as {@link #abort} does: its place
-   * among the outstanding asks is freed and its reply no longer awaited. Returns false if the ask
-   * had completed already.
+   * A caller completing the future itself gives the ask up, as {@link #abort} does: its place among
+   * the outstanding asks is freed and its reply no longer awaited. Returns false if the ask had
+   * completed already.
    */
   @Override
   public boolean complete(T value) {
@@ -146,21 +157,26 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   /** Refused: the outcome of an ask is not for its caller to overwrite. */
   @Override
   public void obtrudeValue(T value) {
-    throw new UnsupportedOperationException("The future of an ask cannot be overwritten (" + describe()
-        + "); complete it, abort it or cancel it instead");
+    throw new UnsupportedOperationException(
+        "The future of an ask cannot be overwritten ("
+            + describe()
+            + "); complete it, abort it or cancel it instead");
   }
 
   /** Refused, as {@link #obtrudeValue}. */
   @Override
   public void obtrudeException(Throwable ex) {
-    throw new UnsupportedOperationException("The future of an ask cannot be overwritten (" + describe()
-        + "); complete it, abort it or cancel it instead");
+    throw new UnsupportedOperationException(
+        "The future of an ask cannot be overwritten ("
+            + describe()
+            + "); complete it, abort it or cancel it instead");
   }
 
   /** Fails because the connection the ask depended on closed. */
   public void failConnectionClosed(RpcAddress connectionPeer, String reason, Throwable cause) {
-    fail(new RpcConnectionException(reason + " before the reply to " + describe() + " arrived", connectionPeer,
-        cause));
+    fail(
+        new RpcConnectionException(
+            reason + " before the reply to " + describe() + " arrived", connectionPeer, cause));
   }
 
   /** Timer expiry: fails with a timeout naming the peer, the endpoint and the setting. */
@@ -168,8 +184,15 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
   public void run(Timeout t) {
     if (claim()) {
       forget();
-      super.completeExceptionally(timeout.timeoutException("Cannot receive any reply from "
-          + (peer == null ? "this env" : peer.hostPort()) + " in " + timeout.describe() + " (" + describe() + ")"));
+      super.completeExceptionally(
+          timeout.timeoutException(
+              "Cannot receive any reply from "
+                  + (peer == null ? "this env" : peer.hostPort())
+                  + " in "
+                  + timeout.describe()
+                  + " ("
+                  + describe()
+                  + ")"));
     }
   }
 
@@ -204,7 +227,10 @@ public final class PendingAsk<T> extends CompletableFuture<T> implements TimerTa
 
   /** {@code ask of com.example.Msg to spark://name@host:port}. */
   public String describe() {
-    return "ask of " + (messageClass == null ? "null" : messageClass.getName()) + " to " + target.endpointAddress();
+    return "ask of "
+        + (messageClass == null ? "null" : messageClass.getName())
+        + " to "
+        + target.endpointAddress();
   }
 
   /** Frees the slot at once, so the caller may ask again; the reply is no longer awaited. */

@@ -17,10 +17,10 @@ import java.io.IOException;
 import java.util.function.BiFunction;
 
 /**
- * The env's way of turning messages into frames and back: its serializer, allocator and size
- * limit, and how refs read off a connection are bound. Encoding happens on the calling thread,
- * into one pooled buffer per frame; a message too large or not serializable fails its sender
- * before anything reaches the network.
+ * The env's way of turning messages into frames and back: its serializer, allocator and size limit,
+ * and how refs read off a connection are bound. Encoding happens on the calling thread, into one
+ * pooled buffer per frame; a message too large or not serializable fails its sender before anything
+ * reaches the network.
  */
 public final class Codec implements ReplyDecoder {
   private final MessageSerializer serializer;
@@ -29,10 +29,13 @@ public final class Codec implements ReplyDecoder {
   private final BiFunction<SerializedRef, Connection, RpcEndpointRef> binder;
 
   /**
-   * @param binder makes the ref a {@link SerializedRef} stands for, read off a connection (null
-   *     for local round trips)
+   * @param binder makes the ref a {@link SerializedRef} stands for, read off a connection (null for
+   *     local round trips)
    */
-  public Codec(MessageSerializer serializer, ByteBufAllocator alloc, long maxSize,
+  public Codec(
+      MessageSerializer serializer,
+      ByteBufAllocator alloc,
+      long maxSize,
       BiFunction<SerializedRef, Connection, RpcEndpointRef> binder) {
     this.serializer = serializer;
     this.alloc = alloc;
@@ -40,7 +43,10 @@ public final class Codec implements ReplyDecoder {
     this.binder = binder;
   }
 
-  /** A REQUEST frame; {@code target} names the call in error texts, and is turned into text only then. */
+  /**
+   * A REQUEST frame; {@code target} names the call in error texts, and is turned into text only
+   * then.
+   */
   public ByteBuf request(long requestId, byte[] endpoint, Object message, Object target) {
     return Frames.request(alloc, requestId, endpoint, message, serializer, maxSize, "ask", target);
   }
@@ -61,7 +67,8 @@ public final class Codec implements ReplyDecoder {
   }
 
   /** Reads a body that arrived on {@code connection}; refs in it are bound to that connection. */
-  public Object decode(MessageBody body, Connection connection) throws IOException, ClassNotFoundException {
+  public Object decode(MessageBody body, Connection connection)
+      throws IOException, ClassNotFoundException {
     return body.read(serializer, refsFrom(connection));
   }
 
@@ -85,15 +92,22 @@ public final class Codec implements ReplyDecoder {
       try {
         serializer.write(value, buf);
       } catch (IOException | RuntimeException e) {
-        throw new RpcSerializationException("Cannot serialize " + value.getClass().getName() + " for the " + what
-            + ": " + e + " (spark.rpc.serializeLocalMessages=true serializes local messages too). Messages and "
-            + "replies must implement java.io.Serializable.", e);
+        throw new RpcSerializationException(
+            "Cannot serialize "
+                + value.getClass().getName()
+                + " for the "
+                + what
+                + ": "
+                + e
+                + " (spark.rpc.serializeLocalMessages=true serializes local messages too). Messages"
+                + " and replies must implement java.io.Serializable.",
+            e);
       }
       try {
         return serializer.read(buf, refsFrom(null));
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        throw new RpcSerializationException("Cannot deserialize " + value.getClass().getName() + " for the " + what
-            + ": " + e, e);
+        throw new RpcSerializationException(
+            "Cannot deserialize " + value.getClass().getName() + " for the " + what + ": " + e, e);
       }
     } finally {
       buf.release();

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,14 +29,18 @@ public final class Dispatcher {
   private final int sharedThreads;
   private final ThreadPoolExecutor shared;
   private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
+
   /** The pools of isolated endpoints that have not terminated; guarded by {@code this}. */
   private final Map<Inbox, ExecutorService> isolatedPools = new HashMap<>();
+
   private volatile boolean stopped;
+
   /** The inboxes {@link #stop()} is stopping. */
   private List<Inbox> stopping = List.of();
 
   /**
-   * @param threads makes the threads of a pool, given the pool's role ("dispatcher" or an endpoint name)
+   * @param threads makes the threads of a pool, given the pool's role ("dispatcher" or an endpoint
+   *     name)
    * @param where the env described for messages
    * @param sharedThreads size of the shared pool
    */
@@ -48,21 +52,25 @@ public final class Dispatcher {
   }
 
   private ThreadPoolExecutor pool(int size, String role) {
-    return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        threads.apply(role));
+    return new ThreadPoolExecutor(
+        size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads.apply(role));
   }
 
   /**
-   * Registers {@code endpoint} and schedules its {@code onStart}. Throws
-   * {@link IllegalArgumentException} for a taken name, {@link RpcEnvStoppedException} after stop.
+   * Registers {@code endpoint} and schedules its {@code onStart}. Throws {@link
+   * IllegalArgumentException} for a taken name, {@link RpcEnvStoppedException} after stop.
    */
-  public synchronized Inbox register(String name, RpcEndpoint endpoint, Runnable beforeStop,
+  public synchronized Inbox register(
+      String name,
+      RpcEndpoint endpoint,
+      Runnable beforeStop,
       Supplier<RpcEnvStoppedException> stoppedError) {
     if (stopped) {
       throw stoppedError.get();
     }
     if (inboxes.containsKey(name)) {
-      throw new IllegalArgumentException("There is already an RpcEndpoint called " + name + " in " + where);
+      throw new IllegalArgumentException(
+          "There is already an RpcEndpoint called " + name + " in " + where);
     }
     ExecutorService executor = shared;
     // A plain endpoint may use all shared threads but one, so that one endpoint that blocks (or is
@@ -71,8 +79,8 @@ public final class Dispatcher {
     if (endpoint instanceof IsolatedRpcEndpoint isolated) {
       int threads = isolated.threadCount();
       if (threads < 1) {
-        throw new IllegalArgumentException("threadCount() of isolated endpoint " + name + " must be at least 1: "
-            + threads);
+        throw new IllegalArgumentException(
+            "threadCount() of isolated endpoint " + name + " must be at least 1: " + threads);
       }
       executor = pool(threads, name);
       concurrency = threads;
@@ -81,24 +89,31 @@ public final class Dispatcher {
       concurrency = 1;
     }
     boolean inline = endpoint instanceof InlineRpcEndpoint;
-    if (inline && (endpoint instanceof ThreadSafeRpcEndpoint || endpoint instanceof IsolatedRpcEndpoint)) {
+    if (inline
+        && (endpoint instanceof ThreadSafeRpcEndpoint || endpoint instanceof IsolatedRpcEndpoint)) {
       if (executor != shared) {
         executor.shutdown();
       }
-      throw new IllegalArgumentException("Endpoint " + name + " is an InlineRpcEndpoint, which runs on I/O threads, "
-          + "so it cannot also be thread-safe or isolated");
+      throw new IllegalArgumentException(
+          "Endpoint "
+              + name
+              + " is an InlineRpcEndpoint, which runs on I/O threads, "
+              + "so it cannot also be thread-safe or isolated");
     }
     Inbox inbox = new Inbox(name, where, endpoint, executor, concurrency, beforeStop, inline);
     inboxes.put(name, inbox);
     if (executor != shared) {
       ExecutorService own = executor;
       isolatedPools.put(inbox, own);
-      inbox.termination().whenComplete((v, e) -> {
-        own.shutdown();
-        synchronized (this) {
-          isolatedPools.remove(inbox);
-        }
-      });
+      inbox
+          .termination()
+          .whenComplete(
+              (v, e) -> {
+                own.shutdown();
+                synchronized (this) {
+                  isolatedPools.remove(inbox);
+                }
+              });
     }
     inbox.start();
     return inbox;
@@ -124,7 +139,10 @@ public final class Dispatcher {
     return stopped;
   }
 
-  /** Unregisters {@code name} at once and requests its {@code onStop}; false if it was not registered. */
+  /**
+   * Unregisters {@code name} at once and requests its {@code onStop}; false if it was not
+   * registered.
+   */
   public boolean unregister(String name, Inbox expected) {
     if (inboxes.remove(name, expected)) {
       expected.stop();
@@ -161,9 +179,9 @@ public final class Dispatcher {
   }
 
   /**
-   * After {@link #stop()} did not complete in time: {@linkplain Inbox#abandon(String) abandons} every
-   * endpoint that has not finished, and returns them; {@code why} is told to the senders of the
-   * messages they had queued.
+   * After {@link #stop()} did not complete in time: {@linkplain Inbox#abandon(String) abandons}
+   * every endpoint that has not finished, and returns them; {@code why} is told to the senders of
+   * the messages they had queued.
    */
   public synchronized List<Inbox> abandonUnfinished(String why) {
     List<Inbox> stuck = new ArrayList<>();
@@ -182,8 +200,8 @@ public final class Dispatcher {
 
   /**
    * After {@link #stop()}: ends the shared dispatcher threads, waiting at most {@code millis};
-   * {@code interrupt} interrupts those still running endpoint code. (An isolated endpoint's pool
-   * is shut down when the endpoint terminates, or interrupted when it is abandoned.)
+   * {@code interrupt} interrupts those still running endpoint code. (An isolated endpoint's pool is
+   * shut down when the endpoint terminates, or interrupted when it is abandoned.)
    */
   public boolean shutdownThreads(long millis, boolean interrupt) throws InterruptedException {
     if (interrupt) {

@@ -15,13 +15,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The queue of one endpoint and the rules for running it: {@code onStart} first and alone; then up
  * to {@code concurrency} threads draining messages ({@code 1} for thread-safe endpoints, which
- * gives FIFO order); {@code onStop} last and alone, once everything queued before the stop has
- * been handled. Scheduling is lock-free: a post adds a drainer only when fewer than
- * {@code concurrency} are running, and a drainer that finds the queue empty leaves and re-checks,
- * so no message is stranded.
+ * gives FIFO order); {@code onStop} last and alone, once everything queued before the stop has been
+ * handled. Scheduling is lock-free: a post adds a drainer only when fewer than {@code concurrency}
+ * are running, and a drainer that finds the queue empty leaves and re-checks, so no message is
+ * stranded.
  */
 public final class Inbox implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
+
   /** Messages one drainer handles before yielding its thread to other endpoints. */
   private static final int BATCH = 64;
 
@@ -39,6 +40,7 @@ public final class Inbox implements Runnable {
   private volatile boolean started;
   private volatile boolean stopRequested;
   private volatile boolean terminated;
+
   /** Why the endpoint was given up on at shutdown, or null. */
   private volatile String abandoned;
 
@@ -50,7 +52,13 @@ public final class Inbox implements Runnable {
    * @param maxConcurrency how many threads may handle messages at once after onStart
    * @param beforeStop run just before onStop (clears the endpoint's self ref)
    */
-  Inbox(String name, String where, RpcEndpoint endpoint, Executor executor, int maxConcurrency, Runnable beforeStop,
+  Inbox(
+      String name,
+      String where,
+      RpcEndpoint endpoint,
+      Executor executor,
+      int maxConcurrency,
+      Runnable beforeStop,
       boolean inline) {
     this.inline = inline;
     this.name = name;
@@ -119,8 +127,8 @@ public final class Inbox implements Runnable {
 
   /**
    * Gives up on an endpoint that did not finish stopping in time: what is queued is rejected, later
-   * posts too, and {@code onStop} is not called. A thread still inside the endpoint leaves when
-   * its call returns.
+   * posts too, and {@code onStop} is not called. A thread still inside the endpoint leaves when its
+   * call returns.
    */
   void abandon(String why) {
     abandoned = why;
@@ -156,7 +164,7 @@ public final class Inbox implements Runnable {
       }
     }
     int handled = 0;
-    for (;;) {
+    for (; ; ) {
       if (terminated) {
         rejectQueued();
         drainers.decrementAndGet();
@@ -220,7 +228,12 @@ public final class Inbox implements Runnable {
     } catch (Throwable t) {
       m.endpointFailed(t);
       if (t instanceof VirtualMachineError) {
-        LOG.error("Endpoint {} hit {} handling {}; the dispatcher carries on", describe(), t, m.describe(), t);
+        LOG.error(
+            "Endpoint {} hit {} handling {}; the dispatcher carries on",
+            describe(),
+            t,
+            m.describe(),
+            t);
       } else {
         onError(t, m.describe());
       }
@@ -268,7 +281,11 @@ public final class Inbox implements Runnable {
         LOG.error("Ignoring error in endpoint {} while handling {}", describe(), during, error);
       } else {
         thrown.addSuppressed(error);
-        LOG.error("Ignoring error thrown by onError of endpoint {} while handling {}", describe(), during, thrown);
+        LOG.error(
+            "Ignoring error thrown by onError of endpoint {} while handling {}",
+            describe(),
+            during,
+            thrown);
       }
     }
   }
@@ -280,7 +297,7 @@ public final class Inbox implements Runnable {
   }
 
   private boolean tryEnter() {
-    for (;;) {
+    for (; ; ) {
       int d = drainers.get();
       if (d >= concurrency) {
         return false;
@@ -291,9 +308,11 @@ public final class Inbox implements Runnable {
     }
   }
 
-  /** After a stop request lowers concurrency to 1, extra drainers leave; returns whether to stay. */
+  /**
+   * After a stop request lowers concurrency to 1, extra drainers leave; returns whether to stay.
+   */
   private boolean stayWhenConcurrencyShrank() {
-    for (;;) {
+    for (; ; ) {
       int d = drainers.get();
       if (d <= concurrency) {
         return true;
@@ -314,11 +333,13 @@ public final class Inbox implements Runnable {
   private RpcException stoppedException() {
     String why = abandoned;
     if (why != null) {
-      return new RpcEnvStoppedException(where + " shut down before endpoint '" + name + "' could handle the "
-          + "message: " + why);
+      return new RpcEnvStoppedException(
+          String.format(
+              "%s shut down before endpoint '%s' could handle the message: %s", where, name, why));
     }
-    return new RpcEndpointNotFoundException("Endpoint '" + name + "' of " + where + " was stopped before it could "
-        + "handle the message");
+    return new RpcEndpointNotFoundException(
+        String.format(
+            "Endpoint '%s' of %s was stopped before it could handle the message", name, where));
   }
 
   String describe() {

@@ -7,7 +7,11 @@ import io.rpcenv.RpcException;
 /** A connection event delivered to every endpoint: connected, disconnected or failed. */
 public final class NetworkEvent extends InboxMessage {
   /** The three kinds of event. */
-  public enum Kind { CONNECTED, DISCONNECTED, ERROR }
+  public enum Kind {
+    CONNECTED,
+    DISCONNECTED,
+    ERROR
+  }
 
   private final Kind kind;
   private final RpcAddress address;

@@ -7,9 +7,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A thread owned by one env: an I/O event-loop thread or a dispatcher thread. Knowing the owner
- * and the role lets blocking calls detect that they would block an I/O thread or wait for work
- * that only the calling thread could do.
+ * A thread owned by one env: an I/O event-loop thread or a dispatcher thread. Knowing the owner and
+ * the role lets blocking calls detect that they would block an I/O thread or wait for work that
+ * only the calling thread could do.
  */
 public final class RpcThread extends FastThreadLocalThread {
   private static final VarHandle INBOX;
@@ -29,16 +29,21 @@ public final class RpcThread extends FastThreadLocalThread {
 
   private final Object owner;
   private final boolean io;
+
   /*
    * What this thread runs, for askSync's self-wait check (on this thread) and for the stall watch
    * (on another). Written only by this thread, with opaque stores: no fence. Per message only a
    * long is stored, never a reference, because a reference store into this long-lived object costs
    * a garbage collector barrier with a fence (G1); the inbox reference changes once per batch.
    */
+  @SuppressWarnings("UnusedVariable") // read and written through INBOX
   private Object currentInbox;
+
   /** Odd while endpoint code runs: incremented when a message starts and when it ends. */
   private long messageSeq;
+
   /** "onStart" or "onStop" while one runs, else null. */
+  @SuppressWarnings("UnusedVariable") // read and written through LIFECYCLE
   private String lifecycle;
 
   private RpcThread(Runnable task, String name, Object owner, boolean io) {
@@ -58,7 +63,10 @@ public final class RpcThread extends FastThreadLocalThread {
     return io;
   }
 
-  /** The inbox this thread is draining, or last drained (then {@link #messageSeq()} is even); or null. */
+  /**
+   * The inbox this thread is draining, or last drained (then {@link #messageSeq()} is even); or
+   * null.
+   */
   public Object currentInbox() {
     return INBOX.getOpaque(this);
   }
@@ -67,7 +75,10 @@ public final class RpcThread extends FastThreadLocalThread {
     INBOX.setOpaque(this, inbox);
   }
 
-  /** Marks the start of endpoint code for one message of {@link #currentInbox()}; called by this thread only. */
+  /**
+   * Marks the start of endpoint code for one message of {@link #currentInbox()}; called by this
+   * thread only.
+   */
   public void beginMessage() {
     SEQ.setOpaque(this, messageSeq + 1);
   }
@@ -89,7 +100,10 @@ public final class RpcThread extends FastThreadLocalThread {
     LIFECYCLE.setOpaque(this, (String) null);
   }
 
-  /** Counts starts and ends of endpoint code on this thread: odd while some runs; read by the stall watch. */
+  /**
+   * Counts starts and ends of endpoint code on this thread: odd while some runs; read by the stall
+   * watch.
+   */
   public long messageSeq() {
     return (long) SEQ.getOpaque(this);
   }

@@ -2,7 +2,6 @@ package io.rpcenv.internal.dispatch;
 
 import io.netty.util.Timer;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -10,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports endpoint code that has been running on one thread for longer than a threshold
- * ({@code spark.rpc.dispatcher.stallWarning}): which endpoint, whether in a message or in
- * onStart/onStop, which thread and where that thread is, so a blocked endpoint is never silent.
- * Reports once per stalled message, and again when it finishes.
+ * Reports endpoint code that has been running on one thread for longer than a threshold ({@code
+ * spark.rpc.dispatcher.stallWarning}): which endpoint, whether in a message or in onStart/onStop,
+ * which thread and where that thread is, so a blocked endpoint is never silent. Reports once per
+ * stalled message, and again when it finishes.
  *
  * <p>Called periodically from one thread (the env's timer) every quarter of the threshold. Each
  * thread only counts the starts and ends of endpoint code ({@link RpcThread#beginMessage}); a count
@@ -22,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StallWatch {
   private static final Logger LOG = LoggerFactory.getLogger(StallWatch.class);
+
   /** Frames of the stalled thread's stack shown in the report. */
   private static final int FRAMES = 12;
 
@@ -35,8 +35,12 @@ public final class StallWatch {
   private final String thresholdText;
   private final Supplier<? extends Iterable<Thread>> threads;
   private final Sink sink;
-  /** Per thread: the message number first seen running, and since when. Used by the checking thread only. */
-  private final Map<RpcThread, Seen> seen = new IdentityHashMap<>();
+
+  /**
+   * Per thread: the message number first seen running, and since when. Used by the checking thread
+   * only.
+   */
+  private final IdentityHashMap<RpcThread, Seen> seen = new IdentityHashMap<>();
 
   private static final class Seen {
     long seq;
@@ -50,7 +54,10 @@ public final class StallWatch {
    * @param thresholdText the threshold as configured, for reports
    * @param threads the env's threads; those that are not {@link RpcThread}s are ignored
    */
-  public StallWatch(long thresholdNanos, String thresholdText, Supplier<? extends Iterable<Thread>> threads,
+  public StallWatch(
+      long thresholdNanos,
+      String thresholdText,
+      Supplier<? extends Iterable<Thread>> threads,
       Sink sink) {
     this.thresholdNanos = thresholdNanos;
     this.thresholdText = thresholdText;
@@ -63,17 +70,22 @@ public final class StallWatch {
     return Math.max(TimeUnit.MILLISECONDS.toNanos(10), thresholdNanos / 4);
   }
 
-  /** Runs {@link #check} on {@code timer} every {@link #periodNanos()} until the timer is stopped. */
+  /**
+   * Runs {@link #check} on {@code timer} every {@link #periodNanos()} until the timer is stopped.
+   */
   public void runOn(Timer timer) {
     try {
-      timer.newTimeout(t -> {
-        try {
-          check(System.nanoTime());
-        } catch (RuntimeException e) {
-          LOG.debug("Stall check failed; trying again next period", e);
-        }
-        runOn(timer);
-      }, periodNanos(), TimeUnit.NANOSECONDS);
+      timer.newTimeout(
+          t -> {
+            try {
+              check(System.nanoTime());
+            } catch (RuntimeException e) {
+              LOG.debug("Stall check failed; trying again next period", e);
+            }
+            runOn(timer);
+          },
+          periodNanos(),
+          TimeUnit.NANOSECONDS);
     } catch (IllegalStateException stopped) {
       // the env is shutting down and its timer has stopped: nothing left to watch
     }
@@ -95,8 +107,13 @@ public final class StallWatch {
     if (s != null && s.seq != seq) {
       seen.remove(thread);
       if (s.reported) {
-        sink.recovered().accept(s.what + " finished after about " + seconds(now - s.sinceNanos) + " on thread "
-            + thread.getName());
+        sink.recovered()
+            .accept(
+                s.what
+                    + " finished after about "
+                    + seconds(now - s.sinceNanos)
+                    + " on thread "
+                    + thread.getName());
       }
       s = null;
     }
@@ -112,18 +129,29 @@ public final class StallWatch {
     }
     if (!s.reported && now - s.sinceNanos >= thresholdNanos) {
       s.reported = true;
-      s.what = "Endpoint " + (thread.currentInbox() instanceof Inbox i ? i.describe() : "?") + " "
-          + doing(thread);
+      s.what =
+          "Endpoint "
+              + (thread.currentInbox() instanceof Inbox i ? i.describe() : "?")
+              + " "
+              + doing(thread);
       sink.stalled().accept(report(thread, s.what));
     }
   }
 
-  /** What {@code inbox}'s endpoint is running right now and on which threads, for logs; "" if nothing. */
+  /**
+   * What {@code inbox}'s endpoint is running right now and on which threads, for logs; "" if
+   * nothing.
+   */
   public static String running(Inbox inbox, Iterable<Thread> threads) {
     StringBuilder b = new StringBuilder();
     for (Thread t : threads) {
-      if (t instanceof RpcThread thread && thread.currentInbox() == inbox && (thread.messageSeq() & 1) != 0) {
-        b.append(b.isEmpty() ? "" : ", ").append(doing(thread)).append(" on thread ").append(thread.getName());
+      if (t instanceof RpcThread thread
+          && thread.currentInbox() == inbox
+          && (thread.messageSeq() & 1) != 0) {
+        b.append(b.isEmpty() ? "" : ", ")
+            .append(doing(thread))
+            .append(" on thread ")
+            .append(thread.getName());
       }
     }
     return b.toString();
@@ -135,19 +163,33 @@ public final class StallWatch {
   }
 
   private String report(RpcThread thread, String what) {
-    StringBuilder b = new StringBuilder(what).append(" has been running for more than ").append(thresholdText)
-        .append(" on thread ").append(thread.getName())
-        .append(thread.isIo() ? ", an I/O thread: every connection it serves waits" : "")
-        .append(" (spark.rpc.dispatcher.stallWarning). Endpoint code that blocks holds a dispatcher thread; "
-            + "reply later from another thread through the RpcCallContext, or make the endpoint an "
-            + "IsolatedRpcEndpoint. The thread is at:");
+    StringBuilder b =
+        new StringBuilder(what)
+            .append(" has been running for more than ")
+            .append(thresholdText)
+            .append(" on thread ")
+            .append(thread.getName())
+            .append(thread.isIo() ? ", an I/O thread: every connection it serves waits" : "")
+            .append(
+                " (spark.rpc.dispatcher.stallWarning). Endpoint code that blocks holds a dispatcher"
+                    + " thread; reply later from another thread through the RpcCallContext, or make"
+                    + " the endpoint an IsolatedRpcEndpoint. The thread is at:");
     StackTraceElement[] stack = thread.getStackTrace();
     for (int i = 0; i < Math.min(FRAMES, stack.length); i++) {
       StackTraceElement e = stack[i];
       // class.method(File:line), without the module and class-loader prefixes of toString()
-      b.append("\n\tat ").append(e.getClassName()).append('.').append(e.getMethodName()).append('(')
-          .append(e.isNativeMethod() ? "native" : e.getFileName() == null ? "unknown source"
-          : e.getFileName() + ":" + e.getLineNumber()).append(')');
+      b.append("\n\tat ")
+          .append(e.getClassName())
+          .append('.')
+          .append(e.getMethodName())
+          .append('(')
+          .append(
+              e.isNativeMethod()
+                  ? "native"
+                  : e.getFileName() == null
+                      ? "unknown source"
+                      : e.getFileName() + ":" + e.getLineNumber())
+          .append(')');
     }
     if (stack.length > FRAMES) {
       b.append("\n\t... ").append(stack.length - FRAMES).append(" more");

@@ -7,8 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * An ask waiting in an inbox, and the context through which it is answered exactly once: the
- * first {@code reply} or {@code sendFailure} wins, a second one throws.
+ * An ask waiting in an inbox, and the context through which it is answered exactly once: the first
+ * {@code reply} or {@code sendFailure} wins, a second one throws.
  */
 abstract class AskMessage extends InboxMessage implements RpcCallContext {
   private static final VarHandle ANSWERED;

@@ -17,7 +17,10 @@ public final class LocalOneWay extends OneWayMessage {
 
   @Override
   protected String describe() {
-    return "one-way message " + (message == null ? "null" : message.getClass().getName()) + " to local endpoint '"
-        + endpoint + "'";
+    return "one-way message "
+        + (message == null ? "null" : message.getClass().getName())
+        + " to local endpoint '"
+        + endpoint
+        + "'";
   }
 }

@@ -24,6 +24,7 @@ final class OneWayDrops {
   }
 
   static void undeliverable(String what, String endpoint, Throwable error) {
-    LOG.warn("Dropped {}: endpoint {} could not deserialize it: {}", what, endpoint, error.toString());
+    LOG.warn(
+        "Dropped {}: endpoint {} could not deserialize it: {}", what, endpoint, error.toString());
   }
 }

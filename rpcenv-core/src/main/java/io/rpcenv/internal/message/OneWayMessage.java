@@ -4,7 +4,10 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.dispatch.InboxMessage;
 
-/** A one-way message, local or remote: handed to {@code receive}; if it cannot be, logged (see {@link OneWayDrops}). */
+/**
+ * A one-way message, local or remote: handed to {@code receive}; if it cannot be, logged (see
+ * {@link OneWayDrops}).
+ */
 abstract class OneWayMessage extends InboxMessage {
 
   @Override

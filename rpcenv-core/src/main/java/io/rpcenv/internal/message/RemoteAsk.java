@@ -25,7 +25,8 @@ public final class RemoteAsk extends AskMessage {
   private final long requestId;
   private final MessageBody body;
 
-  public RemoteAsk(Codec codec, Connection connection, InboundWindow window, long requestId, MessageBody body) {
+  public RemoteAsk(
+      Codec codec, Connection connection, InboundWindow window, long requestId, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.window = window;
@@ -58,8 +59,13 @@ public final class RemoteAsk extends AskMessage {
 
   @Override
   protected void undeliverable(Throwable error, String endpoint) {
-    String text = "Endpoint " + endpoint + " could not deserialize the ask from " + connection.peerAddress() + ": "
-        + error;
+    String text =
+        "Endpoint "
+            + endpoint
+            + " could not deserialize the ask from "
+            + connection.peerAddress()
+            + ": "
+            + error;
     LOG.warn(text);
     writeFailure(FailureCode.SERIALIZATION, text, null);
   }

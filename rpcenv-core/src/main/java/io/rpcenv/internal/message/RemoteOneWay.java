@@ -14,7 +14,8 @@ public final class RemoteOneWay extends OneWayMessage {
   private final String endpoint;
   private final MessageBody body;
 
-  public RemoteOneWay(Codec codec, Connection connection, InboundWindow window, String endpoint, MessageBody body) {
+  public RemoteOneWay(
+      Codec codec, Connection connection, InboundWindow window, String endpoint, MessageBody body) {
     this.codec = codec;
     this.connection = connection;
     this.window = window;

@@ -13,12 +13,26 @@ import java.util.List;
  * (The JDK's pattern filters were not used because their rejections do not say which rule fired.)
  */
 public final class DeserializationPolicy {
-  /** Always allowed: JDK value, collection, time and exception types, and rpcenv's protocol types. */
-  static final List<String> BUILT_IN = List.of(
-      "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.time.*",
-      "java.math.*", "java.io.*", "java.net.URI", "java.net.InetSocketAddress", "java.net.InetAddress",
-      "java.net.Inet4Address", "java.net.Inet6Address", "java.net.Inet6Address$Inet6AddressHolder",
-      "java.net.InetAddress$InetAddressHolder", "io.rpcenv.**");
+  /**
+   * Always allowed: JDK value, collection, time and exception types, and rpcenv's protocol types.
+   */
+  static final List<String> BUILT_IN =
+      List.of(
+          "java.lang.*",
+          "java.util.*",
+          "java.util.concurrent.*",
+          "java.util.concurrent.atomic.*",
+          "java.time.*",
+          "java.math.*",
+          "java.io.*",
+          "java.net.URI",
+          "java.net.InetSocketAddress",
+          "java.net.InetAddress",
+          "java.net.Inet4Address",
+          "java.net.Inet6Address",
+          "java.net.Inet6Address$Inet6AddressHolder",
+          "java.net.InetAddress$InetAddressHolder",
+          "io.rpcenv.**");
 
   private final List<String> exact = new ArrayList<>();
   private final List<String> packages = new ArrayList<>();
@@ -29,9 +43,14 @@ public final class DeserializationPolicy {
   private final long maxBytes;
 
   /**
-   * @param allowList extra patterns: {@code a.b.C}, {@code a.b.*} (package), {@code a.b.**} (and subpackages)
+   * @param allowList extra patterns: {@code a.b.C}, {@code a.b.*} (package), {@code a.b.**} (and
+   *     subpackages)
    */
-  public DeserializationPolicy(List<String> allowList, int maxDepth, long maxReferences, long maxArrayLength,
+  public DeserializationPolicy(
+      List<String> allowList,
+      int maxDepth,
+      long maxReferences,
+      long maxArrayLength,
       long maxBytes) {
     for (String p : BUILT_IN) {
       add(p);
@@ -51,8 +70,11 @@ public final class DeserializationPolicy {
       return;
     }
     if (p.startsWith("!") || p.contains("=") || p.contains(";")) {
-      throw new IllegalArgumentException("spark.rpc.serializer.allowList entries are class names or package "
-          + "patterns (com.example.Foo, com.example.*, com.example.**), not filter rules: \"" + p + "\"");
+      throw new IllegalArgumentException(
+          "spark.rpc.serializer.allowList entries are class names or package "
+              + "patterns (com.example.Foo, com.example.*, com.example.**), not filter rules: \""
+              + p
+              + "\"");
     }
     if (p.endsWith(".**")) {
       packageTrees.add(p.substring(0, p.length() - 2)); // "a.b."
@@ -95,18 +117,26 @@ public final class DeserializationPolicy {
   }
 
   private String tooManyReferencesText() {
-    return "it holds more than spark.rpc.serializer.maxReferences (" + maxReferences + ") references";
+    return "it holds more than spark.rpc.serializer.maxReferences ("
+        + maxReferences
+        + ") references";
   }
 
   private String arrayTooLongText(long length) {
-    return "it declares an array of " + length + " elements, more than spark.rpc.serializer.maxArrayLength ("
-        + maxArrayLength + ")";
+    return "it declares an array of "
+        + length
+        + " elements, more than spark.rpc.serializer.maxArrayLength ("
+        + maxArrayLength
+        + ")";
   }
 
   private static String notAllowedText(String className) {
     int dot = className.lastIndexOf('.');
     String pkg = dot < 0 ? "(default package)" : className.substring(0, dot);
-    return "class " + className + " is not allowed: add it (or its package, " + pkg
+    return "class "
+        + className
+        + " is not allowed: add it (or its package, "
+        + pkg
         + ".*) to spark.rpc.serializer.allowList";
   }
 
@@ -148,13 +178,21 @@ public final class DeserializationPolicy {
     if (c == null || !c.isPrimitive()) {
       return 1;
     }
-    return c == long.class || c == double.class ? 8 : c == int.class || c == float.class ? 4
-        : c == short.class || c == char.class ? 2 : 1;
+    return c == long.class || c == double.class
+        ? 8
+        : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
   }
 
   private static String arrayBeyondBytesText(long length, int elementBytes, long left) {
-    return "it declares an array of " + length + " elements (" + elementBytes + " byte" + (elementBytes == 1 ? "" : "s")
-        + " each at least), more than the " + left + " bytes left in the message could hold";
+    return "it declares an array of "
+        + length
+        + " elements ("
+        + elementBytes
+        + " byte"
+        + (elementBytes == 1 ? "" : "s")
+        + " each at least), more than the "
+        + left
+        + " bytes left in the message could hold";
   }
 
   /** One stream's filter. */

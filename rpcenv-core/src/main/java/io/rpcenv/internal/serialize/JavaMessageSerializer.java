@@ -13,9 +13,9 @@ import java.io.StreamCorruptedException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Java serialization with a one-byte tag in front, so that the commonest bodies (null, byte
- * arrays, strings, boxed ints, longs and booleans, and records of simple components, see
- * {@link RecordShape}) skip the object-stream machinery entirely.
+ * Java serialization with a one-byte tag in front, so that the commonest bodies (null, byte arrays,
+ * strings, boxed ints, longs and booleans, and records of simple components, see {@link
+ * RecordShape}) skip the object-stream machinery entirely.
  */
 public final class JavaMessageSerializer implements MessageSerializer {
   static final byte NULL = 0;
@@ -82,20 +82,27 @@ public final class JavaMessageSerializer implements MessageSerializer {
     try {
       return readTagged(tag, in, refs);
     } catch (IndexOutOfBoundsException truncated) {
-      throw new StreamCorruptedException("the message body ends early: its " + in.writerIndex() + " bytes are too "
-          + "few for what its serializer tag (" + tag + ") and contents announce");
+      throw new StreamCorruptedException(
+          "the message body ends early: its "
+              + in.writerIndex()
+              + " bytes are too "
+              + "few for what its serializer tag ("
+              + tag
+              + ") and contents announce");
     }
   }
 
-  private Object readTagged(byte tag, ByteBuf in, RefResolver refs) throws IOException, ClassNotFoundException {
+  private Object readTagged(byte tag, ByteBuf in, RefResolver refs)
+      throws IOException, ClassNotFoundException {
     switch (tag) {
       case NULL:
         return null;
-      case BYTES: {
-        byte[] bytes = new byte[in.readableBytes()];
-        in.readBytes(bytes);
-        return bytes;
-      }
+      case BYTES:
+        {
+          byte[] bytes = new byte[in.readableBytes()];
+          in.readBytes(bytes);
+          return bytes;
+        }
       case STRING:
         return in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString();
       case INT:
@@ -103,9 +110,9 @@ public final class JavaMessageSerializer implements MessageSerializer {
       case LONG:
         return in.readLong();
       case TRUE:
-        return Boolean.TRUE;
+        return true;
       case FALSE:
-        return Boolean.FALSE;
+        return false;
       case JAVA:
         return readJava(new ByteBufInputStream(in), in.readableBytes(), refs);
       case RECORD:
@@ -117,7 +124,8 @@ public final class JavaMessageSerializer implements MessageSerializer {
 
   /** A large body: a byte array is handed back as it is, with no copy. */
   @Override
-  public Object read(byte tag, byte[] rest, RefResolver refs) throws IOException, ClassNotFoundException {
+  public Object read(byte tag, byte[] rest, RefResolver refs)
+      throws IOException, ClassNotFoundException {
     switch (tag) {
       case BYTES:
         return rest;
@@ -130,8 +138,12 @@ public final class JavaMessageSerializer implements MessageSerializer {
     }
   }
 
-  /** Reads an object stream of {@code length} bytes; no array is allocated larger than they could fill. */
-  private Object readJava(InputStream in, long length, RefResolver refs) throws IOException, ClassNotFoundException {
+  /**
+   * Reads an object stream of {@code length} bytes; no array is allocated larger than they could
+   * fill.
+   */
+  private Object readJava(InputStream in, long length, RefResolver refs)
+      throws IOException, ClassNotFoundException {
     DeserializationPolicy.Filter filter = policy.newFilter(length);
     try (ObjectInputStream ois = new RpcObjectInputStream(in, loader, refs)) {
       ois.setObjectInputFilter(filter);
@@ -147,8 +159,9 @@ public final class JavaMessageSerializer implements MessageSerializer {
       if (filter.rejection() != null) {
         throw filter.rejected(new IOException(e));
       }
-      StreamCorruptedException corrupt = new StreamCorruptedException("the message body is not a valid Java "
-          + "serialization stream: " + e);
+      StreamCorruptedException corrupt =
+          new StreamCorruptedException(
+              "the message body is not a valid Java " + "serialization stream: " + e);
       corrupt.initCause(e);
       throw corrupt;
     }

@@ -12,12 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Writes and reads records of simple components (see {@link RecordShape}) without the object
  * stream: the class name, the shape hash, then each component. Reading applies the same policy as
- * Java deserialization: the class must be on the allow-list before it is loaded, arrays and
- * nesting are held to the limits, and the record is built by its canonical constructor.
+ * Java deserialization: the class must be on the allow-list before it is loaded, arrays and nesting
+ * are held to the limits, and the record is built by its canonical constructor.
  */
 final class RecordCodec {
   private final ClassLoader loader;
   private final DeserializationPolicy policy;
+
   /** Classes resolved by name; only classes that exist and are allowed get here. */
   private final ConcurrentHashMap<String, Class<?>> classes = new ConcurrentHashMap<>();
 
@@ -33,7 +34,8 @@ final class RecordCodec {
     writeComponents(value, shape, out);
   }
 
-  private static void writeComponents(Object value, RecordShape shape, ByteBuf out) throws IOException {
+  private static void writeComponents(Object value, RecordShape shape, ByteBuf out)
+      throws IOException {
     for (int i = 0; i < shape.kinds.length; i++) {
       Object v;
       try {
@@ -76,12 +78,16 @@ final class RecordCodec {
     Class<?> type = resolve(name);
     RecordShape shape = RecordShape.of(type);
     if (shape == null) {
-      throw new InvalidClassException(name, "arrived as a record of simple components, but this side's class is "
-          + "not one (deploy the same version of it on both sides)");
+      throw new InvalidClassException(
+          name,
+          "arrived as a record of simple components, but this side's class is "
+              + "not one (deploy the same version of it on both sides)");
     }
     if (in.readInt() != shape.hash) {
-      throw new InvalidClassException(name, "its components differ between sender and receiver (deploy the same "
-          + "version of it on both sides)");
+      throw new InvalidClassException(
+          name,
+          "its components differ between sender and receiver (deploy the same "
+              + "version of it on both sides)");
     }
     return readComponents(in, shape, 1, new long[] {1});
   }
@@ -99,13 +105,15 @@ final class RecordCodec {
       classes.put(name, c);
       return c;
     } catch (ClassNotFoundException e) {
-      InvalidClassException ice = new InvalidClassException(name, "class not found on the receiving side");
+      InvalidClassException ice =
+          new InvalidClassException(name, "class not found on the receiving side");
       ice.initCause(e);
       throw ice;
     }
   }
 
-  private Object readComponents(ByteBuf in, RecordShape shape, int depth, long[] references) throws IOException {
+  private Object readComponents(ByteBuf in, RecordShape shape, int depth, long[] references)
+      throws IOException {
     if (depth > policy.maxDepth()) {
       throw policy.tooDeep();
     }
@@ -121,44 +129,51 @@ final class RecordCodec {
           continue;
         }
         if (present != 1) {
-          throw new StreamCorruptedException("bad presence byte " + present + " in " + shape.type.getName());
+          throw new StreamCorruptedException(
+              "bad presence byte " + present + " in " + shape.type.getName());
         }
         if (++references[0] > policy.maxReferences()) {
           throw policy.tooManyReferences();
         }
       }
-      args[i] = switch (k) {
-        case BOOLEAN, BOXED_BOOLEAN -> in.readBoolean();
-        case BYTE, BOXED_BYTE -> in.readByte();
-        case SHORT, BOXED_SHORT -> in.readShort();
-        case CHAR, BOXED_CHAR -> in.readChar();
-        case INT, BOXED_INT -> in.readInt();
-        case LONG, BOXED_LONG -> in.readLong();
-        case FLOAT, BOXED_FLOAT -> in.readFloat();
-        case DOUBLE, BOXED_DOUBLE -> in.readDouble();
-        case STRING -> in.readCharSequence(length(in, false), StandardCharsets.UTF_8).toString();
-        case BYTES -> {
-          byte[] b = new byte[length(in, true)];
-          in.readBytes(b);
-          yield b;
-        }
-        case RECORD -> readComponents(in, shape.nested[i], depth + 1, references);
-      };
+      args[i] =
+          switch (k) {
+            case BOOLEAN, BOXED_BOOLEAN -> in.readBoolean();
+            case BYTE, BOXED_BYTE -> in.readByte();
+            case SHORT, BOXED_SHORT -> in.readShort();
+            case CHAR, BOXED_CHAR -> in.readChar();
+            case INT, BOXED_INT -> in.readInt();
+            case LONG, BOXED_LONG -> in.readLong();
+            case FLOAT, BOXED_FLOAT -> in.readFloat();
+            case DOUBLE, BOXED_DOUBLE -> in.readDouble();
+            case STRING ->
+                in.readCharSequence(length(in, false), StandardCharsets.UTF_8).toString();
+            case BYTES -> {
+              byte[] b = new byte[length(in, true)];
+              in.readBytes(b);
+              yield b;
+            }
+            case RECORD -> readComponents(in, shape.nested[i], depth + 1, references);
+          };
     }
     try {
       return shape.constructor.invokeExact(args);
     } catch (Throwable t) {
-      InvalidObjectException e = new InvalidObjectException(shape.type.getName() + " rejected its components: " + t);
+      InvalidObjectException e =
+          new InvalidObjectException(shape.type.getName() + " rejected its components: " + t);
       e.initCause(t);
       throw e;
     }
   }
 
-  /** A length prefix, checked against what is left (and, for arrays, the array limit) before use. */
+  /**
+   * A length prefix, checked against what is left (and, for arrays, the array limit) before use.
+   */
   private int length(ByteBuf in, boolean array) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.readableBytes()) {
-      throw new StreamCorruptedException("length " + n + " exceeds the " + in.readableBytes() + " bytes left");
+      throw new StreamCorruptedException(
+          "length " + n + " exceeds the " + in.readableBytes() + " bytes left");
     }
     if (array && n > policy.maxArrayLength()) {
       throw policy.arrayTooLong(n);

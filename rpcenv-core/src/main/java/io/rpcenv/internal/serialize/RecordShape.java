@@ -1,11 +1,11 @@
 package io.rpcenv.internal.serialize;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,46 +13,73 @@ import java.util.Set;
 /**
  * How a record class is written without Java serialization: its components in declaration order,
  * each of a kind the fast path knows (primitives, their boxes, {@code String}, {@code byte[]}, and
- * nested records of those), read back through the canonical constructor, as Java serialization
- * does for records. A class with any other component, or with {@code writeReplace} or
- * {@code readResolve}, or not {@code Serializable}, has no shape and is Java-serialized instead.
+ * nested records of those), read back through the canonical constructor, as Java serialization does
+ * for records. A class with any other component, or with {@code writeReplace} or {@code
+ * readResolve}, or not {@code Serializable}, has no shape and is Java-serialized instead.
  */
 final class RecordShape {
   /** Component kinds; primitives are written raw, the rest behind a presence byte. */
   enum Kind {
-    BOOLEAN, BYTE, SHORT, CHAR, INT, LONG, FLOAT, DOUBLE,
-    BOXED_BOOLEAN, BOXED_BYTE, BOXED_SHORT, BOXED_CHAR, BOXED_INT, BOXED_LONG, BOXED_FLOAT, BOXED_DOUBLE,
-    STRING, BYTES, RECORD;
+    BOOLEAN,
+    BYTE,
+    SHORT,
+    CHAR,
+    INT,
+    LONG,
+    FLOAT,
+    DOUBLE,
+    BOXED_BOOLEAN,
+    BOXED_BYTE,
+    BOXED_SHORT,
+    BOXED_CHAR,
+    BOXED_INT,
+    BOXED_LONG,
+    BOXED_FLOAT,
+    BOXED_DOUBLE,
+    STRING,
+    BYTES,
+    RECORD;
 
+    @SuppressWarnings("EnumOrdinal") // the primitive kinds are declared first, up to DOUBLE
     boolean primitive() {
       return ordinal() <= DOUBLE.ordinal();
     }
   }
 
-  private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
-    @Override
-    protected RecordShape computeValue(Class<?> type) {
-      return build(type, new HashSet<>());
-    }
-  };
+  private static final ClassValue<RecordShape> SHAPES =
+      new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+          return build(type, new HashSet<>());
+        }
+      };
 
   /** Stands for "no shape" in the cache (a ClassValue cannot hold null). */
-  private static final RecordShape NONE = new RecordShape(Object.class, new Kind[0], new RecordShape[0],
-      new MethodHandle[0], null, 0);
+  private static final RecordShape NONE =
+      new RecordShape(Object.class, new Kind[0], new RecordShape[0], new MethodHandle[0], null, 0);
 
   final Class<?> type;
   final Kind[] kinds;
+
   /** The shape of each RECORD component, else null. */
   final RecordShape[] nested;
+
   /** Accessors, each typed {@code (Object) -> Object}. */
   final MethodHandle[] getters;
+
   /** The canonical constructor, typed {@code (Object[]) -> Object}. */
   final MethodHandle constructor;
+
   /** Hash of component names and types, nested shapes included: both sides must agree. */
   final int hash;
 
-  private RecordShape(Class<?> type, Kind[] kinds, RecordShape[] nested, MethodHandle[] getters,
-      MethodHandle constructor, int hash) {
+  private RecordShape(
+      Class<?> type,
+      Kind[] kinds,
+      RecordShape[] nested,
+      MethodHandle[] getters,
+      MethodHandle constructor,
+      int hash) {
     this.type = type;
     this.kinds = kinds;
     this.nested = nested;
@@ -71,8 +98,11 @@ final class RecordShape {
   }
 
   private static RecordShape build(Class<?> type, Set<Class<?>> inProgress) {
-    if (!type.isRecord() || !Serializable.class.isAssignableFrom(type) || declares(type, "writeReplace")
-        || declares(type, "readResolve") || !inProgress.add(type)) {
+    if (!type.isRecord()
+        || !Serializable.class.isAssignableFrom(type)
+        || declares(type, "writeReplace")
+        || declares(type, "readResolve")
+        || !inProgress.add(type)) {
       return NONE; // a record that contains itself is left to Java serialization
     }
     try {
@@ -101,16 +131,22 @@ final class RecordShape {
         types[i] = c;
         Method accessor = components[i].getAccessor();
         accessor.setAccessible(true);
-        getters[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+        getters[i] =
+            lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
         signature.append(components[i].getName()).append(':').append(c.getName()).append(';');
       }
       Constructor<?> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
-      MethodHandle ctor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
-          .asType(MethodType.methodType(Object.class, Object[].class));
-      return new RecordShape(type, kinds, nested, getters, ctor, signature.append(')').toString().hashCode());
+      MethodHandle ctor =
+          lookup
+              .unreflectConstructor(canonical)
+              .asSpreader(Object[].class, components.length)
+              .asType(MethodType.methodType(Object.class, Object[].class));
+      return new RecordShape(
+          type, kinds, nested, getters, ctor, signature.append(')').toString().hashCode());
     } catch (ReflectiveOperationException | RuntimeException inaccessible) {
-      return NONE; // e.g. a record in a module that is not open to us: Java serialization handles it
+      return NONE; // e.g. a record in a module that is not open to us: Java serialization handles
+      // it
     } finally {
       inProgress.remove(type);
     }
@@ -118,8 +154,7 @@ final class RecordShape {
 
   private static boolean declares(Class<?> type, String method) {
     try {
-      type.getDeclaredMethod(method);
-      return true;
+      return type.getDeclaredMethod(method) != null;
     } catch (NoSuchMethodException e) {
       return false;
     }
@@ -127,9 +162,19 @@ final class RecordShape {
 
   private static Kind kindOf(Class<?> c) {
     if (c.isPrimitive()) {
-      return c == boolean.class ? Kind.BOOLEAN : c == byte.class ? Kind.BYTE : c == short.class ? Kind.SHORT
-          : c == char.class ? Kind.CHAR : c == int.class ? Kind.INT : c == long.class ? Kind.LONG
-          : c == float.class ? Kind.FLOAT : Kind.DOUBLE;
+      return c == boolean.class
+          ? Kind.BOOLEAN
+          : c == byte.class
+              ? Kind.BYTE
+              : c == short.class
+                  ? Kind.SHORT
+                  : c == char.class
+                      ? Kind.CHAR
+                      : c == int.class
+                          ? Kind.INT
+                          : c == long.class
+                              ? Kind.LONG
+                              : c == float.class ? Kind.FLOAT : Kind.DOUBLE;
     }
     if (c == Boolean.class) {
       return Kind.BOXED_BOOLEAN;

@@ -21,7 +21,8 @@ final class RpcObjectInputStream extends ObjectInputStream {
   }
 
   @Override
-  protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+  protected Class<?> resolveClass(ObjectStreamClass desc)
+      throws IOException, ClassNotFoundException {
     try {
       return Class.forName(desc.getName(), false, loader);
     } catch (ClassNotFoundException e) {

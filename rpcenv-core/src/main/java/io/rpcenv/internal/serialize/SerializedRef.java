@@ -1,28 +1,32 @@
 package io.rpcenv.internal.serialize;
 
+import io.rpcenv.AbortableRpcFuture;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcException;
-import io.rpcenv.AbortableRpcFuture;
 import io.rpcenv.RpcTimeout;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The serialized form of an endpoint ref. The receiving env replaces it with a live ref while
- * deserializing; one deserialized anywhere else stays this unbound form, whose operations fail
- * with an error that says so.
+ * deserializing; one deserialized anywhere else stays this unbound form, whose operations fail with
+ * an error that says so.
  *
  * @param address the endpoint's env address, or null for a client-mode env
  * @param name the endpoint name
  * @param clientEnvId the id of the client-mode env the endpoint lives in (0 for server mode)
  */
-public record SerializedRef(RpcAddress address, String name, long clientEnvId) implements RpcEndpointRef {
+public record SerializedRef(RpcAddress address, String name, long clientEnvId)
+    implements RpcEndpointRef {
   private static final long serialVersionUID = 1L;
 
   private RpcException unbound() {
-    return new RpcException("The ref to " + new RpcEndpointAddress(address, name) + " was deserialized outside "
-        + "an RpcEnv and cannot send; pass refs inside rpcenv messages instead");
+    return new RpcException(
+        "The ref to "
+            + new RpcEndpointAddress(address, name)
+            + " was deserialized outside "
+            + "an RpcEnv and cannot send; pass refs inside rpcenv messages instead");
   }
 
   @Override

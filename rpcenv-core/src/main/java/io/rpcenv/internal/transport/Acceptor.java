@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listening side of an env: binds its socket (retrying a taken fixed port upward) and admits
- * accepted connections while fewer than {@code spark.rpc.io.maxHandshakingConnections} are in
- * their handshake, refusing the rest.
+ * accepted connections while fewer than {@code spark.rpc.io.maxHandshakingConnections} are in their
+ * handshake, refusing the rest.
  */
 final class Acceptor {
   private static final Logger LOG = LoggerFactory.getLogger(Acceptor.class);
@@ -37,14 +37,23 @@ final class Acceptor {
    * Listens on {@code bindHost:port}. A taken fixed port is retried upward {@code maxRetries}
    * times; an address that cannot be bound at all fails at once. Returns the bound port.
    */
-  int bind(EventLoopGroup group, IoTransport io, ByteBufAllocator alloc, String bindHost, int port, int maxRetries) {
-    ServerBootstrap server = new ServerBootstrap().group(group).channel(io.serverChannel())
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.ALLOCATOR, alloc)
-        .childOption(ChannelOption.ALLOCATOR, alloc)
-        .childHandler(ConnectionInitializer.accepting(transport, this));
+  int bind(
+      EventLoopGroup group,
+      IoTransport io,
+      ByteBufAllocator alloc,
+      String bindHost,
+      int port,
+      int maxRetries) {
+    ServerBootstrap server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(io.serverChannel())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.ALLOCATOR, alloc)
+            .childOption(ChannelOption.ALLOCATOR, alloc)
+            .childHandler(ConnectionInitializer.accepting(transport, this));
     if (settings.backlog() > 0) {
       server.option(ChannelOption.SO_BACKLOG, settings.backlog());
     }
@@ -65,14 +74,34 @@ final class Acceptor {
       }
       last = f.cause();
       if (!isAddressInUse(last)) {
-        throw new RpcException("RpcEnv '" + settings.envName() + "' cannot listen on " + bindHost + ":" + tryPort
-            + ": " + last.getMessage() + " (check that the bind address belongs to this machine)", last);
+        throw new RpcException(
+            "RpcEnv '"
+                + settings.envName()
+                + "' cannot listen on "
+                + bindHost
+                + ":"
+                + tryPort
+                + ": "
+                + last.getMessage()
+                + " (check that the bind address belongs to this machine)",
+            last);
       }
       LOG.debug("Port {} is taken, trying the next one", tryPort);
     }
-    throw new RpcException("RpcEnv '" + settings.envName() + "' could not bind to " + bindHost + ":" + port
-        + (port == 0 ? "" : " or the " + maxRetries + " ports after it") + ": " + last.getMessage()
-        + ". Choose another port or raise spark.port.maxRetries (now " + maxRetries + ").", last);
+    throw new RpcException(
+        "RpcEnv '"
+            + settings.envName()
+            + "' could not bind to "
+            + bindHost
+            + ":"
+            + port
+            + (port == 0 ? "" : " or the " + maxRetries + " ports after it")
+            + ": "
+            + last.getMessage()
+            + ". Choose another port or raise spark.port.maxRetries (now "
+            + maxRetries
+            + ").",
+        last);
   }
 
   static boolean isAddressInUse(Throwable t) {
@@ -90,7 +119,10 @@ final class Acceptor {
     return serverChannel;
   }
 
-  /** Whether a connection from {@code peer} may start its handshake; refused ones are logged sparingly. */
+  /**
+   * Whether a connection from {@code peer} may start its handshake; refused ones are logged
+   * sparingly.
+   */
   boolean admit(String peer) {
     if (transport.isClosing()) {
       return false;
@@ -101,13 +133,19 @@ final class Acceptor {
     handshaking.decrementAndGet();
     long n = refused.incrementAndGet();
     if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th...: visible, but not a flood
-      LOG.warn("Refused a connection from {}: {} connections are already in their handshake "
-          + "(spark.rpc.io.maxHandshakingConnections); {} refused so far", peer, settings.maxHandshaking(), n);
+      LOG.warn(
+          "Refused a connection from {}: {} connections are already in their handshake "
+              + "(spark.rpc.io.maxHandshakingConnections); {} refused so far",
+          peer,
+          settings.maxHandshaking(),
+          n);
     }
     return false;
   }
 
-  /** An accepted connection finished its handshake or closed: it no longer counts against the cap. */
+  /**
+   * An accepted connection finished its handshake or closed: it no longer counts against the cap.
+   */
   void handshakeOver(Connection c) {
     if (c.countedAsHandshaking) {
       c.countedAsHandshaking = false;

@@ -7,14 +7,15 @@ import java.util.Arrays;
 /**
  * A large frame (see {@link Protocol#LARGE_FRAME}) being copied into an array while its bytes
  * arrive. The array grows with what has arrived, to at most eight times that and never beyond the
- * frame, so a header that declares a large frame commits almost nothing until the bytes follow.
- * For a request, one-way message or reply, the head (type byte through the body's serializer tag)
- * is kept apart, and the body after its tag ends up in an array of its exact size, which a large
+ * frame, so a header that declares a large frame commits almost nothing until the bytes follow. For
+ * a request, one-way message or reply, the head (type byte through the body's serializer tag) is
+ * kept apart, and the body after its tag ends up in an array of its exact size, which a large
  * {@code byte[]} message is handed over as.
  */
 final class ArrivingFrame {
   /** The first array's least size: small frames of this class still cost a few copies at most. */
   private static final int FIRST_CHUNK = 64 * 1024;
+
   /** Memory committed for a frame is at most this many times what has arrived of it. */
   static final int COMMIT_RATIO = 8;
 
@@ -25,8 +26,8 @@ final class ArrivingFrame {
   private int filled;
 
   /**
-   * @param head the frame from its type byte through its body's tag, or null for a frame kept
-   *     whole (then {@code length} counts from the type byte)
+   * @param head the frame from its type byte through its body's tag, or null for a frame kept whole
+   *     (then {@code length} counts from the type byte)
    * @param length the bytes to assemble after {@code head}
    * @param declaredLength the frame's length as its header gave it, for error texts
    */
@@ -38,8 +39,8 @@ final class ArrivingFrame {
   }
 
   /**
-   * The size the array should have for {@code available} more bytes: its size now if they fit;
-   * the frame's exact size once that is at most {@value #COMMIT_RATIO} times what will then have
+   * The size the array should have for {@code available} more bytes: its size now if they fit; the
+   * frame's exact size once that is at most {@value #COMMIT_RATIO} times what will then have
    * arrived; else four times its size now (growth copies what arrived, so few steps keep the
    * copying to a sixth of the frame or so). Either way at most {@value #COMMIT_RATIO} times what
    * arrived, or the first array.
@@ -73,7 +74,7 @@ final class ArrivingFrame {
 
   /** Bytes of memory this frame holds now. */
   long capacity() {
-    return bytes.length + (head == null ? 0 : head.length);
+    return (long) bytes.length + (head == null ? 0 : head.length);
   }
 
   /** The array's size now. */
@@ -83,12 +84,17 @@ final class ArrivingFrame {
 
   /** How much of the frame has arrived, and how much its header declared. */
   String progress() {
-    long arrived = filled + (head == null ? 0 : head.length);
+    long arrived = (long) filled + (head == null ? 0 : head.length);
     return arrived + " of its " + declaredLength + " bytes";
   }
 
-  /** The whole frame: a {@link LargeFrame} when a head was kept apart, else a buffer from its type byte on. */
+  /**
+   * The whole frame: a {@link LargeFrame} when a head was kept apart, else a buffer from its type
+   * byte on.
+   */
   Object frame() {
-    return head != null ? new LargeFrame(Unpooled.wrappedBuffer(head), bytes) : Unpooled.wrappedBuffer(bytes);
+    return head != null
+        ? new LargeFrame(Unpooled.wrappedBuffer(head), bytes)
+        : Unpooled.wrappedBuffer(bytes);
   }
 }

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP connection to a peer env, used in both directions: who the peer is, where the
- * connection is in its life, and why it ended. What it writes goes through its
- * {@link WriteQueue}, the asks it carries live in its {@link OutstandingAsks}, messages to each
- * endpoint pass through their {@link SendWindow}, and its {@link Keepalive} watches it once the
- * handshake is done. When it closes, everything that depended on it fails at once.
+ * One TCP connection to a peer env, used in both directions: who the peer is, where the connection
+ * is in its life, and why it ended. What it writes goes through its {@link WriteQueue}, the asks it
+ * carries live in its {@link OutstandingAsks}, messages to each endpoint pass through their {@link
+ * SendWindow}, and its {@link Keepalive} watches it once the handshake is done. When it closes,
+ * everything that depended on it fails at once.
  */
 public final class Connection {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -28,20 +28,32 @@ public final class Connection {
   private final WriteQueue writes;
   private final InboundFlow inbound;
 
+  /** Made once: a method reference written at each call would be a new object per message. */
+  private final Consumer<PendingAsk<?>> failClosed = this::failClosed;
+
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile Channel channel;
   private volatile RpcAddress socketAddress;
   private volatile Hello peer;
+
   /** An accepted connection's verified listen address; see {@link #peerListenAddress()}. */
   private volatile RpcAddress verifiedListen;
+
   private volatile String closeReason;
   private volatile Throwable closeCause;
   private volatile RpcException failure;
   private volatile ReadGate gate;
-  /** This env closed the connection in order: what it wrote before its CLOSE is read by the peer. */
+
+  /**
+   * This env closed the connection in order: what it wrote before its CLOSE is read by the peer.
+   */
   private volatile boolean closedInOrder;
+
   private Keepalive keepalive;
-  private boolean announced;
+
+  /** Whether {@link TransportHost#onConnected} was called for this connection (Transport's). */
+  boolean announced;
+
   boolean countedAsHandshaking;
   volatile int connectAttempts;
 
@@ -49,9 +61,10 @@ public final class Connection {
     this.transport = transport;
     this.target = target;
     TransportSettings s = transport.settings();
-    this.asks = new OutstandingAsks(this, transport.replies(), s.maxOutstandingAsks(), s.maxMessageSize());
+    this.asks =
+        new OutstandingAsks(this, transport.replies(), s.maxOutstandingAsks(), s.maxMessageSize());
     this.windows = new SendWindows(this, s.maxOutboxBytes());
-    this.writes = new WriteQueue(this, asks, s.maxOutboxBytes());
+    this.writes = new WriteQueue(this, asks, windows, s.maxOutboxBytes());
     this.inbound = new InboundFlow(this, s.maxInflightMessages());
   }
 
@@ -62,15 +75,17 @@ public final class Connection {
 
   /**
    * The peer's listen address as far as it is known to be true: the address dialed, for a
-   * connection this env opened; for an accepted one, the address the peer claimed in its HELLO
-   * once the transport has verified it (see {@link ListenClaims}); else null (a client-mode peer,
-   * or a claim that did not hold).
+   * connection this env opened; for an accepted one, the address the peer claimed in its HELLO once
+   * the transport has verified it (see {@link ListenClaims}); else null (a client-mode peer, or a
+   * claim that did not hold).
    */
   public RpcAddress peerListenAddress() {
     return target != null ? target : verifiedListen;
   }
 
-  /** The listen address the peer claimed in its HELLO, verified or not; null before the handshake. */
+  /**
+   * The listen address the peer claimed in its HELLO, verified or not; null before the handshake.
+   */
   RpcAddress claimedListenAddress() {
     return peer != null ? peer.listenAddress() : null;
   }
@@ -117,6 +132,7 @@ public final class Connection {
   ConnectionState state() {
     return state;
   }
+
   /** A fresh request id for an ask on this connection. */
   public long nextRequestId() {
     return asks.nextId();
@@ -124,14 +140,11 @@ public final class Connection {
 
   /**
    * Queues a one-way frame to {@code endpoint}. Throws {@link RpcBackpressureException} if it does
-   * not fit in the outbox, or in what may be held for that endpoint while its window is closed,
-   * and {@link RpcConnectionException} if the connection has closed; the frame is released then.
+   * not fit in the outbox, or in what may be held for that endpoint while its window is closed, and
+   * {@link RpcConnectionException} if the connection has closed; the frame is released then.
    */
   public void send(String endpoint, ByteBuf frame) {
-    SendWindow window = windows.of(endpoint);
-    windows.checkRoom(window, frame, "Nothing was sent");
-    writes.checkRoom(frame);
-    if (!writes.enqueue(new OutboundMessage(window, frame, null), this::failClosed)) {
+    if (!writes.send(windows.of(endpoint), frame, failClosed)) {
       throw closedException("Cannot send to " + peerAddress() + ": the connection is closed");
     }
   }
@@ -142,33 +155,23 @@ public final class Connection {
    * fails.
    */
   public void ask(String endpoint, long id, PendingAsk<?> ask, ByteBuf frame) {
-    if (!asks.take(ask)) {
-      frame.release();
-      return;
-    }
-    SendWindow window = windows.of(endpoint);
-    try {
-      windows.checkRoom(window, frame, "The " + ask.describe() + " was not sent");
-      writes.checkRoom(frame);
-    } catch (RpcBackpressureException e) {
-      asks.giveBack();
-      ask.fail(e);
-      return;
-    }
-    ask.register(asks, id);
-    writes.enqueue(new OutboundMessage(window, frame, ask), this::failClosed); // if closed, the ask has failed
+    writes.ask(windows.of(endpoint), id, ask, frame, failClosed);
   }
 
   /**
-   * Queues an answer to the peer's ask. A peer that lets our answers pile up beyond
-   * {@code spark.rpc.outbox.maxBytes} is not reading: the connection is closed rather than
-   * buffering without end. Never throws.
+   * Queues an answer to the peer's ask. A peer that lets our answers pile up beyond {@code
+   * spark.rpc.outbox.maxBytes} is not reading: the connection is closed rather than buffering
+   * without end. Never throws.
    */
   public void sendReply(ByteBuf frame) {
     if (!writes.hasRoomForReply(frame)) {
       frame.release();
-      String why = "answers to " + peerAddress() + " exceed spark.rpc.outbox.maxBytes ("
-          + transport.settings().maxOutboxBytes() + " bytes): the peer is not reading them";
+      String why =
+          "answers to "
+              + peerAddress()
+              + " exceed spark.rpc.outbox.maxBytes ("
+              + transport.settings().maxOutboxBytes()
+              + " bytes): the peer is not reading them";
       LOG.warn("Closing the connection: {}", why);
       reason(why, null);
       Channel ch = channel;
@@ -177,17 +180,20 @@ public final class Connection {
       }
       return;
     }
-    if (!writes.enqueue(new QueuedWrite.Reply(frame), this::failClosed)) {
+    if (!writes.enqueueReply(frame, failClosed)) {
       LOG.debug("Answer not sent: the connection to {} is closed", peerAddress());
     }
   }
 
   /** Queues a CREDIT frame; dropped if the connection has closed. Any thread. */
   void grantCredit(CreditGrant grant) {
-    writes.enqueue(grant, this::failClosed);
+    writes.enqueue(grant, failClosed);
   }
 
-  /** The peer handled {@code count} more messages to {@code endpoint}: write what now fits. Event loop. */
+  /**
+   * The peer handled {@code count} more messages to {@code endpoint}: write what now fits. Event
+   * loop.
+   */
   void creditReceived(String endpoint, int count) {
     SendWindow w = windows.credited(endpoint);
     if (w != null) { // else credit for an endpoint never written to: nothing to release
@@ -201,8 +207,8 @@ public final class Connection {
     if (f != null) {
       ask.fail(f);
     } else {
-      ask.failConnectionClosed(peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(),
-          closeCause);
+      ask.failConnectionClosed(
+          peerAddress(), "Connection to " + peerAddress() + " closed" + reasonSuffix(), closeCause);
     }
   }
 
@@ -226,7 +232,10 @@ public final class Connection {
     return gate;
   }
 
-  /** Records the error that everything depending on this connection should fail with; the first wins. */
+  /**
+   * Records the error that everything depending on this connection should fail with; the first
+   * wins.
+   */
   void fail(RpcException error) {
     if (failure == null) {
       failure = error;
@@ -264,15 +273,6 @@ public final class Connection {
     return connectAttempts;
   }
 
-  /** Whether {@link TransportHost#onConnected} was called for this connection. */
-  boolean announced() {
-    return announced;
-  }
-
-  void announced(boolean value) {
-    announced = value;
-  }
-
   /** Records why the connection is going away; the first reason wins. */
   void reason(String reason, Throwable cause) {
     if (closeReason == null) {
@@ -283,8 +283,8 @@ public final class Connection {
 
   /**
    * Marks the connection closed and fails everything that depended on it: queued and held frames
-   * are released and every outstanding ask fails with a connection error naming the peer (or
-   * with {@code failAsksWith}). One-way messages that may be lost are counted and logged.
+   * are released and every outstanding ask fails with a connection error naming the peer (or with
+   * {@code failAsksWith}). One-way messages that may be lost are counted and logged.
    */
   void closed(RpcException failAsksWith) {
     if (failAsksWith != null) {
@@ -296,23 +296,18 @@ public final class Connection {
       k.stop();
     }
     Channel ch = channel;
-    Consumer<PendingAsk<?>> failClosed = this::failClosed;
     int notSent = writes.releaseQueued(failClosed);
     int failed = 0;
     long unconfirmed = 0;
     // Written asks and held messages are only ever touched on the event loop; off it (a connection
-    // closed before it was ready) there are none, and the channel's own close comes back here on it.
+    // closed before it was ready) there are none, and the channel's own close comes back here on
+    // it.
     if (ch == null || ch.eventLoop().inEventLoop()) {
       notSent += windows.releaseHeld(m -> WriteQueue.release(m, failClosed));
       failed = asks.failAll(failClosed);
       unconfirmed = closedInOrder ? 0 : windows.unconfirmedOneWays();
     }
-    transport.oneWaysLost(notSent, unconfirmed);
-    if (notSent > 0 || failed > 0 || unconfirmed > 0) {
-      LOG.warn("Connection to {} closed{}: {} outstanding asks failed, {} one-way messages not sent, and up to {} "
-          + "sent but not yet confirmed as handled by the peer may be lost", peerAddress(), reasonSuffix(), failed,
-          notSent, unconfirmed);
-    }
+    transport.closedWithLosses(this, reasonSuffix(), failed, notSent, unconfirmed);
   }
 
   /**
@@ -325,11 +320,14 @@ public final class Connection {
       return;
     }
     closedInOrder = true;
-    ch.eventLoop().execute(() -> {
-      writes.drain();
-      inbound.writeRemainingCredit(ch);
-      ch.writeAndFlush(Frames.close(ch.alloc(), Protocol.CLOSE_OTHER, why)).addListener(written -> ch.close());
-    });
+    ch.eventLoop().execute(() -> closeInOrder(ch, why));
+  }
+
+  private void closeInOrder(Channel ch, String why) {
+    writes.drainAll();
+    inbound.writeRemainingCredit(ch);
+    ch.writeAndFlush(Frames.close(ch.alloc(), Protocol.CLOSE_OTHER, why))
+        .addListener(written -> ch.close());
   }
 
   private String reasonSuffix() {
@@ -339,7 +337,9 @@ public final class Connection {
 
   private RpcException closedException(String what) {
     RpcException f = failure;
-    return f != null ? f : new RpcConnectionException(what + reasonSuffix(), peerAddress(), closeCause);
+    return f != null
+        ? f
+        : new RpcConnectionException(what + reasonSuffix(), peerAddress(), closeCause);
   }
 
   @Override

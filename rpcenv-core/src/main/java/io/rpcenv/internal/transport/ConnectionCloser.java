@@ -16,19 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How one connection ends when something goes wrong: an error put in words (TLS, protocol, I/O,
- * or a bug), the reason told to the peer in a CLOSE frame, and a short linger that reads and
- * drops what the peer still sends, so that it gets the reason instead of a reset. Shared by the
+ * How one connection ends when something goes wrong: an error put in words (TLS, protocol, I/O, or
+ * a bug), the reason told to the peer in a CLOSE frame, and a short linger that reads and drops
+ * what the peer still sends, so that it gets the reason instead of a reset. Shared by the
  * connection's handshake and frame handlers. Event loop only.
  */
 final class ConnectionCloser {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionCloser.class);
+
   /** How long a connection closed with a reason keeps draining the peer's input. */
   private static final long CLOSE_LINGER_MILLIS = 1000;
 
   private final Transport transport;
   private final Connection connection;
   private boolean closing;
+
   /** Whether the peer has yet to get our preface, which it reads before any frame. */
   private BooleanSupplier prefaceOwed = () -> false;
 
@@ -47,11 +49,18 @@ final class ConnectionCloser {
     return closing;
   }
 
-  /** Any error that reached the end of the pipeline: closes the connection, saying why where it can. */
+  /**
+   * Any error that reached the end of the pipeline: closes the connection, saying why where it can.
+   */
   void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof SSLException || root instanceof NotSslRecordException) {
-      String what = "TLS handshake with " + connection.peerAddress() + " failed: " + TlsFailures.describe(root);
+      String what =
+          "TLS handshake with "
+              + connection.peerAddress()
+              + " failed: "
+              + TlsFailures.describe(root);
       LOG.warn(what);
       connection.fail(new RpcAuthenticationException(what, connection.peerAddress(), root));
       connection.reason(what, root);
@@ -111,18 +120,24 @@ final class ConnectionCloser {
     if (prefaceOwed.getAsBoolean()) {
       ctx.write(Frames.prefaceOnly(ctx.alloc()));
     }
-    ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason)).addListener((ChannelFuture written) -> {
-      if (!written.isSuccess()) {
-        ch.close();
-        return;
-      }
-      // Under TLS a half-close would cut the record stream, so there the peer's own close (on
-      // reading our CLOSE frame) or the linger ends it.
-      if (ch instanceof DuplexChannel duplex && ch.pipeline().get(SslHandler.class) == null) {
-        duplex.shutdownOutput();
-      }
-      connection.readGate().drain(); // read what the peer sends until it closes, or the linger ends
-      ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    });
+    ctx.writeAndFlush(Frames.close(ctx.alloc(), code, reason))
+        .addListener(
+            (ChannelFuture written) -> {
+              if (!written.isSuccess()) {
+                ch.close();
+                return;
+              }
+              // Under TLS a half-close would cut the record stream, so there the peer's own close
+              // (on
+              // reading our CLOSE frame) or the linger ends it.
+              if (ch instanceof DuplexChannel duplex
+                  && ch.pipeline().get(SslHandler.class) == null) {
+                duplex.shutdownOutput();
+              }
+              connection
+                  .readGate()
+                  .drain(); // read what the peer sends until it closes, or the linger ends
+              ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            });
   }
 }

@@ -8,8 +8,8 @@ import java.net.InetSocketAddress;
 /**
  * Sets up the pipeline of every connection, accepted or dialed, the same way: the read gate first,
  * TLS when it is on, the frame decoder, the handshake (which removes itself once done) and the
- * frame router. For the listening socket it makes a {@link Connection} per accepted channel,
- * once the {@link Acceptor} has admitted it.
+ * frame router. For the listening socket it makes a {@link Connection} per accepted channel, once
+ * the {@link Acceptor} has admitted it.
  */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   private final Transport transport;
@@ -51,15 +51,25 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     }
     TransportSettings s = transport.settings();
     if (s.tls() != null) {
-      ch.pipeline().addLast("tls", dialed == null ? s.tls().serverHandler(ch.alloc())
-          : s.tls().clientHandler(ch.alloc(), remote));
+      ch.pipeline()
+          .addLast(
+              "tls",
+              dialed == null
+                  ? s.tls().serverHandler(ch.alloc())
+                  : s.tls().clientHandler(ch.alloc(), remote));
     }
     ReadGate gate = new ReadGate(ch);
     ch.pipeline().addFirst("gate", gate);
-    FrameDecoder decoder = new FrameDecoder(remote != null ? remote.hostPort() : String.valueOf(ch.remoteAddress()),
-        s.maxMessageSize(), s.frameTimeout(), transport.frameBudget(), gate);
+    FrameDecoder decoder =
+        new FrameDecoder(
+            remote != null ? remote.hostPort() : String.valueOf(ch.remoteAddress()),
+            s.maxMessageSize(),
+            s.frameTimeout(),
+            transport.frameBudget(),
+            gate);
     ConnectionCloser closer = new ConnectionCloser(transport, c);
-    ch.pipeline().addLast("frames", decoder)
+    ch.pipeline()
+        .addLast("frames", decoder)
         .addLast("handshake", new HandshakeHandler(transport, c, decoder, closer))
         .addLast("rpc", new FrameRouter(transport, c, closer));
     c.channelCreated(ch, remote, gate);

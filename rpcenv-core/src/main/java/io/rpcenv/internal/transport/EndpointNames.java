@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the endpoint name of a request or one-way frame, reusing the last name read when the
- * bytes are the same: a connection usually talks to few endpoints, and a reused {@code String}
- * keeps its cached hash for the endpoint lookup that follows. One per connection, event loop only.
+ * Reads the endpoint name of a request or one-way frame, reusing the last name read when the bytes
+ * are the same: a connection usually talks to few endpoints, and a reused {@code String} keeps its
+ * cached hash for the endpoint lookup that follows. One per connection, event loop only.
  */
 final class EndpointNames {
   private byte[] lastBytes = new byte[0];
@@ -16,12 +16,20 @@ final class EndpointNames {
   String read(ByteBuf in) {
     int n = in.readUnsignedShort();
     if (n > Protocol.MAX_ENDPOINT_NAME) {
-      throw new ProtocolException("an endpoint name of " + n + " bytes, longer than the protocol's limit of "
-          + Protocol.MAX_ENDPOINT_NAME + " bytes");
+      throw new ProtocolException(
+          "an endpoint name of "
+              + n
+              + " bytes, longer than the protocol's limit of "
+              + Protocol.MAX_ENDPOINT_NAME
+              + " bytes");
     }
     if (n > in.readableBytes()) {
-      throw new ProtocolException("an endpoint name of " + n + " bytes, but only " + in.readableBytes()
-          + " bytes are left in the frame");
+      throw new ProtocolException(
+          "an endpoint name of "
+              + n
+              + " bytes, but only "
+              + in.readableBytes()
+              + " bytes are left in the frame");
     }
     if (n == lastBytes.length && sameAsLast(in, in.readerIndex(), n)) {
       in.skipBytes(n);

@@ -13,8 +13,8 @@ public final class FailureFrame {
   private FailureFrame() {}
 
   /** {@code frame} is positioned after the request id; it is not released here. */
-  public static RuntimeException read(ByteBuf frame, MessageSerializer serializer, RefResolver refs,
-      RpcEndpointRef target) {
+  public static RuntimeException read(
+      ByteBuf frame, MessageSerializer serializer, RefResolver refs, RpcEndpointRef target) {
     try {
       FailureCode code = FailureCode.fromWire(frame.readByte());
       String message = Frames.readUtf8Int(frame);
@@ -31,8 +31,12 @@ public final class FailureFrame {
       }
       return Failures.fromWire(code, message, className, stack, error, target);
     } catch (IndexOutOfBoundsException e) {
-      return new RpcException("The ask to " + target.endpointAddress() + " failed, and the failure report was "
-          + "malformed: " + e.getMessage());
+      return new RpcException(
+          "The ask to "
+              + target.endpointAddress()
+              + " failed, and the failure report was "
+              + "malformed: "
+              + e.getMessage());
     }
   }
 }

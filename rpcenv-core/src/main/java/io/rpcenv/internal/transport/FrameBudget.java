@@ -9,16 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * The memory one env holds for frames still arriving, over all its connections
  * (spark.rpc.io.frameBudget). Each connection charges what it buffers as the bytes arrive, never on
  * a frame header's word. A connection that would go beyond the budget is not read until memory
- * frees up, with one exception that keeps the env from locking up when every connection waits
- * with half a frame: one connection at a time may finish its frame beyond the budget (the
- * overdraft), so the largest allowed message always gets through. Memory is therefore bounded by
- * the budget plus one frame, plus at most one socket read per connection.
+ * frees up, with one exception that keeps the env from locking up when every connection waits with
+ * half a frame: one connection at a time may finish its frame beyond the budget (the overdraft), so
+ * the largest allowed message always gets through. Memory is therefore bounded by the budget plus
+ * one frame, plus at most one socket read per connection.
  */
 final class FrameBudget {
   private final long limit;
   private final AtomicLong used = new AtomicLong();
+
   /** The one holder allowed beyond the budget until its frame is whole, or null. */
   private final AtomicReference<Object> overdraft = new AtomicReference<>();
+
   /** What to run when memory frees up: each resumes a connection that waits, on its event loop. */
   private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
@@ -55,8 +57,8 @@ final class FrameBudget {
   }
 
   /**
-   * Takes {@code bytes} for {@code holder}, which holds a frame still arriving, before it
-   * allocates them; false, with nothing taken, if the budget (and the overdraft) refuse.
+   * Takes {@code bytes} for {@code holder}, which holds a frame still arriving, before it allocates
+   * them; false, with nothing taken, if the budget (and the overdraft) refuse.
    */
   boolean tryReserve(Object holder, long bytes) {
     long now = used.addAndGet(bytes);

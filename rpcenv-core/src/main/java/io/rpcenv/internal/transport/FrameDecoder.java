@@ -1,11 +1,11 @@
 package io.rpcenv.internal.transport;
 
-import io.rpcenv.RpcTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.rpcenv.RpcTimeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,17 +14,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the peer's preface, then cuts the stream into frames, each emitted without its length
- * field as a retained slice, or, for a large frame (see {@link Protocol#LARGE_FRAME}), assembled
- * in an array as it arrives ({@link ArrivingFrame}). A frame's length is checked against the limit
+ * field as a retained slice, or, for a large frame (see {@link Protocol#LARGE_FRAME}), assembled in
+ * an array as it arrives ({@link ArrivingFrame}). A frame's length is checked against the limit
  * from its header alone. Memory follows the bytes that arrive, never a header's word: what a
  * connection buffers of frames still arriving is charged to the env's {@link FrameBudget}, and
  * reading pauses while the budget is spent. A frame must arrive whole within
- * spark.rpc.io.frameTimeout, asks outstanding or not; time this env paused reading does not
- * count. The deadline is kept in ticks of a quarter of the timeout, without a clock read per frame.
+ * spark.rpc.io.frameTimeout, asks outstanding or not; time this env paused reading does not count.
+ * The deadline is kept in ticks of a quarter of the timeout, without a clock read per frame.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
-  /** Ticks of a quarter of the frame timeout in which no frame completed, after which the one arriving has taken too long. */
+
+  /**
+   * Ticks of a quarter of the frame timeout in which no frame completed, after which the one
+   * arriving has taken too long.
+   */
   private static final int TICKS = 4;
 
   private final String peer;
@@ -36,8 +40,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private int maxFrame = Protocol.MAX_HANDSHAKE_FRAME;
   private boolean failed;
   private ArrivingFrame arriving;
-  /** What this connection has charged to the budget: the bytes it buffers of a frame still arriving. */
+
+  /**
+   * What this connection has charged to the budget: the bytes it buffers of a frame still arriving.
+   */
   private long charged;
+
   private boolean waitingForBudget;
   private boolean pausedOnce;
   private long framesDone;
@@ -52,7 +60,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
    * @param budget the env's memory for frames still arriving
    * @param gate pauses reading from this connection
    */
-  FrameDecoder(String peer, long messageLimit, Duration frameTimeout, FrameBudget budget, ReadGate gate) {
+  FrameDecoder(
+      String peer, long messageLimit, Duration frameTimeout, FrameBudget budget, ReadGate gate) {
     this.peer = peer;
     this.messageLimit = messageLimit;
     this.frameTimeout = frameTimeout;
@@ -89,7 +98,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
     int length = in.getInt(in.readerIndex());
     checkLength(length);
     int needed = 4 + length;
-    if (in.readableBytes() < needed && length >= Protocol.LARGE_FRAME && maxFrame > Protocol.MAX_HANDSHAKE_FRAME) {
+    if (in.readableBytes() < needed
+        && length >= Protocol.LARGE_FRAME
+        && maxFrame > Protocol.MAX_HANDSHAKE_FRAME) {
       int tagAt = Protocol.bodyOffset(in, in.readerIndex() + 4, length);
       if (tagAt == Protocol.NEED_MORE) {
         return;
@@ -107,9 +118,13 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     if (in.readableBytes() < needed) {
       int missing = needed - in.readableBytes();
-      // Room for the rest in one allocation instead of repeated doubling, once half the frame is here.
-      if (missing <= in.readableBytes() && missing > in.writableBytes() && missing <= in.maxWritableBytes()
-          && in.refCnt() == 1 && !in.isReadOnly()) {
+      // Room for the rest in one allocation instead of repeated doubling, once half the frame is
+      // here.
+      if (missing <= in.readableBytes()
+          && missing > in.writableBytes()
+          && missing <= in.maxWritableBytes()
+          && in.refCnt() == 1
+          && !in.isReadOnly()) {
         in.ensureWritable(missing);
       }
       return;
@@ -123,26 +138,56 @@ final class FrameDecoder extends ByteToMessageDecoder {
     int magic = in.getInt(in.readerIndex());
     byte version = in.getByte(in.readerIndex() + 4);
     if (magic != Protocol.MAGIC) {
-      throw fail(new ProtocolException("Connection with " + peer + " does not speak the rpcenv protocol (first "
-          + "bytes: " + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + ", \""
-          + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH) + "\")"));
+      throw fail(
+          new ProtocolException(
+              "Connection with "
+                  + peer
+                  + " does not speak the rpcenv protocol (first "
+                  + "bytes: "
+                  + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH)
+                  + ", \""
+                  + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH)
+                  + "\")"));
     }
     if (version != Protocol.VERSION) {
-      throw fail(new ProtocolException("Peer " + peer + " speaks rpcenv protocol version " + version
-          + ", this env speaks version " + Protocol.VERSION + " (run the same rpcenv version on both sides)"));
+      throw fail(
+          new ProtocolException(
+              "Peer "
+                  + peer
+                  + " speaks rpcenv protocol version "
+                  + version
+                  + ", this env speaks version "
+                  + Protocol.VERSION
+                  + " (run the same rpcenv version on both sides)"));
     }
   }
 
   private void checkLength(int length) {
     if (length <= 0) {
-      throw fail(new ProtocolException("Frame length should be positive: " + length + " (from " + peer + ")"));
+      throw fail(
+          new ProtocolException(
+              "Frame length should be positive: " + length + " (from " + peer + ")"));
     }
     if (length > maxFrame) {
-      throw fail(new FrameTooLargeException(maxFrame == Protocol.MAX_HANDSHAKE_FRAME
-          ? "Peer " + peer + " sent a frame of " + length + " bytes before completing the handshake (limit "
-              + maxFrame + " bytes)"
-          : "Peer " + peer + " sent a frame of " + length + " bytes, which exceeds this env's limit of " + maxFrame
-              + " bytes (spark.rpc.message.maxSize=" + messageLimit + " bytes plus headers)"));
+      throw fail(
+          new FrameTooLargeException(
+              maxFrame == Protocol.MAX_HANDSHAKE_FRAME
+                  ? "Peer "
+                      + peer
+                      + " sent a frame of "
+                      + length
+                      + " bytes before completing the handshake (limit "
+                      + maxFrame
+                      + " bytes)"
+                  : "Peer "
+                      + peer
+                      + " sent a frame of "
+                      + length
+                      + " bytes, which exceeds this env's limit of "
+                      + maxFrame
+                      + " bytes (spark.rpc.message.maxSize="
+                      + messageLimit
+                      + " bytes plus headers)"));
     }
   }
 
@@ -178,7 +223,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
   /** Charges the budget with what this connection now buffers of a frame still arriving. */
   private void account(ChannelHandlerContext ctx) {
-    long held = failed ? 0 : internalBuffer().readableBytes() + (arriving == null ? 0 : arriving.capacity());
+    long held =
+        failed
+            ? 0
+            : internalBuffer().readableBytes() + (arriving == null ? 0 : arriving.capacity());
     long delta = held - charged;
     if (delta == 0) {
       return;
@@ -200,8 +248,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
     gate.close(ReadGate.BUDGET);
     if (!pausedOnce) {
       pausedOnce = true;
-      LOG.info("Paused reading from {}: the env's memory for frames still arriving is spent ({} of {} bytes, "
-          + "spark.rpc.io.frameBudget); it resumes as memory frees up", peer, budget.used(), budget.limit());
+      LOG.info(
+          "Paused reading from {}: the env's memory for frames still arriving is spent ({} of {}"
+              + " bytes, spark.rpc.io.frameBudget); it resumes as memory frees up",
+          peer,
+          budget.used(),
+          budget.limit());
     }
     budget.await(() -> ctx.executor().execute(() -> resume(ctx)));
   }
@@ -239,8 +291,16 @@ final class FrameDecoder extends ByteToMessageDecoder {
       String what = arriving != null ? arriving.progress() : partialProgress();
       failed = true;
       release();
-      ctx.fireExceptionCaught(new ProtocolException("Peer " + peer + " sent " + what + " of a frame, and the rest "
-          + "did not arrive within " + RpcTimeout.of(frameTimeout).describe() + " (spark.rpc.io.frameTimeout)"));
+      ctx.fireExceptionCaught(
+          new ProtocolException(
+              "Peer "
+                  + peer
+                  + " sent "
+                  + what
+                  + " of a frame, and the rest "
+                  + "did not arrive within "
+                  + RpcTimeout.of(frameTimeout).describe()
+                  + " (spark.rpc.io.frameTimeout)"));
       return;
     }
     scheduleTick(ctx);
@@ -248,7 +308,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
   private String partialProgress() {
     ByteBuf in = internalBuffer();
-    return in.readableBytes() < 4 ? in.readableBytes() + " bytes of a length field"
+    return in.readableBytes() < 4
+        ? in.readableBytes() + " bytes of a length field"
         : (in.readableBytes() - 4) + " of its " + in.getInt(in.readerIndex()) + " bytes";
   }
 

@@ -64,8 +64,14 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
         try {
           control(ctx, type, frame);
         } catch (IndexOutOfBoundsException truncated) {
-          throw new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from "
-              + connection.peerAddress() + ": it ends inside its fields (" + frame.writerIndex() + " bytes)");
+          throw new ProtocolException(
+              "Malformed "
+                  + Protocol.typeName(type)
+                  + " frame from "
+                  + connection.peerAddress()
+                  + ": it ends inside its fields ("
+                  + frame.writerIndex()
+                  + " bytes)");
         } finally {
           frame.release();
         }
@@ -87,9 +93,24 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     if (body.size() > limit) {
       long size = body.size();
       body.discard();
-      connection.sendReply(Frames.failure(ctx.alloc(), id, FailureCode.TOO_LARGE, "The ask to endpoint '"
-          + endpoint + "' from " + connection.peerAddress() + " carries " + size + " bytes, which exceeds "
-          + "spark.rpc.message.maxSize (" + limit + " bytes) of the receiving env", null, null, 0));
+      connection.sendReply(
+          Frames.failure(
+              ctx.alloc(),
+              id,
+              FailureCode.TOO_LARGE,
+              "The ask to endpoint '"
+                  + endpoint
+                  + "' from "
+                  + connection.peerAddress()
+                  + " carries "
+                  + size
+                  + " bytes, which exceeds "
+                  + "spark.rpc.message.maxSize ("
+                  + limit
+                  + " bytes) of the receiving env",
+              null,
+              null,
+              0));
       window.done();
       return;
     }
@@ -106,8 +127,13 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     InboundWindow window = arrive(frame, endpoint);
     MessageBody body = body(frame, largeRest);
     if (body.size() > limit) {
-      LOG.warn("Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
-          + "spark.rpc.message.maxSize ({} bytes)", body.size(), endpoint, connection.peerAddress(), limit);
+      LOG.warn(
+          "Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
+              + "spark.rpc.message.maxSize ({} bytes)",
+          body.size(),
+          endpoint,
+          connection.peerAddress(),
+          limit);
       body.discard();
       window.done();
       return;
@@ -115,7 +141,10 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     transport.host().onOneWay(connection, window, endpoint, body);
   }
 
-  /** Counts a message against its endpoint's window; a frame beyond it is released before the protocol error. */
+  /**
+   * Counts a message against its endpoint's window; a frame beyond it is released before the
+   * protocol error.
+   */
   private InboundWindow arrive(ByteBuf frame, String endpoint) {
     try {
       return connection.inbound().arrive(endpoint);
@@ -133,11 +162,24 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     int length = frame.writerIndex();
     frame.release();
     if (cause instanceof ProtocolException p) {
-      return new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from " + connection.peerAddress()
-          + ": " + p.getMessage());
+      return new ProtocolException(
+          "Malformed "
+              + Protocol.typeName(type)
+              + " frame from "
+              + connection.peerAddress()
+              + ": "
+              + p.getMessage());
     }
-    return new ProtocolException("Malformed " + Protocol.typeName(type) + " frame from " + connection.peerAddress()
-        + ": it ends inside its header (" + length + " byte" + (length == 1 ? "" : "s") + " after the length)");
+    return new ProtocolException(
+        "Malformed "
+            + Protocol.typeName(type)
+            + " frame from "
+            + connection.peerAddress()
+            + ": it ends inside its header ("
+            + length
+            + " byte"
+            + (length == 1 ? "" : "s")
+            + " after the length)");
   }
 
   /** The rest of {@code frame} as a body; a large frame's head is released once its tag is read. */
@@ -157,18 +199,26 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
       case Protocol.PONG -> connection.keepalive().pongReceived();
       case Protocol.CLOSE -> {
         frame.readByte();
-        connection.reason("peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame), null);
+        connection.reason(
+            "peer " + connection.peerAddress() + " closed it: " + Frames.readUtf8Short(frame),
+            null);
       }
       case Protocol.CREDIT -> {
         String endpoint = names.read(frame);
         int count = frame.readInt();
         if (count <= 0 || frame.isReadable()) {
-          throw new ProtocolException("Malformed CREDIT frame from " + connection.peerAddress() + ": a count of "
-              + count + (frame.isReadable() ? " and " + frame.readableBytes() + " extra bytes" : ""));
+          throw new ProtocolException(
+              "Malformed CREDIT frame from "
+                  + connection.peerAddress()
+                  + ": a count of "
+                  + count
+                  + (frame.isReadable() ? " and " + frame.readableBytes() + " extra bytes" : ""));
         }
         connection.creditReceived(endpoint, count);
       }
-      default -> throw new ProtocolException("Unexpected frame type " + type + " from " + connection.peerAddress());
+      default ->
+          throw new ProtocolException(
+              "Unexpected frame type " + type + " from " + connection.peerAddress());
     }
   }
 

@@ -26,18 +26,36 @@ public final class Frames {
    * An ask. {@code kind} and {@code target} describe the call in error texts ("the ask to
    * spark://…"); {@code target} is only turned into text when something fails.
    */
-  public static ByteBuf request(ByteBufAllocator alloc, long requestId, byte[] endpoint, Object message,
-      MessageSerializer serializer, long maxSize, String kind, Object target) {
+  public static ByteBuf request(
+      ByteBufAllocator alloc,
+      long requestId,
+      byte[] endpoint,
+      Object message,
+      MessageSerializer serializer,
+      long maxSize,
+      String kind,
+      Object target) {
     Call what = new Call(kind, target);
     int header = Protocol.FRAME_HEADER + 8 + 2 + endpoint.length;
     ByteBuf frame = allocate(alloc, header, message, maxSize, what);
-    frame.writeInt(0).writeByte(Protocol.REQUEST).writeLong(requestId).writeShort(endpoint.length).writeBytes(endpoint);
+    frame
+        .writeInt(0)
+        .writeByte(Protocol.REQUEST)
+        .writeLong(requestId)
+        .writeShort(endpoint.length)
+        .writeBytes(endpoint);
     return finish(frame, header, message, serializer, maxSize, what);
   }
 
   /** A one-way message. */
-  public static ByteBuf oneWay(ByteBufAllocator alloc, byte[] endpoint, Object message, MessageSerializer serializer,
-      long maxSize, String kind, Object target) {
+  public static ByteBuf oneWay(
+      ByteBufAllocator alloc,
+      byte[] endpoint,
+      Object message,
+      MessageSerializer serializer,
+      long maxSize,
+      String kind,
+      Object target) {
     Call what = new Call(kind, target);
     int header = Protocol.FRAME_HEADER + 2 + endpoint.length;
     ByteBuf frame = allocate(alloc, header, message, maxSize, what);
@@ -46,8 +64,14 @@ public final class Frames {
   }
 
   /** A reply. */
-  public static ByteBuf response(ByteBufAllocator alloc, long requestId, Object reply, MessageSerializer serializer,
-      long maxSize, String kind, Object target) {
+  public static ByteBuf response(
+      ByteBufAllocator alloc,
+      long requestId,
+      Object reply,
+      MessageSerializer serializer,
+      long maxSize,
+      String kind,
+      Object target) {
     Call what = new Call(kind, target);
     int header = Protocol.FRAME_HEADER + 8;
     ByteBuf frame = allocate(alloc, header, reply, maxSize, what);
@@ -59,14 +83,21 @@ public final class Frames {
    * A failed ask. {@code error}, when given, travels as class name, message and stack text, and
    * also serialized when it can be (within {@code maxSize}) so the asker can rethrow its type.
    */
-  public static ByteBuf failure(ByteBufAllocator alloc, long requestId, FailureCode code, String message,
-      Throwable error, MessageSerializer serializer, long maxSize) {
+  public static ByteBuf failure(
+      ByteBufAllocator alloc,
+      long requestId,
+      FailureCode code,
+      String message,
+      Throwable error,
+      MessageSerializer serializer,
+      long maxSize) {
     ByteBuf frame = alloc.buffer(512);
     try {
       frame.writeInt(0).writeByte(Protocol.FAILURE).writeLong(requestId).writeByte(code.wire());
       writeUtf8Int(frame, cut(message, Protocol.MAX_FAILURE_MESSAGE));
       writeUtf8Short(frame, error == null ? "" : cut(error.getClass().getName(), 1000));
-      writeUtf8Int(frame, error == null ? "" : cut(Failures.stackText(error), Protocol.MAX_FAILURE_STACK));
+      writeUtf8Int(
+          frame, error == null ? "" : cut(Failures.stackText(error), Protocol.MAX_FAILURE_STACK));
       if (error != null) {
         int mark = frame.writerIndex();
         try {
@@ -99,8 +130,13 @@ public final class Frames {
   /** CREDIT: {@code count} more messages to the endpoint named {@code endpoint} were handled. */
   static ByteBuf credit(ByteBufAllocator alloc, byte[] endpoint, int count) {
     int length = 1 + 2 + endpoint.length + 4;
-    return alloc.buffer(4 + length).writeInt(length).writeByte(Protocol.CREDIT).writeShort(endpoint.length)
-        .writeBytes(endpoint).writeInt(count);
+    return alloc
+        .buffer(4 + length)
+        .writeInt(length)
+        .writeByte(Protocol.CREDIT)
+        .writeShort(endpoint.length)
+        .writeBytes(endpoint)
+        .writeInt(count);
   }
 
   /** The answer to a PING. */
@@ -120,7 +156,10 @@ public final class Frames {
 
   /** The preface alone, for refusing a peer before the handshake. */
   static ByteBuf prefaceOnly(ByteBufAllocator alloc) {
-    return alloc.buffer(Protocol.PREFACE_LENGTH).writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION);
+    return alloc
+        .buffer(Protocol.PREFACE_LENGTH)
+        .writeInt(Protocol.MAGIC)
+        .writeByte(Protocol.VERSION);
   }
 
   /** A CLOSE frame carrying the reason the connection is being closed. */
@@ -139,7 +178,8 @@ public final class Frames {
     }
   }
 
-  private static ByteBuf allocate(ByteBufAllocator alloc, int header, Object body, long maxSize, Call what) {
+  private static ByteBuf allocate(
+      ByteBufAllocator alloc, int header, Object body, long maxSize, Call what) {
     int initial = header + 1 + SMALL_BODY;
     if (body instanceof byte[] bytes) {
       if (bytes.length > maxSize) {
@@ -154,21 +194,33 @@ public final class Frames {
     return alloc.buffer((int) Math.min(initial, cap), (int) cap);
   }
 
-  private static ByteBuf finish(ByteBuf frame, int header, Object body, MessageSerializer serializer, long maxSize,
+  private static ByteBuf finish(
+      ByteBuf frame,
+      int header,
+      Object body,
+      MessageSerializer serializer,
+      long maxSize,
       Call what) {
     try {
       serializer.write(body, frame);
     } catch (IndexOutOfBoundsException capReached) {
-      long seen = frame.writerIndex() - header - 1;
+      long seen = (long) frame.writerIndex() - header - 1;
       frame.release();
       throw tooLarge(what, seen, maxSize, true);
     } catch (IOException | RuntimeException e) {
       frame.release();
-      throw new RpcSerializationException("Cannot serialize " + (body == null ? "null" : body.getClass().getName())
-          + " for the " + what + ": " + e + ". Messages and replies must implement java.io.Serializable, and so "
-          + "must every object they reference.", e);
+      throw new RpcSerializationException(
+          "Cannot serialize "
+              + (body == null ? "null" : body.getClass().getName())
+              + " for the "
+              + what
+              + ": "
+              + e
+              + ". Messages and replies must implement java.io.Serializable, and so "
+              + "must every object they reference.",
+          e);
     }
-    long size = frame.writerIndex() - header - 1;
+    long size = (long) frame.writerIndex() - header - 1;
     if (size > maxSize) {
       frame.release();
       throw tooLarge(what, size, maxSize, false);
@@ -176,10 +228,20 @@ public final class Frames {
     return frame.setInt(0, frame.writerIndex() - 4);
   }
 
-  static RpcMessageTooLargeException tooLarge(Object what, long size, long maxSize, boolean atLeast) {
-    return new RpcMessageTooLargeException("The " + what + " serializes to " + (atLeast ? "more than " : "") + size
-        + " bytes, which exceeds spark.rpc.message.maxSize (" + maxSize + " bytes). Increase "
-        + "spark.rpc.message.maxSize on both sides (at most 2047m) or send less data per message.", size, maxSize);
+  static RpcMessageTooLargeException tooLarge(
+      Object what, long size, long maxSize, boolean atLeast) {
+    return new RpcMessageTooLargeException(
+        "The "
+            + what
+            + " serializes to "
+            + (atLeast ? "more than " : "")
+            + size
+            + " bytes, which exceeds spark.rpc.message.maxSize ("
+            + maxSize
+            + " bytes). Increase spark.rpc.message.maxSize on both sides (at most 2047m) or send"
+            + " less data per message.",
+        size,
+        maxSize);
   }
 
   private static String cut(String s, int max) {
@@ -194,8 +256,8 @@ public final class Frames {
     out.writeShort(0);
     int n = ByteBufUtil.writeUtf8(out, s);
     if (n > 0xFFFF) {
-      throw new IllegalArgumentException("string of " + n + " UTF-8 bytes is longer than 65535: "
-          + s.substring(0, 40) + "…");
+      throw new IllegalArgumentException(
+          "string of " + n + " UTF-8 bytes is longer than 65535: " + s.substring(0, 40) + "…");
     }
     out.setShort(lengthAt, n);
   }
@@ -214,7 +276,8 @@ public final class Frames {
   static String readUtf8Int(ByteBuf in) {
     int n = in.readInt();
     if (n < 0 || n > in.readableBytes()) {
-      throw new IndexOutOfBoundsException("text length " + n + " exceeds the " + in.readableBytes() + " bytes left");
+      throw new IndexOutOfBoundsException(
+          "text length " + n + " exceeds the " + in.readableBytes() + " bytes left");
     }
     return in.readCharSequence(n, StandardCharsets.UTF_8).toString();
   }

@@ -32,11 +32,17 @@ final class Handshake {
   private final byte[] key;
   private byte[] clientHello;
   private byte[] serverHello;
-  /** The peer's HELLO, once read, while its (or, connecting, the accepting side's) proof is awaited. */
+
+  /**
+   * The peer's HELLO, once read, while its (or, connecting, the accepting side's) proof is awaited.
+   */
   private Hello peerAwaitingProof;
+
   private boolean answered;
 
-  /** @param key the authentication key, or null when this env does not authenticate */
+  /**
+   * @param key the authentication key, or null when this env does not authenticate
+   */
   Handshake(Transport transport, Connection connection, byte[] key) {
     this.transport = transport;
     this.connection = connection;
@@ -75,15 +81,20 @@ final class Handshake {
     if (type == Protocol.CLOSE) {
       byte code = frame.readByte();
       String reason = "peer " + peer + " refused the connection: " + Frames.readUtf8Short(frame);
-      throw new HandshakeFailure(code == Protocol.CLOSE_AUTHENTICATION
-          ? new RpcAuthenticationException(reason, connection.peerAddress(), null)
-          : new RpcConnectionException(reason, connection.peerAddress(), null), null);
+      throw new HandshakeFailure(
+          code == Protocol.CLOSE_AUTHENTICATION
+              ? new RpcAuthenticationException(reason, connection.peerAddress(), null)
+              : new RpcConnectionException(reason, connection.peerAddress(), null),
+          null);
     }
     if (peerAwaitingProof == null) {
       if (type != Protocol.HELLO) {
-        throw new ProtocolException("Expected a handshake from " + peer + ", got frame type " + type);
+        throw new ProtocolException(
+            "Expected a handshake from " + peer + ", got frame type " + type);
       }
-      return connection.isOutbound() ? connectingSide(frame, alloc, out) : acceptingSide(frame, alloc, out);
+      return connection.isOutbound()
+          ? connectingSide(frame, alloc, out)
+          : acceptingSide(frame, alloc, out);
     }
     if (type != Protocol.AUTH || frame.readableBytes() != Hello.PROOF_LENGTH) {
       if (connection.isOutbound()) {
@@ -94,14 +105,17 @@ final class Handshake {
     byte[] proof = ByteBufUtil.getBytes(frame);
     if (connection.isOutbound()) {
       if (!MessageDigest.isEqual(proof, mac(SERVER_LABEL))) {
-        throw failedAuthentication("its proof does not match this env's secret (spark.authenticate.secret must be "
-            + "the same on both sides)");
+        throw failedAuthentication(
+            "its proof does not match this env's secret (spark.authenticate.secret must be "
+                + "the same on both sides)");
       }
       return peerAwaitingProof;
     }
     if (!MessageDigest.isEqual(proof, mac(CLIENT_LABEL))) {
-      throw refuse("failed authentication: its proof does not match this env's secret",
-          "authentication failed: the proof does not match (is spark.authenticate.secret the same on both sides?)");
+      throw refuse(
+          "failed authentication: its proof does not match this env's secret",
+          "authentication failed: the proof does not match (is spark.authenticate.secret the same"
+              + " on both sides?)");
     }
     // Only now, to a peer that has proven it holds the secret, does this side prove itself.
     out.accept(Frames.auth(alloc, mac(SERVER_LABEL)));
@@ -116,9 +130,14 @@ final class Handshake {
     }
     if (!peer.authenticates()) {
       RpcAddress who = connection.peerAddress();
-      throw new HandshakeFailure(new RpcAuthenticationException(who + " does not authenticate, but this env requires "
-          + "it (spark.authenticate=true); refusing the connection: there is no fallback to unauthenticated mode",
-          who, null), Protocol.CLOSE_AUTHENTICATION);
+      throw new HandshakeFailure(
+          new RpcAuthenticationException(
+              who
+                  + " does not authenticate, but this env requires it (spark.authenticate=true);"
+                  + " refusing the connection: there is no fallback to unauthenticated mode",
+              who,
+              null),
+          Protocol.CLOSE_AUTHENTICATION);
     }
     serverHello = raw;
     out.accept(Frames.auth(alloc, mac(CLIENT_LABEL)));
@@ -135,8 +154,10 @@ final class Handshake {
       return peer;
     }
     if (!peer.authenticates()) {
-      throw refuse("does not authenticate", "this env requires authentication (spark.authenticate=true with a shared "
-          + "secret); the connecting env does not authenticate");
+      throw refuse(
+          "does not authenticate",
+          "this env requires authentication (spark.authenticate=true with a shared "
+              + "secret); the connecting env does not authenticate");
     }
     clientHello = raw;
     Hello mine = mine();
@@ -149,14 +170,17 @@ final class Handshake {
 
   private HandshakeFailure failedAuthentication(String why) {
     RpcAddress who = connection.peerAddress();
-    return new HandshakeFailure(new RpcAuthenticationException("Authentication with " + who + " failed: " + why, who,
-        null), Protocol.CLOSE_AUTHENTICATION);
+    return new HandshakeFailure(
+        new RpcAuthenticationException("Authentication with " + who + " failed: " + why, who, null),
+        Protocol.CLOSE_AUTHENTICATION);
   }
 
   private HandshakeFailure refuse(String what, String toPeer) {
     RpcAddress who = connection.socketAddress();
-    return new HandshakeFailure(new RpcAuthenticationException("Connection from " + who + " " + what, who, null),
-        Protocol.CLOSE_AUTHENTICATION, toPeer);
+    return new HandshakeFailure(
+        new RpcAuthenticationException("Connection from " + who + " " + what, who, null),
+        Protocol.CLOSE_AUTHENTICATION,
+        toPeer);
   }
 
   private byte[] mac(byte[] label) {

@@ -18,7 +18,9 @@ final class HandshakeFailure extends RuntimeException {
     this(failure, closeCode, failure.getMessage());
   }
 
-  /** Tells the peer {@code toPeer} instead: what this side logs is not always what the peer needs. */
+  /**
+   * Tells the peer {@code toPeer} instead: what this side logs is not always what the peer needs.
+   */
   HandshakeFailure(RpcException failure, Byte closeCode, String toPeer) {
     super(failure.getMessage(), failure, false, false);
     this.failure = failure;

@@ -1,21 +1,21 @@
 package io.rpcenv.internal.transport;
 
-import io.rpcenv.RpcTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rpcenv.RpcAuthenticationException;
+import io.rpcenv.RpcTimeout;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link Handshake} of one connection within {@code spark.network.auth.rpcTimeout}
- * (after TLS, when TLS is on). No frame passes it before the handshake is done; then it removes
- * itself from the pipeline, leaving the {@link FrameRouter} to route everything that follows, and
- * an idle connection keeps nothing of the handshake.
+ * Runs the {@link Handshake} of one connection within {@code spark.network.auth.rpcTimeout} (after
+ * TLS, when TLS is on). No frame passes it before the handshake is done; then it removes itself
+ * from the pipeline, leaving the {@link FrameRouter} to route everything that follows, and an idle
+ * connection keeps nothing of the handshake.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -27,7 +27,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final Handshake handshake;
   private ScheduledFuture<?> deadline;
 
-  HandshakeHandler(Transport transport, Connection connection, FrameDecoder decoder, ConnectionCloser closer) {
+  HandshakeHandler(
+      Transport transport, Connection connection, FrameDecoder decoder, ConnectionCloser closer) {
     this.transport = transport;
     this.connection = connection;
     this.decoder = decoder;
@@ -40,14 +41,25 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     long timeoutNanos = transport.settings().handshakeTimeout().toNanos();
-    deadline = ctx.executor().schedule(() -> {
-      if (!connection.handshakeDone()) {
-        closer.close(ctx, Protocol.CLOSE_OTHER, "the handshake did not complete within "
-            + RpcTimeout.of(transport.settings().handshakeTimeout()).describe() + " (spark.network.auth.rpcTimeout)", null);
-      }
-    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!connection.handshakeDone()) {
+                    closer.close(
+                        ctx,
+                        Protocol.CLOSE_OTHER,
+                        "the handshake did not complete within "
+                            + RpcTimeout.of(transport.settings().handshakeTimeout()).describe()
+                            + " (spark.network.auth.rpcTimeout)",
+                        null);
+                  }
+                },
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
     if (connection.isOutbound()) {
-      ctx.writeAndFlush(handshake.start(ctx.alloc())); // held by TLS, if any, until its handshake is done
+      ctx.writeAndFlush(
+          handshake.start(ctx.alloc())); // held by TLS, if any, until its handshake is done
     }
     ctx.fireChannelActive();
   }
@@ -68,8 +80,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     } catch (HandshakeFailure f) {
       fail(ctx, f);
     } catch (IndexOutOfBoundsException truncated) {
-      throw new ProtocolException("Malformed " + Protocol.typeName(frame.getByte(0)) + " frame from "
-          + connection.socketAddress() + " during the handshake: it ends inside its fields");
+      throw new ProtocolException(
+          "Malformed "
+              + Protocol.typeName(frame.getByte(0))
+              + " frame from "
+              + connection.socketAddress()
+              + " during the handshake: it ends inside its fields");
     } finally {
       frame.release();
     }

@@ -5,14 +5,15 @@ import io.netty.buffer.Unpooled;
 import io.rpcenv.RpcAddress;
 
 /**
- * What each side says first: its env id, the address it listens on (none in client mode), and,
- * when it authenticates, a fresh nonce.
+ * What each side says first: its env id, the address it listens on (none in client mode), and, when
+ * it authenticates, a fresh nonce.
  *
  * @param envId random id of the env, unique per process run
  * @param window messages to one endpoint the env accepts in progress from one connection
  * @param listenAddress where the env listens, or null for a client-mode env
  * @param nonce 32 fresh random bytes when authenticating, else null
  */
+@SuppressWarnings("ArrayRecordComponent") // never compared: the nonce is read once, then dropped
 record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
   static final int NONCE_LENGTH = 32;
   static final int PROOF_LENGTH = 32;
@@ -39,7 +40,9 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
   }
 
   void writeTo(ByteBuf out) {
-    int flags = (listenAddress == null ? Protocol.FLAG_CLIENT_MODE : 0) | (nonce != null ? Protocol.FLAG_AUTH : 0);
+    int flags =
+        (listenAddress == null ? Protocol.FLAG_CLIENT_MODE : 0)
+            | (nonce != null ? Protocol.FLAG_AUTH : 0);
     out.writeByte(flags);
     out.writeLong(envId);
     out.writeInt(window);
@@ -56,12 +59,14 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
     try {
       byte flags = in.readByte();
       if ((flags & ~(Protocol.FLAG_CLIENT_MODE | Protocol.FLAG_AUTH)) != 0) {
-        throw new ProtocolException("Malformed handshake from " + peer + ": unknown flags " + flags);
+        throw new ProtocolException(
+            "Malformed handshake from " + peer + ": unknown flags " + flags);
       }
       long envId = in.readLong();
       int window = in.readInt();
       if (window < 1) {
-        throw new ProtocolException("Malformed handshake from " + peer + ": a window of " + window + " messages");
+        throw new ProtocolException(
+            "Malformed handshake from " + peer + ": a window of " + window + " messages");
       }
       RpcAddress address = null;
       if ((flags & Protocol.FLAG_CLIENT_MODE) == 0) {
@@ -74,11 +79,13 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
         in.readBytes(nonce);
       }
       if (in.isReadable()) {
-        throw new ProtocolException("Malformed handshake from " + peer + ": " + in.readableBytes() + " extra bytes");
+        throw new ProtocolException(
+            "Malformed handshake from " + peer + ": " + in.readableBytes() + " extra bytes");
       }
       return new Hello(envId, window, address, nonce);
     } catch (IndexOutOfBoundsException e) {
-      throw new ProtocolException("Malformed handshake from " + peer + ": it ends inside its fields");
+      throw new ProtocolException(
+          "Malformed handshake from " + peer + ": it ends inside its fields");
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("Malformed handshake from " + peer + ": " + e.getMessage());
     }

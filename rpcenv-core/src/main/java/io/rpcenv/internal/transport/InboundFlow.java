@@ -4,9 +4,9 @@ import io.netty.channel.Channel;
 import java.util.HashMap;
 
 /**
- * The receiving side of flow control on one connection: the {@link InboundWindow} of each
- * endpoint the peer sends to. A peer that writes beyond the credit it was given breaks the
- * protocol (an honest one holds such messages back). Event loop only.
+ * The receiving side of flow control on one connection: the {@link InboundWindow} of each endpoint
+ * the peer sends to. A peer that writes beyond the credit it was given breaks the protocol (an
+ * honest one holds such messages back). Event loop only.
  */
 final class InboundFlow {
   private final Connection connection;
@@ -18,7 +18,10 @@ final class InboundFlow {
     this.window = window;
   }
 
-  /** Counts a request or one-way message to {@code endpoint}; throws if the peer went beyond its credit. */
+  /**
+   * Counts a request or one-way message to {@code endpoint}; throws if the peer went beyond its
+   * credit.
+   */
   InboundWindow arrive(String endpoint) {
     InboundWindow w = windows.get(endpoint);
     if (w == null) {
@@ -26,16 +29,22 @@ final class InboundFlow {
       windows.put(endpoint, w);
     }
     if (!w.arrive()) {
-      throw new ProtocolException(connection.peerAddress() + " sent more messages to endpoint '" + endpoint
-          + "' than its window allows (" + w.allowed() + " so far; spark.rpc.io.maxInflightMessages of this env is "
-          + window + ")");
+      throw new ProtocolException(
+          connection.peerAddress()
+              + " sent more messages to endpoint '"
+              + endpoint
+              + "' than its window allows ("
+              + w.allowed()
+              + " so far; spark.rpc.io.maxInflightMessages of this env is "
+              + window
+              + ")");
     }
     return w;
   }
 
   /**
-   * Writes the credit of every message handled but not yet given back (without flushing), so that
-   * a peer this env leaves in order learns that they were handled.
+   * Writes the credit of every message handled but not yet given back (without flushing), so that a
+   * peer this env leaves in order learns that they were handled.
    */
   void writeRemainingCredit(Channel ch) {
     for (InboundWindow w : windows.values()) {

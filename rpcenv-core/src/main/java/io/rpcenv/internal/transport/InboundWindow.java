@@ -4,12 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The receiving side of one endpoint's window on one connection: how many messages to the
- * endpoint the peer may have in progress here, and the credit given back as they are handled.
- * Credit goes back in batches of a quarter of the window, so a busy endpoint costs one small
- * CREDIT frame per quarter window, and the sender always has at least three quarters to use
- * while the endpoint keeps up. Arrivals are counted on the event loop; {@link #done()} from
- * any thread.
+ * The receiving side of one endpoint's window on one connection: how many messages to the endpoint
+ * the peer may have in progress here, and the credit given back as they are handled. Credit goes
+ * back in batches of a quarter of the window, so a busy endpoint costs one small CREDIT frame per
+ * quarter window, and the sender always has at least three quarters to use while the endpoint keeps
+ * up. Arrivals are counted on the event loop; {@link #done()} from any thread.
  */
 public final class InboundWindow {
   private final Connection connection;
@@ -17,8 +16,13 @@ public final class InboundWindow {
   private final byte[] nameUtf8;
   private final int batch;
   private final AtomicInteger handled = new AtomicInteger();
-  /** Messages arrived, and messages the peer may send in all (the window plus credit sent); event loop only. */
+
+  /**
+   * Messages arrived, and messages the peer may send in all (the window plus credit sent); event
+   * loop only.
+   */
   private long arrived;
+
   private long allowed;
 
   InboundWindow(Connection connection, String endpoint, int window) {
@@ -29,7 +33,10 @@ public final class InboundWindow {
     this.allowed = window;
   }
 
-  /** Counts a message that arrived; false if the peer wrote beyond the credit it was given. Event loop. */
+  /**
+   * Counts a message that arrived; false if the peer wrote beyond the credit it was given. Event
+   * loop.
+   */
   boolean arrive() {
     return ++arrived <= allowed;
   }
@@ -65,7 +72,10 @@ public final class InboundWindow {
     return nameUtf8;
   }
 
-  /** How many messages the peer has been allowed so far (the window and the credit written). Event loop. */
+  /**
+   * How many messages the peer has been allowed so far (the window and the credit written). Event
+   * loop.
+   */
   long allowed() {
     return allowed;
   }

@@ -16,15 +16,18 @@ import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The kind of sockets and event loops in use: native epoll when it loads (and is allowed by
- * {@code spark.rpc.io.mode}), NIO otherwise.
+ * The kind of sockets and event loops in use: native epoll when it loads (and is allowed by {@code
+ * spark.rpc.io.mode}), NIO otherwise.
  *
  * @param name "epoll" or "nio"
  * @param handlerFactory creates the event loops' I/O handlers
  * @param socketChannel the client socket channel class
  * @param serverChannel the server socket channel class
  */
-public record IoTransport(String name, IoHandlerFactory handlerFactory, Class<? extends SocketChannel> socketChannel,
+public record IoTransport(
+    String name,
+    IoHandlerFactory handlerFactory,
+    Class<? extends SocketChannel> socketChannel,
     Class<? extends ServerChannel> serverChannel) {
 
   /** Chooses the transport for {@code mode} (auto, epoll, nio). */
@@ -32,14 +35,20 @@ public record IoTransport(String name, IoHandlerFactory handlerFactory, Class<? 
     String m = mode.toLowerCase(Locale.ROOT);
     boolean epoll = Epoll.isAvailable();
     if (m.equals("epoll") && !epoll) {
-      throw new IllegalStateException("spark.rpc.io.mode=epoll, but native epoll is unavailable on this machine: "
-          + Epoll.unavailabilityCause() + ". Use spark.rpc.io.mode=auto or nio.");
+      throw new IllegalStateException(
+          "spark.rpc.io.mode=epoll, but native epoll is unavailable on this machine: "
+              + Epoll.unavailabilityCause()
+              + ". Use spark.rpc.io.mode=auto or nio.");
     }
     if (epoll && !m.equals("nio")) {
-      return new IoTransport("epoll", EpollIoHandler.newFactory(), EpollSocketChannel.class,
+      return new IoTransport(
+          "epoll",
+          EpollIoHandler.newFactory(),
+          EpollSocketChannel.class,
           EpollServerSocketChannel.class);
     }
-    return new IoTransport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class);
+    return new IoTransport(
+        "nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class);
   }
 
   /** An event-loop group of {@code threads} threads made by {@code factory}. */

@@ -1,8 +1,8 @@
 package io.rpcenv.internal.transport;
 
-import io.rpcenv.RpcTimeout;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rpcenv.RpcTimeout;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -10,20 +10,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds connections that died without closing (a peer frozen or a network that silently drops
- * packets) while asks wait on them, long before TCP would give up. Every quarter of
- * {@code spark.rpc.io.connectionTimeout} it looks at what the connection read since the last
- * look. A connection with outstanding asks that has been quiet gets a PING, which any live peer
- * answers from its I/O thread, however busy its endpoints are (reading never pauses for a slow
- * endpoint: flow control is per endpoint). It is judged dead only on evidence: the PING has left
- * this side's socket and nothing at all has arrived for the whole timeout (closed between 1 and
- * 1.25 times the timeout after the last frame); the asks then fail with a connection error
- * naming the setting. A PING still waiting to be written means the peer is not reading what we
- * send: slow, not dead; asks keep their own timeouts. Silence is counted only in time this
- * process could listen: a look that comes late (a GC pause, SIGSTOP, a starved machine) starts
- * the count again, since what the peer sent meanwhile may wait unread in the socket. Connections
- * without outstanding asks are never closed for being quiet. With
- * {@code spark.rpc.io.keepalive=false} no PING is sent and Spark's rule applies: quiet for the
- * timeout, with asks outstanding and none written for as long. Event loop only.
+ * packets) while asks wait on them, long before TCP would give up. Every quarter of {@code
+ * spark.rpc.io.connectionTimeout} it looks at what the connection read since the last look. A
+ * connection with outstanding asks that has been quiet gets a PING, which any live peer answers
+ * from its I/O thread, however busy its endpoints are (reading never pauses for a slow endpoint:
+ * flow control is per endpoint). It is judged dead only on evidence: the PING has left this side's
+ * socket and nothing at all has arrived for the whole timeout (closed between 1 and 1.25 times the
+ * timeout after the last frame); the asks then fail with a connection error naming the setting. A
+ * PING still waiting to be written means the peer is not reading what we send: slow, not dead; asks
+ * keep their own timeouts. Silence is counted only in time this process could listen: a look that
+ * comes late (a GC pause, SIGSTOP, a starved machine) starts the count again, since what the peer
+ * sent meanwhile may wait unread in the socket. Connections without outstanding asks are never
+ * closed for being quiet. With {@code spark.rpc.io.keepalive=false} no PING is sent and Spark's
+ * rule applies: quiet for the timeout, with asks outstanding and none written for as long. Event
+ * loop only.
  */
 final class Keepalive implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Keepalive.class);
@@ -36,8 +36,10 @@ final class Keepalive implements Runnable {
   private final Channel channel;
   private final Duration timeout;
   private final boolean ping;
+
   /** Frames read and asks written since the handshake. */
   private long framesRead;
+
   private long asksWritten;
   private long framesSeen;
   private long asksSeen;
@@ -45,13 +47,20 @@ final class Keepalive implements Runnable {
   private int quietChecks;
   private int checksSinceAsk;
   private boolean pingOutstanding;
+
   /** The outstanding PING has been written to the socket. */
   private boolean pingWritten;
+
   private long period;
   private long lastLook;
   private ScheduledFuture<?> task;
 
-  Keepalive(Connection connection, OutstandingAsks asks, Channel channel, Duration timeout, boolean ping) {
+  Keepalive(
+      Connection connection,
+      OutstandingAsks asks,
+      Channel channel,
+      Duration timeout,
+      boolean ping) {
     this.connection = connection;
     this.asks = asks;
     this.channel = channel;
@@ -122,20 +131,30 @@ final class Keepalive implements Runnable {
     if (ping && !pingOutstanding) {
       pingOutstanding = true;
       pingWritten = false;
-      channel.writeAndFlush(Frames.ping(channel.alloc())).addListener(sent -> {
-        if (sent.isSuccess() && pingOutstanding) {
-          pingWritten = true;
-        }
-      });
+      channel
+          .writeAndFlush(Frames.ping(channel.alloc()))
+          .addListener(
+              sent -> {
+                if (sent.isSuccess() && pingOutstanding) {
+                  pingWritten = true;
+                }
+              });
       return;
     }
-    boolean dead = quietChecks >= CHECKS_PER_TIMEOUT && (ping ? pingWritten : checksSinceAsk >= CHECKS_PER_TIMEOUT);
+    boolean dead =
+        quietChecks >= CHECKS_PER_TIMEOUT
+            && (ping ? pingWritten : checksSinceAsk >= CHECKS_PER_TIMEOUT);
     if (dead) {
-      String why = "nothing arrived from " + connection.peerAddress() + " for "
-          + RpcTimeout.of(timeout).describe()
-          + (waiting > 0 ? " while " + waiting + " asks waited on it" : " after it left asks unanswered")
-          + (ping ? " and a keepalive ping went unanswered" : "")
-          + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";
+      String why =
+          "nothing arrived from "
+              + connection.peerAddress()
+              + " for "
+              + RpcTimeout.of(timeout).describe()
+              + (waiting > 0
+                  ? " while " + waiting + " asks waited on it"
+                  : " after it left asks unanswered")
+              + (ping ? " and a keepalive ping went unanswered" : "")
+              + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";
       LOG.warn("Closing the connection: {}", why);
       connection.reason(why, null);
       stop();

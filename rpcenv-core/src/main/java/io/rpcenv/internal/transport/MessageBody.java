@@ -39,7 +39,8 @@ public final class MessageBody {
   }
 
   /** Deserializes and releases the body; throws if it was already read or discarded. */
-  public Object read(MessageSerializer serializer, RefResolver refs) throws IOException, ClassNotFoundException {
+  public Object read(MessageSerializer serializer, RefResolver refs)
+      throws IOException, ClassNotFoundException {
     ByteBuf b = buf;
     byte[] r = rest;
     buf = null;

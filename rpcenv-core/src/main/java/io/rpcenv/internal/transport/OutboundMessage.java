@@ -4,13 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.rpcenv.internal.call.PendingAsk;
 
 /**
- * A REQUEST or ONE_WAY frame on its way out, with the endpoint window it must fit in: written
- * when the window has room, held in it until the peer gives credit back otherwise.
+ * A REQUEST or ONE_WAY frame on its way out, with the endpoint window it must fit in: written when
+ * the window has room, held in it until the peer gives credit back otherwise.
  */
 final class OutboundMessage implements QueuedWrite {
   final SendWindow window;
+
   /** The ask whose request this is, or null for a one-way message. */
   final PendingAsk<?> ask;
+
   private ByteBuf frame;
   private final int bytes;
 

@@ -14,10 +14,10 @@ import java.util.function.Consumer;
 /**
  * The asks of one connection, from being queued until their reply, failure, timeout or the end of
  * the connection (the job of Spark's {@code TransportResponseHandler}). It claims the reply or
- * failure that arrives for an ask and completes the ask itself, decoding with the env's
- * {@link ReplyDecoder}; it holds each ask's place among {@code spark.rpc.io.maxOutstandingAsks};
- * and it fails every written ask when the connection closes. The table of written asks is
- * touched on the event loop only.
+ * failure that arrives for an ask and completes the ask itself, decoding with the env's {@link
+ * ReplyDecoder}; it holds each ask's place among {@code spark.rpc.io.maxOutstandingAsks}; and it
+ * fails every written ask when the connection closes. The table of written asks is touched on the
+ * event loop only.
  */
 final class OutstandingAsks implements PendingAsk.Owner {
   private final Connection connection;
@@ -25,8 +25,10 @@ final class OutstandingAsks implements PendingAsk.Owner {
   private final int limit;
   private final long maxReplySize;
   private final LongObjectHashMap<PendingAsk<?>> written = new LongObjectHashMap<>();
+
   /** Asks queued or written, for the limit. */
   private final AtomicInteger count = new AtomicInteger();
+
   private final AtomicLong ids = new AtomicLong();
   private final LateReplies late;
 
@@ -49,8 +51,15 @@ final class OutstandingAsks implements PendingAsk.Owner {
       return true;
     }
     count.decrementAndGet();
-    ask.fail(new RpcBackpressureException("Too many asks to " + connection.peerAddress() + " are outstanding ("
-        + limit + ", spark.rpc.io.maxOutstandingAsks); the " + ask.describe() + " was not sent"));
+    ask.fail(
+        new RpcBackpressureException(
+            "Too many asks to "
+                + connection.peerAddress()
+                + " are outstanding ("
+                + limit
+                + ", spark.rpc.io.maxOutstandingAsks); the "
+                + ask.describe()
+                + " was not sent"));
     return false;
   }
 
@@ -79,7 +88,10 @@ final class OutstandingAsks implements PendingAsk.Owner {
     return late;
   }
 
-  /** A RESPONSE for {@code id} arrived: its ask completes with the decoded body. Event loop; {@code body} is discarded. */
+  /**
+   * A RESPONSE for {@code id} arrived: its ask completes with the decoded body. Event loop; {@code
+   * body} is discarded.
+   */
   void replyArrived(long id, MessageBody body) {
     try {
       PendingAsk<?> ask = claim(id, "reply");
@@ -87,16 +99,27 @@ final class OutstandingAsks implements PendingAsk.Owner {
         return;
       }
       if (body.size() > maxReplySize) {
-        ask.fail(Frames.tooLarge("reply from " + connection.peerAddress() + " to the " + ask.describe(),
-            body.size(), maxReplySize, false));
+        ask.fail(
+            Frames.tooLarge(
+                "reply from " + connection.peerAddress() + " to the " + ask.describe(),
+                body.size(),
+                maxReplySize,
+                false));
         return;
       }
       Object reply;
       try {
         reply = body.read(decoder.serializer(), decoder.refsFrom(connection));
       } catch (Exception | LinkageError e) {
-        ask.fail(new RpcSerializationException("Cannot deserialize the reply to the " + ask.describe() + " from "
-            + connection.peerAddress() + ": " + e, e));
+        ask.fail(
+            new RpcSerializationException(
+                "Cannot deserialize the reply to the "
+                    + ask.describe()
+                    + " from "
+                    + connection.peerAddress()
+                    + ": "
+                    + e,
+                e));
         return;
       }
       ask.succeed(reply);
@@ -105,15 +128,23 @@ final class OutstandingAsks implements PendingAsk.Owner {
     }
   }
 
-  /** A FAILURE for {@code id} arrived; {@code frame} (not released here) is positioned after the id. Event loop. */
+  /**
+   * A FAILURE for {@code id} arrived; {@code frame} (not released here) is positioned after the id.
+   * Event loop.
+   */
   void failureArrived(long id, ByteBuf frame) {
     PendingAsk<?> ask = claim(id, "failure");
     if (ask != null) {
-      ask.fail(FailureFrame.read(frame, decoder.serializer(), decoder.refsFrom(connection), ask.target()));
+      ask.fail(
+          FailureFrame.read(
+              frame, decoder.serializer(), decoder.refsFrom(connection), ask.target()));
     }
   }
 
-  /** The ask waiting for {@code id}, no longer outstanding and claimed; null (counted as late) if it stopped waiting. */
+  /**
+   * The ask waiting for {@code id}, no longer outstanding and claimed; null (counted as late) if it
+   * stopped waiting.
+   */
   private PendingAsk<?> claim(long id, String kind) {
     PendingAsk<?> ask = written.remove(id);
     if (ask != null) {
@@ -126,7 +157,10 @@ final class OutstandingAsks implements PendingAsk.Owner {
     return null;
   }
 
-  /** Fails every written ask with {@code fail}; returns how many failed. Event loop (the connection closed). */
+  /**
+   * Fails every written ask with {@code fail}; returns how many failed. Event loop (the connection
+   * closed).
+   */
   int failAll(Consumer<PendingAsk<?>> fail) {
     // Copied first: failing an ask runs its callbacks, which may abort others.
     PendingAsk<?>[] all = written.values().toArray(new PendingAsk<?>[0]);
@@ -143,7 +177,9 @@ final class OutstandingAsks implements PendingAsk.Owner {
     return failed;
   }
 
-  /** Drops a completed (timed out, aborted) ask from those waiting for replies, on the event loop. */
+  /**
+   * Drops a completed (timed out, aborted) ask from those waiting for replies, on the event loop.
+   */
   @Override
   public void forget(long id, PendingAsk<?> ask) {
     Channel ch = connection.channel();

@@ -17,33 +17,34 @@ package io.rpcenv.internal.transport;
  * CREDIT    endpoint:utf8-16 count:4 (the receiver handled count more messages to that endpoint)
  * </pre>
  *
- * <p>Flow control is per endpoint: {@code window} in a HELLO is how many REQUEST and ONE_WAY
- * frames to one endpoint the sender of that HELLO accepts in progress at a time from this
- * connection. The other side writes at most that many to each endpoint before the receiver has
- * given them back with CREDIT frames, and holds the rest; a peer that writes beyond its window
- * breaks the protocol. Replies, failures and control frames are never held, so one slow endpoint
- * delays nothing but the messages addressed to it.
+ * <p>Flow control is per endpoint: {@code window} in a HELLO is how many REQUEST and ONE_WAY frames
+ * to one endpoint the sender of that HELLO accepts in progress at a time from this connection. The
+ * other side writes at most that many to each endpoint before the receiver has given them back with
+ * CREDIT frames, and holds the rest; a peer that writes beyond its window breaks the protocol.
+ * Replies, failures and control frames are never held, so one slow endpoint delays nothing but the
+ * messages addressed to it.
  *
- * The first frame in each direction is HELLO; the connecting side speaks first. With
+ * <p>The first frame in each direction is HELLO; the connecting side speaks first. With
  * authentication, each HELLO carries a fresh nonce; the connecting side then proves that it holds
- * the secret with AUTH, {@code HMAC-SHA256(key, "rpcenv-v2 client" || clientHello ||
- * serverHello)}, and only once that is verified does the accepting side answer with its own AUTH,
- * {@code HMAC-SHA256(key, "rpcenv-v2 server" || clientHello || serverHello)}: a peer that has not
- * proven anything receives nothing derived from the secret. No other frame is accepted before
- * that. {@code utf8-16}
- * is a 2-byte length then UTF-8 bytes, {@code utf8-32} a 4-byte length. A body is a serializer
- * tag byte and the serialized value, and runs to the end of the frame.
+ * the secret with AUTH, {@code HMAC-SHA256(key, "rpcenv-v2 client" || clientHello || serverHello)},
+ * and only once that is verified does the accepting side answer with its own AUTH, {@code
+ * HMAC-SHA256(key, "rpcenv-v2 server" || clientHello || serverHello)}: a peer that has not proven
+ * anything receives nothing derived from the secret. No other frame is accepted before that. {@code
+ * utf8-16} is a 2-byte length then UTF-8 bytes, {@code utf8-32} a 4-byte length. A body is a
+ * serializer tag byte and the serialized value, and runs to the end of the frame.
  */
 public final class Protocol {
   private Protocol() {}
 
   public static final int MAGIC = 0x52504345; // "RPCE"
+
   /**
-   * Version 5, the third (the second added per-endpoint flow control): 2 and 3 are skipped because a TLS stack that probes for SSLv2 reads a
-   * fifth byte of 2 or 3 after "RPC" as an SSLv2 record header and waits for more bytes, instead of
-   * reporting at once that its peer speaks plaintext.
+   * Version 5, the third (the second added per-endpoint flow control): 2 and 3 are skipped because
+   * a TLS stack that probes for SSLv2 reads a fifth byte of 2 or 3 after "RPC" as an SSLv2 record
+   * header and waits for more bytes, instead of reporting at once that its peer speaks plaintext.
    */
   public static final byte VERSION = 5;
+
   public static final int PREFACE_LENGTH = 5;
 
   public static final byte HELLO = 1;
@@ -62,26 +63,33 @@ public final class Protocol {
 
   /** CLOSE codes. */
   public static final byte CLOSE_OTHER = 0;
+
   public static final byte CLOSE_AUTHENTICATION = 1;
 
   /** Length field plus type byte. */
   public static final int FRAME_HEADER = 5;
+
   /** Largest frame accepted before the handshake has completed. */
   public static final int MAX_HANDSHAKE_FRAME = 1024;
+
   /**
    * Room for frame headers on top of spark.rpc.message.maxSize: a frame longer than maxSize plus
    * this is refused from its length field alone. Bounded endpoint names and failure texts fit.
    */
   public static final int HEADER_ALLOWANCE = 64 * 1024;
+
   /**
    * Frames of at least this length (requests, one-way messages and replies) have their bodies
    * copied into one array as they arrive, instead of being buffered whole and copied afterwards.
    */
   public static final int LARGE_FRAME = 256 * 1024;
+
   /** Longest endpoint name, in UTF-8 bytes. */
   public static final int MAX_ENDPOINT_NAME = 1024;
+
   /** What {@link #bodyOffset} returns when more bytes are needed to tell. */
   static final int NEED_MORE = -1;
+
   /** What {@link #bodyOffset} returns for a frame without a message body (or a malformed one). */
   static final int NO_BODY = -2;
 
@@ -101,18 +109,19 @@ public final class Protocol {
         offset = 1 + 8;
         break;
       case REQUEST:
-      case ONE_WAY: {
-        int nameAt = in.getByte(typeAt) == REQUEST ? 1 + 8 : 1;
-        if (readable < nameAt + 2) {
-          return NEED_MORE;
+      case ONE_WAY:
+        {
+          int nameAt = in.getByte(typeAt) == REQUEST ? 1 + 8 : 1;
+          if (readable < nameAt + 2) {
+            return NEED_MORE;
+          }
+          int n = in.getUnsignedShort(typeAt + nameAt);
+          if (n > MAX_ENDPOINT_NAME) {
+            return NO_BODY; // refused where the whole frame is read
+          }
+          offset = nameAt + 2 + n;
+          break;
         }
-        int n = in.getUnsignedShort(typeAt + nameAt);
-        if (n > MAX_ENDPOINT_NAME) {
-          return NO_BODY; // refused where the whole frame is read
-        }
-        offset = nameAt + 2 + n;
-        break;
-      }
       default:
         return NO_BODY;
     }
@@ -141,6 +150,7 @@ public final class Protocol {
 
   /** Longest failure message carried in a FAILURE frame, in chars; longer ones are cut. */
   public static final int MAX_FAILURE_MESSAGE = 4 * 1024;
+
   /** Longest stack text carried in a FAILURE frame, in chars; longer ones are cut. */
   public static final int MAX_FAILURE_STACK = 12 * 1024;
 }

@@ -7,11 +7,11 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 /**
  * Whether the event loop reads from one connection. Reading stops while any reason holds the gate
  * closed and resumes when the last one lets go, so reasons never undo each other (today there is
- * one: the env's memory for arriving frames is spent; flow control of messages is per endpoint,
- * see {@link SendWindow}, and never stops a whole connection). It sits first in
- * the pipeline and also holds back the reads that handlers request on their own (a decoder that
- * emitted nothing asks for more when auto-read is off), which would otherwise read on regardless.
- * Changed on the event loop only; read anywhere.
+ * one: the env's memory for arriving frames is spent; flow control of messages is per endpoint, see
+ * {@link SendWindow}, and never stops a whole connection). It sits first in the pipeline and also
+ * holds back the reads that handlers request on their own (a decoder that emitted nothing asks for
+ * more when auto-read is off), which would otherwise read on regardless. Changed on the event loop
+ * only; read anywhere.
  */
 final class ReadGate extends ChannelOutboundHandlerAdapter {
   /** The env's memory for arriving frames is spent (spark.rpc.io.frameBudget). */
@@ -19,8 +19,6 @@ final class ReadGate extends ChannelOutboundHandlerAdapter {
 
   private final Channel channel;
   private volatile int closedBy;
-  /** A read was asked for while closed; it is made when the gate opens. */
-  private boolean heldRead;
 
   ReadGate(Channel channel) {
     this.channel = channel;
@@ -45,7 +43,9 @@ final class ReadGate extends ChannelOutboundHandlerAdapter {
     }
   }
 
-  /** Reads whatever the peer sends from now on, whatever held the gate: the connection is closing. */
+  /**
+   * Reads whatever the peer sends from now on, whatever held the gate: the connection is closing.
+   */
   void drain() {
     int before = closedBy;
     closedBy = 0;
@@ -57,7 +57,6 @@ final class ReadGate extends ChannelOutboundHandlerAdapter {
   }
 
   private void reopen() {
-    heldRead = false;
     if (channel.isActive()) {
       channel.config().setAutoRead(true); // reads at once
     }
@@ -66,8 +65,7 @@ final class ReadGate extends ChannelOutboundHandlerAdapter {
   @Override
   public void read(ChannelHandlerContext ctx) {
     if (closedBy != 0) {
-      heldRead = true;
-      return;
+      return; // held: reopening turns auto-read back on, which reads at once
     }
     ctx.read();
   }

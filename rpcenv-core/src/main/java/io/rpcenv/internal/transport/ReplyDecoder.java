@@ -4,14 +4,17 @@ import io.rpcenv.internal.serialize.MessageSerializer;
 import io.rpcenv.internal.serialize.RefResolver;
 
 /**
- * How the transport turns the replies and failure reports it reads into values and exceptions:
- * the env's serializer, and refs inside them bound to the connection they came over. Given to
- * the transport once, so that a reply is completed where it is read, never handed up and back.
+ * How the transport turns the replies and failure reports it reads into values and exceptions: the
+ * env's serializer, and refs inside them bound to the connection they came over. Given to the
+ * transport once, so that a reply is completed where it is read, never handed up and back.
  */
 public interface ReplyDecoder {
   /** The env's serializer. */
   MessageSerializer serializer();
 
-  /** Binds refs read off {@code connection} to it (or, for refs to listening envs, to their address). */
+  /**
+   * Binds refs read off {@code connection} to it (or, for refs to listening envs, to their
+   * address).
+   */
   RefResolver refsFrom(Connection connection);
 }

@@ -8,14 +8,19 @@ import java.util.ArrayDeque;
  * The sending side of one endpoint's window on one connection: the credit the peer has given for
  * messages to that endpoint, and the messages held here until it gives more. Held messages keep
  * their order and count against {@code spark.rpc.outbox.maxBytes} for this endpoint alone, so a
- * slow endpoint holds back the senders to it and no one else. Event loop only, except
- * {@link #heldBytes()}, which senders read to refuse what would not fit.
+ * slow endpoint holds back the senders to it and no one else. Event loop only, except {@link
+ * #heldBytes()}, which senders read to refuse what would not fit.
  */
 final class SendWindow {
   private final String endpoint;
   private final ArrayDeque<OutboundMessage> held = new ArrayDeque<>();
-  /** Written on the event loop only, published with a release store (no fence per message); see {@link #heldBytes()}. */
+
+  /**
+   * Written on the event loop only, published with a release store (no fence per message); see
+   * {@link #heldBytes()}.
+   */
   private long heldBytes;
+
   private static final VarHandle HELD_BYTES;
 
   static {
@@ -25,6 +30,7 @@ final class SendWindow {
       throw new ExceptionInInitializerError(e);
     }
   }
+
   private int credit;
   private boolean opened;
   private long written;
@@ -88,7 +94,7 @@ final class SendWindow {
 
   /** The next held message that the window has room for, with its credit taken; or null. */
   OutboundMessage nextReleased() {
-    for (;;) {
+    for (; ; ) {
       if (credit <= 0) {
         return null;
       }
@@ -116,14 +122,17 @@ final class SendWindow {
   }
 
   /**
-   * One-way messages written here that the peer has not confirmed as handled: at most the
-   * messages it has not given credit back for. Those are what a dying connection may lose.
+   * One-way messages written here that the peer has not confirmed as handled: at most the messages
+   * it has not given credit back for. Those are what a dying connection may lose.
    */
   long unconfirmedOneWays() {
     return Math.min(oneWaysWritten, written - returned);
   }
 
-  /** Held asks time out in the order they were held; dropping them from the front keeps the queue honest. */
+  /**
+   * Held asks time out in the order they were held; dropping them from the front keeps the queue
+   * honest.
+   */
   private void dropAbandonedHead() {
     OutboundMessage first;
     while ((first = held.peekFirst()) != null && first.abandoned()) {

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
 /**
- * The {@link SendWindow} of each endpoint this env sends to over one connection. Senders look
- * their endpoint's window up (and are refused when too much already waits in it); the event loop
- * admits, holds and releases messages through it.
+ * The {@link SendWindow} of each endpoint this env sends to over one connection. Senders look their
+ * endpoint's window up (and are refused when too much already waits in it); the event loop admits,
+ * holds and releases messages through it.
  */
 final class SendWindows {
   private final Connection connection;
@@ -34,19 +34,35 @@ final class SendWindows {
     long held = window.heldBytes();
     if (held + frame.readableBytes() > maxHeldBytes) {
       frame.release();
-      throw new RpcBackpressureException("Endpoint '" + window.endpoint() + "' at " + connection.peerAddress()
-          + " is not keeping up: " + held + " bytes of messages to it wait for it to handle those in progress "
-          + "(spark.rpc.io.maxInflightMessages of the receiving env), and " + frame.readableBytes()
-          + " more would exceed spark.rpc.outbox.maxBytes (" + maxHeldBytes + " bytes). " + outcome);
+      throw new RpcBackpressureException(
+          "Endpoint '"
+              + window.endpoint()
+              + "' at "
+              + connection.peerAddress()
+              + " is not keeping up: "
+              + held
+              + " bytes of messages to it wait for it to handle those in progress "
+              + "(spark.rpc.io.maxInflightMessages of the receiving env), and "
+              + frame.readableBytes()
+              + " more would exceed spark.rpc.outbox.maxBytes ("
+              + maxHeldBytes
+              + " bytes). "
+              + outcome);
     }
   }
 
-  /** The window of an endpoint credit arrived for, or null if this env never wrote to it. Event loop. */
+  /**
+   * The window of an endpoint credit arrived for, or null if this env never wrote to it. Event
+   * loop.
+   */
   SendWindow credited(String endpoint) {
     return windows.get(endpoint);
   }
 
-  /** Releases every held message with {@code release}; returns the sum of what it returns. Event loop. */
+  /**
+   * Releases every held message with {@code release}; returns the sum of what it returns. Event
+   * loop.
+   */
   int releaseHeld(ToIntFunction<OutboundMessage> release) {
     int n = 0;
     for (SendWindow w : windows.values()) {

@@ -20,9 +20,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The TLS side of an env: a server context (when it listens) and a client context, built once
- * from {@link TlsSettings} with the JDK's TLS provider. Clients verify the server's host name
- * unless told not to; servers require client certificates for mutual TLS.
+ * The TLS side of an env: a server context (when it listens) and a client context, built once from
+ * {@link TlsSettings} with the JDK's TLS provider. Clients verify the server's host name unless
+ * told not to; servers require client certificates for mutual TLS.
  */
 public final class TlsContexts {
   private final SslContext server;
@@ -30,7 +30,8 @@ public final class TlsContexts {
   private final boolean verifyHostname;
   private final Duration handshakeTimeout;
 
-  private TlsContexts(SslContext server, SslContext client, boolean verifyHostname, Duration handshakeTimeout) {
+  private TlsContexts(
+      SslContext server, SslContext client, boolean verifyHostname, Duration handshakeTimeout) {
     this.server = server;
     this.client = client;
     this.verifyHostname = verifyHostname;
@@ -41,19 +42,29 @@ public final class TlsContexts {
    * Builds the contexts; throws {@link RpcException} naming the setting whose file cannot be read
    * or whose content is unusable.
    */
-  public static TlsContexts build(TlsSettings s, boolean listens, String envName, Duration handshakeTimeout) {
+  public static TlsContexts build(
+      TlsSettings s, boolean listens, String envName, Duration handshakeTimeout) {
     try {
       KeyManagerFactory kmf = s.keyStore() == null ? null : keyManagers(s);
       TrustManagerFactory tmf = s.trustStore() == null ? null : trustManagers(s);
       SslContext server = null;
       if (listens) {
         if (!s.hasKeyMaterial()) {
-          throw new IllegalArgumentException("spark.ssl.rpc.enabled=true, but RpcEnv '" + envName + "' listens and has "
-              + "no key: set spark.ssl.rpc.keyStore, or spark.ssl.rpc.privateKey and spark.ssl.rpc.certChain");
+          throw new IllegalArgumentException(
+              "spark.ssl.rpc.enabled=true, but RpcEnv '"
+                  + envName
+                  + "' listens and has no key: set spark.ssl.rpc.keyStore, or"
+                  + " spark.ssl.rpc.privateKey and spark.ssl.rpc.certChain");
         }
-        SslContextBuilder b = kmf != null ? SslContextBuilder.forServer(kmf)
-            : SslContextBuilder.forServer(s.certChain().toFile(), s.privateKey().toFile(), s.privateKeyPassword());
-        server = common(b, s, tmf).clientAuth(s.needClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE).build();
+        SslContextBuilder b =
+            kmf != null
+                ? SslContextBuilder.forServer(kmf)
+                : SslContextBuilder.forServer(
+                    s.certChain().toFile(), s.privateKey().toFile(), s.privateKeyPassword());
+        server =
+            common(b, s, tmf)
+                .clientAuth(s.needClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE)
+                .build();
       }
       SslContextBuilder cb = SslContextBuilder.forClient();
       if (kmf != null) {
@@ -70,7 +81,8 @@ public final class TlsContexts {
     }
   }
 
-  private static SslContextBuilder common(SslContextBuilder b, TlsSettings s, TrustManagerFactory tmf) {
+  private static SslContextBuilder common(
+      SslContextBuilder b, TlsSettings s, TrustManagerFactory tmf) {
     b.sslProvider(SslProvider.JDK).protocols(s.protocols().toArray(new String[0]));
     if (!s.cipherSuites().isEmpty()) {
       b.ciphers(s.cipherSuites());
@@ -84,7 +96,8 @@ public final class TlsContexts {
   }
 
   private static KeyManagerFactory keyManagers(TlsSettings s) throws Exception {
-    KeyStore ks = load(s.keyStore(), s.keyStoreType(), s.keyStorePassword(), "spark.ssl.rpc.keyStore");
+    KeyStore ks =
+        load(s.keyStore(), s.keyStoreType(), s.keyStorePassword(), "spark.ssl.rpc.keyStore");
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     String keyPassword = s.keyPassword() != null ? s.keyPassword() : s.keyStorePassword();
     kmf.init(ks, keyPassword == null ? null : keyPassword.toCharArray());
@@ -92,18 +105,23 @@ public final class TlsContexts {
   }
 
   private static TrustManagerFactory trustManagers(TlsSettings s) throws Exception {
-    KeyStore ts = load(s.trustStore(), s.trustStoreType(), s.trustStorePassword(), "spark.ssl.rpc.trustStore");
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    KeyStore ts =
+        load(
+            s.trustStore(), s.trustStoreType(), s.trustStorePassword(), "spark.ssl.rpc.trustStore");
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     return tmf;
   }
 
-  private static KeyStore load(Path path, String type, String password, String setting) throws Exception {
+  private static KeyStore load(Path path, String type, String password, String setting)
+      throws Exception {
     KeyStore ks = KeyStore.getInstance(type);
     try (InputStream in = Files.newInputStream(path)) {
       ks.load(in, password == null ? null : password.toCharArray());
     } catch (Exception e) {
-      throw new IllegalArgumentException("Cannot load " + setting + " " + path + " (type " + type + "): " + e, e);
+      throw new IllegalArgumentException(
+          "Cannot load " + setting + " " + path + " (type " + type + "): " + e, e);
     }
     return ks;
   }
@@ -117,7 +135,10 @@ public final class TlsContexts {
 
   /** A handler for a connection to {@code peer}, verifying that its certificate names that host. */
   SslHandler clientHandler(ByteBufAllocator alloc, RpcAddress peer) {
-    String host = peer.host().startsWith("[") ? peer.host().substring(1, peer.host().length() - 1) : peer.host();
+    String host =
+        peer.host().startsWith("[")
+            ? peer.host().substring(1, peer.host().length() - 1)
+            : peer.host();
     SslHandler h = client.newHandler(alloc, host, peer.port());
     if (verifyHostname) {
       SSLEngine engine = h.engine();

@@ -1,7 +1,6 @@
 package io.rpcenv.internal.transport;
 
 import io.netty.handler.ssl.NotSslRecordException;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import javax.net.ssl.SSLHandshakeException;
@@ -13,7 +12,8 @@ final class TlsFailures {
   static String describe(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof NotSslRecordException) {
-        return "the peer answered in plaintext, not TLS (spark.ssl.rpc.enabled must be set on both sides)";
+        return "the peer answered in plaintext, not TLS (spark.ssl.rpc.enabled must be set on both"
+            + " sides)";
       }
       if (t instanceof CertificateExpiredException) {
         return "the peer's certificate has expired (" + t.getMessage() + ")";
@@ -23,18 +23,18 @@ final class TlsFailures {
       }
       String m = t.getMessage() == null ? "" : t.getMessage();
       if (m.contains("No subject alternative") || m.contains("No name matching")) {
-        return "the peer's certificate does not name the host that was dialed (" + m + "; spark.ssl.rpc.verifyHostname)";
+        return "the peer's certificate does not name the host that was dialed ("
+            + m
+            + "; spark.ssl.rpc.verifyHostname)";
       }
-      if (m.contains("unable to find valid certification path") || m.contains("PKIX path building failed")) {
-        return "the peer's certificate is not signed by an authority in this env's spark.ssl.rpc.trustStore or "
-            + "spark.ssl.rpc.trustCertificates";
+      if (m.contains("unable to find valid certification path")
+          || m.contains("PKIX path building failed")) {
+        return "the peer's certificate is not signed by an authority in this env's"
+            + " spark.ssl.rpc.trustStore or spark.ssl.rpc.trustCertificates";
       }
       if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
-        return "the server requires a client certificate (spark.ssl.rpc.needClientAuth) and none was presented: set "
-            + "spark.ssl.rpc.keyStore on the client";
-      }
-      if (t instanceof CertPathValidatorException && t.getCause() != null) {
-        continue;
+        return "the server requires a client certificate (spark.ssl.rpc.needClientAuth) and none"
+            + " was presented: set spark.ssl.rpc.keyStore on the client";
       }
     }
     String m = failure.getMessage();

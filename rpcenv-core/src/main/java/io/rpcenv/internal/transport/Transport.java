@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network side of one env: its connections, the map from peer listen address to connection,
- * and what all of them share (settings, the frame budget, counters). Listening is the
- * {@link Acceptor}'s job and dialing the {@link Dialer}'s. One connection per peer serves both
- * directions: a connection a server-mode peer opened to us is reused for our messages to it.
+ * The network side of one env: its connections, the map from peer listen address to connection, and
+ * what all of them share (settings, the frame budget, counters). Listening is the {@link
+ * Acceptor}'s job and dialing the {@link Dialer}'s. One connection per peer serves both directions:
+ * a connection a server-mode peer opened to us is reused for our messages to it.
  */
 public final class Transport {
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
@@ -45,8 +45,13 @@ public final class Transport {
   private volatile boolean closing;
   private volatile RpcException closingReason;
 
-  public Transport(TransportHost host, ReplyDecoder replies, TransportSettings settings, EventLoopGroup group,
-      IoTransport io, ByteBufAllocator alloc) {
+  public Transport(
+      TransportHost host,
+      ReplyDecoder replies,
+      TransportSettings settings,
+      EventLoopGroup group,
+      IoTransport io,
+      ByteBufAllocator alloc) {
     this.host = host;
     this.replies = replies;
     this.settings = settings;
@@ -94,12 +99,14 @@ public final class Transport {
   }
 
   /**
-   * Listens on {@code bindHost:port} (see {@link Acceptor#bind}) and announces
-   * {@code advertiseHost} and the bound port as this env's listen address. Returns the port.
+   * Listens on {@code bindHost:port} (see {@link Acceptor#bind}) and announces {@code
+   * advertiseHost} and the bound port as this env's listen address. Returns the port.
    */
   public int bind(String bindHost, int port, int maxRetries, String advertiseHost) {
     int bound = acceptor.bind(group, io, alloc, bindHost, port, maxRetries);
-    hello = new Hello(host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
+    hello =
+        new Hello(
+            host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
     return bound;
   }
 
@@ -110,22 +117,30 @@ public final class Transport {
   }
 
   /**
-   * The connection to the env listening at {@code address}: an open one if there is one, else a
-   * new one, connecting in the background. Messages written to it meanwhile are queued.
+   * The connection to the env listening at {@code address}: an open one if there is one, else a new
+   * one, connecting in the background. Messages written to it meanwhile are queued.
    */
   public Connection connectionTo(RpcAddress address) {
-    for (;;) {
+    for (; ; ) {
       Connection existing = byAddress.get(address);
       if (existing != null && !existing.isClosed()) {
         return existing;
       }
       if (closing) {
-        throw new RpcConnectionException("Cannot connect to " + address + ": RpcEnv '" + settings.envName()
-            + "' is shutting down", address, null);
+        throw new RpcConnectionException(
+            "Cannot connect to "
+                + address
+                + ": RpcEnv '"
+                + settings.envName()
+                + "' is shutting down",
+            address,
+            null);
       }
       Connection fresh = new Connection(this, address);
-      boolean won = existing == null ? byAddress.putIfAbsent(address, fresh) == null
-          : byAddress.replace(address, existing, fresh);
+      boolean won =
+          existing == null
+              ? byAddress.putIfAbsent(address, fresh) == null
+              : byAddress.replace(address, existing, fresh);
       if (won) {
         connections.add(fresh);
         dialer.connect(fresh);
@@ -141,8 +156,8 @@ public final class Transport {
   }
 
   /**
-   * The handshake completed: verify an accepted peer's claimed listen address, index the
-   * connection by it, announce the connection.
+   * The handshake completed: verify an accepted peer's claimed listen address, index the connection
+   * by it, announce the connection.
    */
   void onReady(Connection c) {
     acceptor.handshakeOver(c);
@@ -152,7 +167,9 @@ public final class Transport {
         c.verifiedListenAddress(listen);
         Connection old = byAddress.get(listen);
         if (old == null || old.isClosed()) {
-          if (old == null ? byAddress.putIfAbsent(listen, c) != null : !byAddress.replace(listen, old, c)) {
+          if (old == null
+              ? byAddress.putIfAbsent(listen, c) != null
+              : !byAddress.replace(listen, old, c)) {
             LOG.debug("Another connection to {} won the race; keeping both", listen);
           }
         }
@@ -162,19 +179,21 @@ public final class Transport {
       c.channel().close();
       return;
     }
-    c.announced(true);
+    c.announced = true;
     host.onConnected(c);
   }
 
   void onInactive(Connection c) {
     acceptor.handshakeOver(c);
     if (!c.isReady()) {
-      c.reason("the peer closed the connection during the handshake (spark.ssl.rpc.enabled and spark.authenticate "
-          + "must agree on both sides)", null);
+      c.reason(
+          "the peer closed the connection during the handshake (spark.ssl.rpc.enabled and"
+              + " spark.authenticate must agree on both sides)",
+          null);
     }
     removed(c);
     c.closed(closing ? closingReason : null);
-    if (c.announced() && !closing) {
+    if (c.announced && !closing) {
       host.onDisconnected(c);
     }
   }
@@ -198,7 +217,28 @@ public final class Transport {
     return null;
   }
 
-  /** A connection closed with one-way messages never written, and others written but not confirmed. */
+  /**
+   * A connection closed: counts the one-way messages it never wrote and those it wrote that the
+   * peer had not confirmed, and says what was lost in one line if anything was.
+   */
+  void closedWithLosses(
+      Connection c, String reason, int failedAsks, long notSent, long unconfirmed) {
+    oneWaysLost(notSent, unconfirmed);
+    if (notSent > 0 || failedAsks > 0 || unconfirmed > 0) {
+      LOG.warn(
+          "Connection to {} closed{}: {} outstanding asks failed, {} one-way messages not sent, and"
+              + " up to {} sent but not yet confirmed as handled by the peer may be lost",
+          c.peerAddress(),
+          reason,
+          failedAsks,
+          notSent,
+          unconfirmed);
+    }
+  }
+
+  /**
+   * A connection closed with one-way messages never written, and others written but not confirmed.
+   */
   void oneWaysLost(long notSent, long unconfirmed) {
     if (notSent > 0) {
       oneWaysNotSent.addAndGet(notSent);
@@ -242,9 +282,8 @@ public final class Transport {
   }
 
   /**
-   * Closes the listening socket and every connection: frames already queued are written first;
-   * asks still outstanding fail with {@code reason}. The future completes when every channel has
-   * closed.
+   * Closes the listening socket and every connection: frames already queued are written first; asks
+   * still outstanding fail with {@code reason}. The future completes when every channel has closed.
    */
   public CompletableFuture<Void> close(RpcException reason) {
     closingReason = reason;
@@ -263,7 +302,8 @@ public final class Transport {
       } else {
         // Not connected yet: nothing can be flushed; fail what waits on it now.
         removed(c);
-        c.reason("RpcEnv '" + settings.envName() + "' shut down before the connection was ready", null);
+        c.reason(
+            "RpcEnv '" + settings.envName() + "' shut down before the connection was ready", null);
         c.closed(reason);
         if (ch != null) {
           closed.add(toFuture(ch.close()));

@@ -18,9 +18,17 @@ public interface TransportHost {
    * An ask arrived; the host owns {@code body} (the serialized message) and must read or discard
    * it, and calls {@code window.done()} once the ask is answered.
    */
-  void onRequest(Connection connection, InboundWindow window, long requestId, String endpoint, MessageBody body);
+  void onRequest(
+      Connection connection,
+      InboundWindow window,
+      long requestId,
+      String endpoint,
+      MessageBody body);
 
-  /** A one-way message arrived; the host owns {@code body} and calls {@code window.done()} once it is handled. */
+  /**
+   * A one-way message arrived; the host owns {@code body} and calls {@code window.done()} once it
+   * is handled.
+   */
   void onOneWay(Connection connection, InboundWindow window, String endpoint, MessageBody body);
 
   /** A connection completed its handshake. */

@@ -20,11 +20,13 @@ import java.time.Duration;
  * @param maxOutboxBytes most bytes waiting to be written to one peer
  * @param maxOutstandingAsks most asks waiting for replies on one connection
  * @param maxInflightMessages most messages from one connection in progress before reading pauses
- * @param connectionTimeout silence after which a connection with outstanding asks is considered dead
+ * @param connectionTimeout silence after which a connection with outstanding asks is considered
+ *     dead
  * @param keepalive whether quiet connections with outstanding asks are pinged
  * @param frameBudget most bytes the env buffers of frames still arriving, over all connections
  * @param frameTimeout longest one frame may take to arrive whole
  */
+@SuppressWarnings("ArrayRecordComponent") // the key is never compared or printed
 public record TransportSettings(
     String envName,
     long maxMessageSize,

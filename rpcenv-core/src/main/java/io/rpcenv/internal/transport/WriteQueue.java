@@ -16,25 +16,74 @@ import java.util.function.Consumer;
  * event loop drains them with one flush per batch, so a burst of sends costs one wake-up and one
  * system call. Messages go through their endpoint's window: written if it has room, held there
  * otherwise, and released as credit comes back. On the event loop with nothing queued ahead (an
- * inline reply, an ask from a callback) a command is written straight away, flushed with the
- * rest of the batch.
+ * inline reply, an ask from a callback) a command is written straight away, flushed with the rest
+ * of the batch.
  */
 final class WriteQueue {
   private final Connection connection;
   private final OutstandingAsks asks;
+  private final SendWindows windows;
+
   /** Multi-consumer: a sender that finds the connection closed releases what is queued itself. */
   private final Queue<QueuedWrite> queue = new ConcurrentLinkedQueue<>();
+
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Runnable drainTask = this::drain;
+
+  /**
+   * Most commands one drain writes before the event loop gets to read again: a sender that keeps
+   * the queue full must not keep the credit and replies it waits for from being read.
+   */
+  static final int DRAIN_BATCH = 4096;
+
   private final long maxBytes;
+
   /** Written straight to the channel, awaiting the next drain's flush; event loop only. */
   private boolean unflushed;
 
-  WriteQueue(Connection connection, OutstandingAsks asks, long maxBytes) {
+  WriteQueue(Connection connection, OutstandingAsks asks, SendWindows windows, long maxBytes) {
     this.connection = connection;
     this.asks = asks;
+    this.windows = windows;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Queues a one-way message: refused with {@link RpcBackpressureException} (frame released) when
+   * its endpoint or the connection has no room; false if the connection has closed.
+   */
+  boolean send(SendWindow window, ByteBuf frame, Consumer<PendingAsk<?>> failClosed) {
+    windows.checkRoom(window, frame, "Nothing was sent");
+    checkRoom(frame);
+    return enqueue(new OutboundMessage(window, frame, null), failClosed);
+  }
+
+  /**
+   * Queues an ask's request, which takes one of the connection's places for outstanding asks and is
+   * registered under {@code id} as waiting for its reply when written. If it cannot be queued, the
+   * ask fails (with the reason) and the frame is released.
+   */
+  void ask(
+      SendWindow window,
+      long id,
+      PendingAsk<?> ask,
+      ByteBuf frame,
+      Consumer<PendingAsk<?>> failClosed) {
+    if (!asks.take(ask)) {
+      frame.release();
+      return;
+    }
+    try {
+      windows.checkRoom(window, frame, "The " + ask.describe() + " was not sent");
+      checkRoom(frame);
+    } catch (RpcBackpressureException e) {
+      asks.giveBack();
+      ask.fail(e);
+      return;
+    }
+    ask.register(asks, id);
+    enqueue(new OutboundMessage(window, frame, ask), failClosed); // if closed, the ask has failed
   }
 
   /**
@@ -46,10 +95,17 @@ final class WriteQueue {
     long pendingNow = pendingBytes();
     if (pendingNow + frame.readableBytes() > maxBytes) {
       frame.release();
-      throw new RpcBackpressureException(pendingNow + " bytes already wait to be written to "
-          + connection.peerAddress() + ", and " + frame.readableBytes() + " more would exceed "
-          + "spark.rpc.outbox.maxBytes (" + maxBytes + " bytes); the peer is not keeping up or the connection is "
-          + "stalled. Nothing was sent");
+      throw new RpcBackpressureException(
+          pendingNow
+              + " bytes already wait to be written to "
+              + connection.peerAddress()
+              + ", and "
+              + frame.readableBytes()
+              + " more would exceed "
+              + "spark.rpc.outbox.maxBytes ("
+              + maxBytes
+              + " bytes); the peer is not keeping up or the connection is "
+              + "stalled. Nothing was sent");
     }
   }
 
@@ -59,13 +115,15 @@ final class WriteQueue {
   }
 
   /**
-   * Queues {@code item} and makes sure a drain follows once the connection is ready; returns
-   * false (having released what the closed connection holds) if it has closed. The state is
-   * read after the offer, so a close that races with it either sees the item or is seen here.
+   * Queues {@code item} and makes sure a drain follows once the connection is ready; returns false
+   * (having released what the closed connection holds) if it has closed. The state is read after
+   * the offer, so a close that races with it either sees the item or is seen here.
    */
   boolean enqueue(QueuedWrite item, Consumer<PendingAsk<?>> failClosed) {
     Channel ch = connection.channel();
-    if (connection.state() == ConnectionState.READY && ch != null && ch.eventLoop().inEventLoop()
+    if (connection.state() == ConnectionState.READY
+        && ch != null
+        && ch.eventLoop().inEventLoop()
         && queue.isEmpty()) {
       if (write(ch, item)) {
         unflushed = true;
@@ -83,6 +141,24 @@ final class WriteQueue {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Queues a reply or failure frame; on the event loop with nothing queued ahead (an inline
+   * endpoint answering) it is written at once, without a command object. False if closed.
+   */
+  boolean enqueueReply(ByteBuf frame, Consumer<PendingAsk<?>> failClosed) {
+    Channel ch = connection.channel();
+    if (connection.state() == ConnectionState.READY
+        && ch != null
+        && ch.eventLoop().inEventLoop()
+        && queue.isEmpty()) {
+      ch.write(frame, ch.voidPromise());
+      unflushed = true;
+      scheduleDrain();
+      return true;
+    }
+    return enqueue(new QueuedWrite.Reply(frame), failClosed);
   }
 
   /** Bytes queued here and in the channel, not yet written to the socket. */
@@ -113,20 +189,45 @@ final class WriteQueue {
   void drain() {
     // Clear the flag first: an item queued after this point schedules another drain.
     drainScheduled.set(false);
+    if (drainBatch() == DRAIN_BATCH) {
+      scheduleDrain(); // more waits: let the event loop read (credit, replies) before the next
+      // batch
+    }
+  }
+
+  /** Writes everything queued, batch after batch; before a CLOSE frame. Event loop. */
+  void drainAll() {
+    drainScheduled.set(false);
+    while (drainBatch() == DRAIN_BATCH) {
+      // until the queue is empty
+    }
+  }
+
+  /**
+   * Writes up to {@link #DRAIN_BATCH} queued commands and flushes once; returns how many it took.
+   */
+  private int drainBatch() {
     Channel ch = connection.channel();
     if (connection.state() != ConnectionState.READY || ch == null) {
-      return;
+      return 0;
     }
     QueuedWrite item;
     boolean wrote = unflushed;
     unflushed = false;
-    while ((item = queue.poll()) != null) {
-      queuedBytes.addAndGet(-item.bytes());
+    int taken = 0;
+    long bytes = 0;
+    while (taken < DRAIN_BATCH && (item = queue.poll()) != null) {
+      taken++;
+      bytes += item.bytes();
       wrote |= write(ch, item);
+    }
+    if (bytes != 0) {
+      queuedBytes.addAndGet(-bytes); // once per batch, not per frame
     }
     if (wrote) {
       ch.flush();
     }
+    return taken;
   }
 
   /**
@@ -145,14 +246,17 @@ final class WriteQueue {
     }
     if (item instanceof CreditGrant grant) {
       grant.window().granted(grant.count());
-      ch.write(Frames.credit(ch.alloc(), grant.window().nameUtf8(), grant.count()), ch.voidPromise());
+      ch.write(
+          Frames.credit(ch.alloc(), grant.window().nameUtf8(), grant.count()), ch.voidPromise());
       return true;
     }
     ch.write(((QueuedWrite.Reply) item).frame(), ch.voidPromise());
     return true;
   }
 
-  /** The peer gave {@code count} credits back for {@code window}: writes what now fits. Event loop. */
+  /**
+   * The peer gave {@code count} credits back for {@code window}: writes what now fits. Event loop.
+   */
   void credited(SendWindow window, int count) {
     window.credit(count);
     Channel ch = connection.channel();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rpcenv.RpcEndpoint;
-import io.rpcenv.RpcException;
 import io.rpcenv.RpcEnvStoppedException;
+import io.rpcenv.RpcException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** Every message is handled or rejected exactly once, onStop last, even when stop races with posts. */
+/**
+ * Every message is handled or rejected exactly once, onStop last, even when stop races with posts.
+ */
 class InboxTest {
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
@@ -64,27 +66,29 @@ class InboxTest {
   }
 
   /** Posts from four threads while the inbox is stopped; returns how many messages were handled. */
-  private int raceStopWithPosts(RpcEndpoint endpoint, int concurrency, ConcurrentLinkedQueue<String> log)
-      throws Exception {
+  private int raceStopWithPosts(
+      RpcEndpoint endpoint, int concurrency, ConcurrentLinkedQueue<String> log) throws Exception {
     AtomicInteger handled = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> { }, false);
+    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> {}, false);
     inbox.start();
     int posters = 4;
     int perPoster = 2_000;
     CountDownLatch go = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < posters; p++) {
-      Thread t = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < perPoster; i++) {
-          inbox.post(new Msg(handled, rejected));
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perPoster; i++) {
+                  inbox.post(new Msg(handled, rejected));
+                }
+              });
       threads.add(t);
       t.start();
     }
@@ -151,13 +155,16 @@ class InboxTest {
       }
     }
     int handled = raceStopWithPosts(new Serial(), 1, log);
-    assertThat(maxInside.get()).isEqualTo(handled > 0 ? 1 : 0); // 0 only when the stop won the race outright
+    assertThat(maxInside.get())
+        .isEqualTo(handled > 0 ? 1 : 0); // 0 only when the stop won the race outright
   }
 
   @Test
   void theDispatcherRunsAThreadSafeEndpointOneMessageAtATimeOnItsSharedThreads() throws Exception {
-    // Through the dispatcher, which reads the marker: an inbox made by hand would be told its concurrency.
-    Dispatcher dispatcher = new Dispatcher(role -> r -> new Thread(r, "inbox-test-" + role), "InboxTest", 4);
+    // Through the dispatcher, which reads the marker: an inbox made by hand would be told its
+    // concurrency.
+    Dispatcher dispatcher =
+        new Dispatcher(role -> r -> new Thread(r, "inbox-test-" + role), "InboxTest", 4);
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     AtomicInteger seen = new AtomicInteger();
@@ -171,18 +178,22 @@ class InboxTest {
       }
     }
     try {
-      Inbox inbox = dispatcher.register("serial", new Serial(), () -> { }, () -> new RpcEnvStoppedException("test"));
+      Inbox inbox =
+          dispatcher.register(
+              "serial", new Serial(), () -> {}, () -> new RpcEnvStoppedException("test"));
       assertThat(inbox.isSingleThreaded()).isTrue();
       int messages = 20_000;
       AtomicInteger rejected = new AtomicInteger();
       AtomicInteger handled = new AtomicInteger();
       List<Thread> posters = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
-        Thread t = new Thread(() -> {
-          for (int i = 0; i < messages / 4; i++) {
-            inbox.post(new Msg(handled, rejected));
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < messages / 4; i++) {
+                    inbox.post(new Msg(handled, rejected));
+                  }
+                });
         posters.add(t);
         t.start();
       }

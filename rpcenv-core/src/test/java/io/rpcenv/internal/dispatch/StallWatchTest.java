@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stall watch against real threads and a clock the test moves, so what is reported and when
- * is exact: no waiting on the watch's own period.
+ * The stall watch against real threads and a clock the test moves, so what is reported and when is
+ * exact: no waiting on the watch's own period.
  */
 class StallWatchTest {
   private static final long THRESHOLD = TimeUnit.SECONDS.toNanos(10);
@@ -22,8 +22,12 @@ class StallWatchTest {
   private final List<String> stalled = new CopyOnWriteArrayList<>();
   private final List<String> recovered = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
-  private final StallWatch watch = new StallWatch(THRESHOLD, "10 seconds", () -> threads,
-      new StallWatch.Sink(stalled::add, recovered::add));
+  private final StallWatch watch =
+      new StallWatch(
+          THRESHOLD,
+          "10 seconds",
+          () -> threads,
+          new StallWatch.Sink(stalled::add, recovered::add));
 
   @AfterEach
   void stopThreads() throws InterruptedException {
@@ -44,27 +48,29 @@ class StallWatchTest {
    * Runs one message, or the lifecycle callback {@code lifecycle} if not null, that blocks until
    * {@code release}; counts down {@code running} inside it.
    */
-  private RpcThread blockedWorker(String lifecycle, CountDownLatch running, CountDownLatch release) {
-    return start(() -> {
-      RpcThread self = RpcThread.current();
-      if (lifecycle == null) {
-        self.beginMessage();
-      } else {
-        self.beginLifecycle(lifecycle);
-      }
-      try {
-        running.countDown();
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        if (lifecycle == null) {
-          self.endMessage();
-        } else {
-          self.endLifecycle();
-        }
-      }
-    });
+  private RpcThread blockedWorker(
+      String lifecycle, CountDownLatch running, CountDownLatch release) {
+    return start(
+        () -> {
+          RpcThread self = RpcThread.current();
+          if (lifecycle == null) {
+            self.beginMessage();
+          } else {
+            self.beginLifecycle(lifecycle);
+          }
+          try {
+            running.countDown();
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            if (lifecycle == null) {
+              self.endMessage();
+            } else {
+              self.endLifecycle();
+            }
+          }
+        });
   }
 
   @Test
@@ -73,7 +79,9 @@ class StallWatchTest {
     CountDownLatch release = new CountDownLatch(1);
     RpcThread worker = blockedWorker(null, running, release);
     running.await();
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.getState() == Thread.State.WAITING); // in await()
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> worker.getState() == Thread.State.WAITING); // in await()
     long t0 = 1_000_000_000L;
     watch.check(t0);
     watch.check(t0 + THRESHOLD - 1);
@@ -81,7 +89,9 @@ class StallWatchTest {
     watch.check(t0 + THRESHOLD);
     assertThat(stalled).hasSize(1);
     assertThat(stalled.get(0))
-        .contains("handling a message has been running for more than 10 seconds on thread " + worker.getName())
+        .contains(
+            "handling a message has been running for more than 10 seconds on thread "
+                + worker.getName())
         .contains("spark.rpc.dispatcher.stallWarning")
         .contains("IsolatedRpcEndpoint")
         .contains("\n\tat java.util.concurrent.CountDownLatch.await(CountDownLatch.java:")
@@ -93,7 +103,9 @@ class StallWatchTest {
     release.countDown();
     worker.join(10_000);
     watch.check(t0 + 4 * THRESHOLD);
-    assertThat(recovered).singleElement().asString()
+    assertThat(recovered)
+        .singleElement()
+        .asString()
         .contains("handling a message finished after about 40 s on thread " + worker.getName());
     assertThat(stalled).hasSize(1);
   }
@@ -102,20 +114,22 @@ class StallWatchTest {
   void aThreadHandlingManyShortMessagesIsNeverReported() throws Exception {
     SynchronousQueue<String> steps = new SynchronousQueue<>();
     SynchronousQueue<String> begun = new SynchronousQueue<>();
-    RpcThread worker = start(() -> {
-      RpcThread self = RpcThread.current();
-      try {
-        for (String step; !(step = steps.take()).equals("end"); ) {
-          self.endMessage();
-          self.beginMessage();
-          begun.put(step);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        self.endMessage();
-      }
-    });
+    RpcThread worker =
+        start(
+            () -> {
+              RpcThread self = RpcThread.current();
+              try {
+                for (String step; !(step = steps.take()).equals("end"); ) {
+                  self.endMessage();
+                  self.beginMessage();
+                  begun.put(step);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                self.endMessage();
+              }
+            });
     long now = 0;
     for (int i = 0; i < 20; i++) {
       steps.put("message " + i);
@@ -138,7 +152,10 @@ class StallWatchTest {
     running.await();
     watch.check(0);
     watch.check(THRESHOLD);
-    assertThat(stalled).singleElement().asString().startsWith("Endpoint ? in onStop has been running for more than");
+    assertThat(stalled)
+        .singleElement()
+        .asString()
+        .startsWith("Endpoint ? in onStop has been running for more than");
     release.countDown();
     worker.join(10_000);
     assertThat(worker.lifecycle()).isNull();
@@ -147,13 +164,14 @@ class StallWatchTest {
   @Test
   void idleThreadsAndThreadsThatAreNotOursAreIgnored() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    start(() -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    start(
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     Thread plain = new Thread(() -> {});
     threads.add(plain);
     watch.check(0);
@@ -165,7 +183,8 @@ class StallWatchTest {
   @Test
   void theWatchRunsEveryQuarterOfTheThresholdButNotMoreOftenThanEvery10Ms() {
     assertThat(watch.periodNanos()).isEqualTo(THRESHOLD / 4);
-    StallWatch tiny = new StallWatch(TimeUnit.MILLISECONDS.toNanos(4), "4 ms", List::of, StallWatch.LOG_SINK);
+    StallWatch tiny =
+        new StallWatch(TimeUnit.MILLISECONDS.toNanos(4), "4 ms", List::of, StallWatch.LOG_SINK);
     assertThat(tiny.periodNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
   }
 }

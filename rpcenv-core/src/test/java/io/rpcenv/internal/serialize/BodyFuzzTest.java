@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mutated message bodies (records through the fast path, Java-serialized graphs, the tagged simple
- * values) read back either as some value or as an {@link IOException} or
- * {@link ClassNotFoundException}: never another exception, never an {@link OutOfMemoryError}.
+ * values) read back either as some value or as an {@link IOException} or {@link
+ * ClassNotFoundException}: never another exception, never an {@link OutOfMemoryError}.
  * Deterministic per seed; {@code -Dfuzz.seed} and {@code -Dfuzz.cases} run others.
  */
 class BodyFuzzTest {
@@ -29,11 +29,22 @@ class BodyFuzzTest {
       implements Serializable {}
 
   private static List<byte[]> corpus() throws IOException {
-    List<Object> values = new ArrayList<>(List.of("text", 42, 7L, true, new byte[] {1, 2, 3},
-        new Outer(1, "n", new byte[] {9, 8}, null, new Inner((short) 3, 'x', 2.5), true, 1.5f),
-        new Outer(2, null, null, 5L, null, false, 0f), new ArrayList<>(List.of("a", 1, 2L)),
-        new HashMap<>(Map.of("k", new int[] {1, 2, 3}, "l", List.of(1.0))), new long[] {1, 2},
-        new IllegalStateException("boom"), new String[] {"x", "y"}));
+    List<Object> values =
+        new ArrayList<>(
+            List.of(
+                "text",
+                42,
+                7L,
+                true,
+                new byte[] {1, 2, 3},
+                new Outer(
+                    1, "n", new byte[] {9, 8}, null, new Inner((short) 3, 'x', 2.5), true, 1.5f),
+                new Outer(2, null, null, 5L, null, false, 0f),
+                new ArrayList<>(List.of("a", 1, 2L)),
+                new HashMap<>(Map.of("k", new int[] {1, 2, 3}, "l", List.of(1.0))),
+                new long[] {1, 2},
+                new IllegalStateException("boom"),
+                new String[] {"x", "y"}));
     values.add(null);
     List<byte[]> bodies = new ArrayList<>();
     for (Object v : values) {
@@ -54,8 +65,12 @@ class BodyFuzzTest {
       case 2 -> { // a length or count somewhere set large
         if (m.length >= 5) {
           int at = 1 + r.nextInt(m.length - 4);
-          java.nio.ByteBuffer.wrap(m).putInt(at, r.nextBoolean() ? Integer.MAX_VALUE - r.nextInt(1000)
-              : 1 << (10 + r.nextInt(20)));
+          java.nio.ByteBuffer.wrap(m)
+              .putInt(
+                  at,
+                  r.nextBoolean()
+                      ? Integer.MAX_VALUE - r.nextInt(1000)
+                      : 1 << (10 + r.nextInt(20)));
         }
       }
       default -> {
@@ -78,7 +93,8 @@ class BodyFuzzTest {
     int refused = 0;
     for (int i = 0; i < CASES; i++) {
       byte[] body = mutate(corpus.get(r.nextInt(corpus.size())), r);
-      boolean asArray = body.length > 0 && r.nextBoolean(); // the large-body path: tag, then an array
+      boolean asArray =
+          body.length > 0 && r.nextBoolean(); // the large-body path: tag, then an array
       ByteBuf buf = Unpooled.wrappedBuffer(body);
       try {
         if (asArray) {
@@ -90,8 +106,16 @@ class BodyFuzzTest {
       } catch (IOException | ClassNotFoundException expected) {
         refused++;
       } catch (Throwable other) {
-        throw new AssertionError("case " + i + " of seed " + SEED + " (" + (asArray ? "array" : "buffer")
-            + " path) threw " + other, other);
+        throw new AssertionError(
+            "case "
+                + i
+                + " of seed "
+                + SEED
+                + " ("
+                + (asArray ? "array" : "buffer")
+                + " path) threw "
+                + other,
+            other);
       } finally {
         buf.release();
       }

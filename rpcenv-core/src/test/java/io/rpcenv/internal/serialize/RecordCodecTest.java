@@ -17,8 +17,26 @@ import org.junit.jupiter.api.Test;
 class RecordCodecTest {
   record Inner(int n, String s) implements Serializable {}
 
-  record Everything(boolean z, byte b, short s, char c, int i, long l, float f, double d, Boolean bz, Byte bb,
-      Short bs, Character bc, Integer bi, Long bl, Float bf, Double bd, String text, byte[] bytes, Inner inner)
+  record Everything(
+      boolean z,
+      byte b,
+      short s,
+      char c,
+      int i,
+      long l,
+      float f,
+      double d,
+      Boolean bz,
+      Byte bb,
+      Short bs,
+      Character bc,
+      Integer bi,
+      Long bl,
+      Float bf,
+      Double bd,
+      String text,
+      byte[] bytes,
+      Inner inner)
       implements Serializable {}
 
   record WithList(List<String> items) implements Serializable {}
@@ -44,7 +62,8 @@ class RecordCodecTest {
   record NotSerializable(int n) {}
 
   private static JavaMessageSerializer serializer(int maxDepth, long maxArrayLength) {
-    return new JavaMessageSerializer(RecordCodecTest.class.getClassLoader(),
+    return new JavaMessageSerializer(
+        RecordCodecTest.class.getClassLoader(),
         new DeserializationPolicy(List.of(), maxDepth, 1_000_000, maxArrayLength, 1 << 20));
   }
 
@@ -72,14 +91,34 @@ class RecordCodecTest {
 
   @Test
   void everyComponentKindRoundTripsIncludingNullsAndExtremes() throws Exception {
-    Everything full = new Everything(true, Byte.MIN_VALUE, Short.MAX_VALUE, 'ü', Integer.MIN_VALUE, Long.MAX_VALUE,
-        Float.NaN, -0.0, false, (byte) 7, (short) -3, '✓', 42, -1L, 1.5f, Double.MAX_VALUE, "héllo ✓",
-        new byte[] {1, 2, 3}, new Inner(9, "nine"));
+    Everything full =
+        new Everything(
+            true,
+            Byte.MIN_VALUE,
+            Short.MAX_VALUE,
+            'ü',
+            Integer.MIN_VALUE,
+            Long.MAX_VALUE,
+            Float.NaN,
+            -0.0,
+            false,
+            (byte) 7,
+            (short) -3,
+            '✓',
+            42,
+            -1L,
+            1.5f,
+            Double.MAX_VALUE,
+            "héllo ✓",
+            new byte[] {1, 2, 3},
+            new Inner(9, "nine"));
     Everything back = (Everything) roundTrip(SERIALIZER, full);
     assertThat(back).usingRecursiveComparison().ignoringFields("f").isEqualTo(full);
     assertThat(back.f()).isNaN();
-    Everything nulls = new Everything(false, (byte) 0, (short) 0, 'a', 0, 0, 0, 0, null, null, null, null, null,
-        null, null, null, null, null, null);
+    Everything nulls =
+        new Everything(
+            false, (byte) 0, (short) 0, 'a', 0, 0, 0, 0, null, null, null, null, null, null, null,
+            null, null, null, null);
     assertThat(roundTrip(SERIALIZER, nulls)).usingRecursiveComparison().isEqualTo(nulls);
   }
 
@@ -94,7 +133,8 @@ class RecordCodecTest {
       assertThat(list.getByte(0)).isEqualTo(JavaMessageSerializer.JAVA);
       assertThat(recursive.getByte(0)).isEqualTo(JavaMessageSerializer.JAVA);
       assertThat(SERIALIZER.read(list, RefResolver.UNBOUND)).isEqualTo(new WithList(List.of("a")));
-      assertThat(SERIALIZER.read(recursive, RefResolver.UNBOUND)).isEqualTo(new Node(1, new Node(2, null)));
+      assertThat(SERIALIZER.read(recursive, RefResolver.UNBOUND))
+          .isEqualTo(new Node(1, new Node(2, null)));
     } finally {
       simple.release();
       list.release();
@@ -117,16 +157,20 @@ class RecordCodecTest {
     } finally {
       buf.release();
     }
-    JavaMessageSerializer allowing = new JavaMessageSerializer(getClass().getClassLoader(),
-        new DeserializationPolicy(List.of("com.example.untrusted.*"), 20, 1000, 1000, 1 << 20));
-    assertThat(roundTrip(allowing, new UntrustedRecord("allowed"))).isEqualTo(new UntrustedRecord("allowed"));
+    JavaMessageSerializer allowing =
+        new JavaMessageSerializer(
+            getClass().getClassLoader(),
+            new DeserializationPolicy(List.of("com.example.untrusted.*"), 20, 1000, 1000, 1 << 20));
+    assertThat(roundTrip(allowing, new UntrustedRecord("allowed")))
+        .isEqualTo(new UntrustedRecord("allowed"));
   }
 
   @Test
   void theCanonicalConstructorValidatesWhatArrives() throws Exception {
     ByteBuf buf = written(SERIALIZER, new Positive(5));
     try {
-      buf.setInt(buf.writerIndex() - 4, -5); // the last component, as a forged sender would write it
+      buf.setInt(
+          buf.writerIndex() - 4, -5); // the last component, as a forged sender would write it
       assertThatThrownBy(() -> SERIALIZER.read(buf, RefResolver.UNBOUND))
           .isInstanceOf(InvalidObjectException.class)
           .hasMessageContaining(Positive.class.getName() + " rejected its components")
@@ -160,7 +204,8 @@ class RecordCodecTest {
       assertThatThrownBy(() -> strict.read(deep, RefResolver.UNBOUND))
           .hasMessageContaining("spark.rpc.serializer.maxDepth (2)");
       assertThatThrownBy(() -> strict.read(big, RefResolver.UNBOUND))
-          .hasMessageContaining("array of 17 elements").hasMessageContaining("spark.rpc.serializer.maxArrayLength");
+          .hasMessageContaining("array of 17 elements")
+          .hasMessageContaining("spark.rpc.serializer.maxArrayLength");
       assertThat(roundTrip(strict, new Level2(new Level1(3)))).isEqualTo(new Level2(new Level1(3)));
     } finally {
       deep.release();
@@ -174,7 +219,8 @@ class RecordCodecTest {
     try {
       buf.setInt(buf.writerIndex() - 8, Integer.MAX_VALUE);
       assertThatThrownBy(() -> SERIALIZER.read(buf, RefResolver.UNBOUND))
-          .isInstanceOf(StreamCorruptedException.class).hasMessageContaining("exceeds the 4 bytes left");
+          .isInstanceOf(StreamCorruptedException.class)
+          .hasMessageContaining("exceeds the 4 bytes left");
     } finally {
       buf.release();
     }

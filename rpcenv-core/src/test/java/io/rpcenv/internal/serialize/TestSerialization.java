@@ -10,7 +10,9 @@ import java.util.List;
 public final class TestSerialization {
   private TestSerialization() {}
 
-  /** The default policy: built-in allow-list, default limits, for messages of {@code maxSize} bytes. */
+  /**
+   * The default policy: built-in allow-list, default limits, for messages of {@code maxSize} bytes.
+   */
   public static DeserializationPolicy policy(long maxSize) {
     return new DeserializationPolicy(List.of(), 20, 1_000_000, maxSize, maxSize + 1024);
   }

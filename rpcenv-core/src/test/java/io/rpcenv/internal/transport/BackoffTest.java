@@ -34,7 +34,8 @@ class BackoffTest {
       assertThat(wait).isBetween(320L, 3200L);
       buckets[(int) Math.min(9, wait * 10 / 3200)]++;
     }
-    // the first tenth is below the floor; every other tenth gets its share (about 111), none a crowd
+    // the first tenth is below the floor; every other tenth gets its share (about 111), none a
+    // crowd
     assertThat(buckets[0]).isZero();
     for (int b = 1; b < 10; b++) {
       assertThat(buckets[b]).as("tenth %d", b).isBetween(60, 170);

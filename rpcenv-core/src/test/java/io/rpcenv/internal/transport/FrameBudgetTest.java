@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Memory for frames still arriving follows the bytes, is bounded over all connections of an env,
- * and is given back when a frame completes, is given up, or its connection goes; a frame that
- * stops arriving is given up at its deadline.
+ * and is given back when a frame completes, is given up, or its connection goes; a frame that stops
+ * arriving is given up at its deadline.
  */
 class FrameBudgetTest {
   private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -29,16 +29,23 @@ class FrameBudgetTest {
   }
 
   /** A channel whose decoder has completed its handshake; {@code errors} gets what it fires. */
-  private EmbeddedChannel channel(FrameBudget budget, Duration frameTimeout, AtomicReference<Throwable> errors) {
+  private EmbeddedChannel channel(
+      FrameBudget budget, Duration frameTimeout, AtomicReference<Throwable> errors) {
     EmbeddedChannel c = new EmbeddedChannel();
     c.freezeTime();
-    FrameDecoder d = new FrameDecoder("peer-" + channels.size(), 64L << 20, frameTimeout, budget, new ReadGate(c));
-    c.pipeline().addLast(d).addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
-        errors.set(cause);
-      }
-    });
+    FrameDecoder d =
+        new FrameDecoder(
+            "peer-" + channels.size(), 64L << 20, frameTimeout, budget, new ReadGate(c));
+    c.pipeline()
+        .addLast(d)
+        .addLast(
+            new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void exceptionCaught(
+                  io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                errors.set(cause);
+              }
+            });
     c.writeInbound(Unpooled.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION));
     d.handshakeDone();
     channels.add(c);
@@ -51,8 +58,12 @@ class FrameBudgetTest {
 
   /** The header of a one-way frame to "e" whose body (tag 2 and {@code bodyBytes}) is to follow. */
   private static ByteBuf oneWayHead(int bodyBytes) {
-    return Unpooled.buffer().writeInt(1 + 2 + 1 + 1 + bodyBytes).writeByte(Protocol.ONE_WAY).writeShort(1)
-        .writeByte('e').writeByte(2);
+    return Unpooled.buffer()
+        .writeInt(1 + 2 + 1 + 1 + bodyBytes)
+        .writeByte(Protocol.ONE_WAY)
+        .writeShort(1)
+        .writeByte('e')
+        .writeByte(2);
   }
 
   private static ByteBuf bytes(int n) {
@@ -64,7 +75,9 @@ class FrameBudgetTest {
     FrameBudget budget = new FrameBudget(1L << 30);
     EmbeddedChannel c = channel(budget);
     c.writeInbound(oneWayHead(60 << 20).writeZero(100));
-    assertThat(budget.used()).as("bytes held for a 60 MiB frame of which 100 bytes came").isLessThan(70_000);
+    assertThat(budget.used())
+        .as("bytes held for a 60 MiB frame of which 100 bytes came")
+        .isLessThan(70_000);
   }
 
   @Test
@@ -79,7 +92,9 @@ class FrameBudgetTest {
       c.writeInbound(bytes(n));
       arrived += n;
       if (arrived < body) {
-        assertThat(budget.used()).as("held after %s bytes", arrived).isLessThanOrEqualTo(Math.max(8 * arrived, 70_000));
+        assertThat(budget.used())
+            .as("held after %s bytes", arrived)
+            .isLessThanOrEqualTo(Math.max(8 * arrived, 70_000));
       }
     }
     LargeFrame f = c.readInbound();
@@ -141,7 +156,9 @@ class FrameBudgetTest {
     assertThat(error.get()).isNull();
     c.advanceTimeBy(2, TimeUnit.SECONDS);
     c.runScheduledPendingTasks();
-    assertThat(error.get()).isInstanceOf(ProtocolException.class).hasMessageContaining("of its 1048581 bytes")
+    assertThat(error.get())
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("of its 1048581 bytes")
         .hasMessageContaining("did not arrive within 8 seconds (spark.rpc.io.frameTimeout)");
     assertThat(budget.used()).isZero();
   }
@@ -153,7 +170,14 @@ class FrameBudgetTest {
     EmbeddedChannel c = channel(budget, Duration.ofSeconds(8), error);
     for (int i = 0; i < 20; i++) {
       // each read ends inside a frame, but each frame completes in the next read
-      c.writeInbound(Unpooled.buffer().writeInt(3).writeByte(9).writeByte(0).writeByte(0).writeInt(3).writeByte(9));
+      c.writeInbound(
+          Unpooled.buffer()
+              .writeInt(3)
+              .writeByte(9)
+              .writeByte(0)
+              .writeByte(0)
+              .writeInt(3)
+              .writeByte(9));
       c.writeInbound(Unpooled.buffer().writeByte(0).writeByte(0));
       ByteBuf a = c.readInbound();
       ByteBuf b = c.readInbound();

@@ -17,7 +17,8 @@ class FrameDecoderTest {
 
   /** A decoder on {@code c}, with a 30 s frame timeout. */
   static FrameDecoder add(EmbeddedChannel c, long limit, FrameBudget budget) {
-    FrameDecoder d = new FrameDecoder("test-peer", limit, Duration.ofSeconds(30), budget, new ReadGate(c));
+    FrameDecoder d =
+        new FrameDecoder("test-peer", limit, Duration.ofSeconds(30), budget, new ReadGate(c));
     c.pipeline().addLast(d);
     return d;
   }
@@ -69,15 +70,19 @@ class FrameDecoderTest {
 
   @Test
   void rejectsAPeerThatDoesNotSpeakTheProtocol() {
-    ByteBuf http = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII);
-    assertThatThrownBy(() -> ch.writeInbound(http)).isInstanceOf(DecoderException.class)
-        .hasMessageContaining("does not speak the rpcenv protocol").hasMessageContaining("474554202f, \"GET /\"");
+    ByteBuf http =
+        Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> ch.writeInbound(http))
+        .isInstanceOf(DecoderException.class)
+        .hasMessageContaining("does not speak the rpcenv protocol")
+        .hasMessageContaining("474554202f, \"GET /\"");
   }
 
   @Test
   void rejectsAnotherProtocolVersion() {
     ByteBuf other = Unpooled.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION + 1);
-    assertThatThrownBy(() -> ch.writeInbound(other)).hasMessageContaining("protocol version " + (Protocol.VERSION + 1));
+    assertThatThrownBy(() -> ch.writeInbound(other))
+        .hasMessageContaining("protocol version " + (Protocol.VERSION + 1));
   }
 
   @Test
@@ -97,7 +102,8 @@ class FrameDecoderTest {
   @Test
   void beforeTheHandshakeOnlySmallFramesAreAccepted() {
     ch.writeInbound(preface());
-    assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(Protocol.MAX_HANDSHAKE_FRAME + 1)))
+    assertThatThrownBy(
+            () -> ch.writeInbound(Unpooled.buffer().writeInt(Protocol.MAX_HANDSHAKE_FRAME + 1)))
         .hasMessageContaining("before completing the handshake");
   }
 
@@ -144,7 +150,11 @@ class FrameDecoderTest {
   /** A REQUEST frame for endpoint "echo" whose body is tag 2 and {@code n} bytes counting up. */
   private static ByteBuf largeRequest(int n) {
     ByteBuf b = Unpooled.buffer();
-    b.writeInt(0).writeByte(Protocol.REQUEST).writeLong(77).writeShort(4).writeBytes("echo".getBytes());
+    b.writeInt(0)
+        .writeByte(Protocol.REQUEST)
+        .writeLong(77)
+        .writeShort(4)
+        .writeBytes("echo".getBytes());
     b.writeByte(2);
     for (int i = 0; i < n; i++) {
       b.writeByte(i);
@@ -201,7 +211,9 @@ class FrameDecoderTest {
       c.writeInbound(preface());
       big.handshakeDone();
       ByteBuf f = Unpooled.buffer();
-      f.writeInt(Protocol.LARGE_FRAME).writeByte(Protocol.ONE_WAY).writeShort(Protocol.MAX_ENDPOINT_NAME + 1);
+      f.writeInt(Protocol.LARGE_FRAME)
+          .writeByte(Protocol.ONE_WAY)
+          .writeShort(Protocol.MAX_ENDPOINT_NAME + 1);
       f.writeZero(Protocol.LARGE_FRAME - 3);
       feedInPieces(c, f, 10);
       ByteBuf out = c.readInbound();

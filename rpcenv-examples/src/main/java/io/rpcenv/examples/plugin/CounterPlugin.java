@@ -40,14 +40,18 @@ public final class CounterPlugin implements RpcPlugin {
           System.out.println("total is now " + total);
           return total; // the reply to an ask
         }
-        throw new IllegalArgumentException("unexpected " + message); // thrown at the asker, same type
+        throw new IllegalArgumentException(
+            "unexpected " + message); // thrown at the asker, same type
       }
 
       @Override
       public void onExecutorAdded(ExecutorInfo executor) {
         // driver to executor, without blocking the plugin thread
-        driver.askExecutorAsync(executor.executorId(), "what do you see?")
-            .thenAccept(reply -> System.out.println("executor " + executor.executorId() + " says: " + reply));
+        driver
+            .askExecutorAsync(executor.executorId(), "what do you see?")
+            .thenAccept(
+                reply ->
+                    System.out.println("executor " + executor.executorId() + " says: " + reply));
       }
     };
   }
@@ -61,7 +65,8 @@ public final class CounterPlugin implements RpcPlugin {
       public void init(PluginContext ctx, Map<String, String> extraConf) {
         int start = Integer.parseInt(extraConf.get("start"));
         try {
-          total = ctx.ask(new Add(start), Integer.class); // blocking, bounded by spark.rpc.askTimeout
+          total =
+              ctx.ask(new Add(start), Integer.class); // blocking, bounded by spark.rpc.askTimeout
         } catch (Exception e) {
           throw new IllegalStateException("the driver did not take our start value", e);
         }

@@ -10,9 +10,9 @@ import io.rpcenv.plugin.RpcPlugin;
 import java.util.Map;
 
 /**
- * The demo plugin. Each executor part asks the driver part for its initial configuration in
- * {@code init} (the driver answers 10) and prints it; when it stops, it sends ten times that value
- * to the driver, which prints it.
+ * The demo plugin. Each executor part asks the driver part for its initial configuration in {@code
+ * init} (the driver answers 10) and prints it; when it stops, it sends ten times that value to the
+ * driver, which prints it.
  *
  * <pre>
  * ./rpcenv driver --conf spark.plugins=io.rpcenv.examples.plugin.DemoPlugin --local-executors 2
@@ -49,7 +49,8 @@ public final class DemoPlugin implements RpcPlugin {
         try {
           value = ctx.ask(new InitialConfigRequest(), InitialConfigResponse.class).value();
         } catch (Exception e) {
-          throw new IllegalStateException("could not get the initial configuration from the driver: " + e, e);
+          throw new IllegalStateException(
+              "could not get the initial configuration from the driver: " + e, e);
         }
         System.out.println("the initial configuration is " + value);
       }

@@ -11,7 +11,10 @@ import io.rpcenv.plugin.internal.PluginEndpoint;
  */
 @FunctionalInterface
 public interface DriverLink {
-  /** The driver plugin endpoint; throws an {@link io.rpcenv.RpcException} saying why it cannot be reached. */
+  /**
+   * The driver plugin endpoint; throws an {@link io.rpcenv.RpcException} saying why it cannot be
+   * reached.
+   */
   RpcEndpointRef driverPluginEndpoint();
 
   /** Looks the endpoint up at {@code driver} from {@code env}, caching only success. */

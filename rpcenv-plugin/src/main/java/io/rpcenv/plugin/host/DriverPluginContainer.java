@@ -35,7 +35,10 @@ public final class DriverPluginContainer {
   private final RpcEndpointRef endpoint;
   private final DriverPluginEndpoint endpointImpl;
 
-  private DriverPluginContainer(RpcEnv env, Map<String, DriverPlugin> plugins, DriverPluginEndpoint endpointImpl,
+  private DriverPluginContainer(
+      RpcEnv env,
+      Map<String, DriverPlugin> plugins,
+      DriverPluginEndpoint endpointImpl,
       RpcEndpointRef endpoint) {
     this.env = env;
     this.plugins = plugins;
@@ -44,21 +47,28 @@ public final class DriverPluginContainer {
   }
 
   /**
-   * Loads and initializes the driver plugins. Each {@code init}'s extra conf is written into
-   * {@code conf} as {@code spark.plugins.internal.conf.<plugin class>.<key>}, which executors must
-   * receive with the rest of the driver's conf. Returns empty when no plugin has a driver part.
-   * Throws {@link PluginException} naming the plugin that failed, after shutting down those
-   * already initialized.
+   * Loads and initializes the driver plugins. Each {@code init}'s extra conf is written into {@code
+   * conf} as {@code spark.plugins.internal.conf.<plugin class>.<key>}, which executors must receive
+   * with the rest of the driver's conf. Returns empty when no plugin has a driver part. Throws
+   * {@link PluginException} naming the plugin that failed, after shutting down those already
+   * initialized.
    */
-  public static Optional<DriverPluginContainer> start(RpcEnv env, RpcConf conf, String appId,
-      ExecutorDirectory executors, MetricRegistry hostMetrics, ClassLoader loader) {
+  public static Optional<DriverPluginContainer> start(
+      RpcEnv env,
+      RpcConf conf,
+      String appId,
+      ExecutorDirectory executors,
+      MetricRegistry hostMetrics,
+      ClassLoader loader) {
     List<RpcPlugin> loaded = PluginLoader.load(conf, loader);
     Map<String, DriverPlugin> initialized = new LinkedHashMap<>();
     Map<String, PluginContextImpl> contexts = new LinkedHashMap<>();
-    DriverLink beforeEndpoint = () -> {
-      throw new IllegalStateException("The driver plugin endpoint is not running yet: plugins cannot send or ask "
-          + "during DriverPlugin.init");
-    };
+    DriverLink beforeEndpoint =
+        () -> {
+          throw new IllegalStateException(
+              "The driver plugin endpoint is not running yet: plugins cannot send or ask "
+                  + "during DriverPlugin.init");
+        };
     DriverLink[] link = {beforeEndpoint};
     for (RpcPlugin p : loaded) {
       String name = p.getClass().getName();
@@ -66,8 +76,9 @@ public final class DriverPluginContainer {
       if (dp == null) {
         continue;
       }
-      PluginContextImpl ctx = new PluginContextImpl(name, conf, "driver", env.address().host(),
-          () -> link[0].driverPluginEndpoint());
+      PluginContextImpl ctx =
+          new PluginContextImpl(
+              name, conf, "driver", env.address().host(), () -> link[0].driverPluginEndpoint());
       Map<String, String> extra;
       try {
         extra = dp.init(new DriverContextImpl(name, appId, conf, env.address(), executors), ctx);
@@ -76,11 +87,12 @@ public final class DriverPluginContainer {
         throw new PluginException("Driver plugin " + name + " failed in init: " + e, e);
       }
       if (extra != null) {
-        extra.forEach((k, v) -> {
-          if (k != null && v != null) {
-            conf.set(PluginConfigKeys.EXTRA_CONF_PREFIX + name + "." + k, v);
-          }
-        });
+        extra.forEach(
+            (k, v) -> {
+              if (k != null && v != null) {
+                conf.set(PluginConfigKeys.EXTRA_CONF_PREFIX + name + "." + k, v);
+              }
+            });
       }
       initialized.put(name, dp);
       contexts.put(name, ctx);
@@ -92,14 +104,15 @@ public final class DriverPluginContainer {
     RpcEndpointRef ref = env.setupEndpoint(PluginEndpoint.DRIVER_NAME, impl);
     link[0] = () -> ref;
     DriverPluginContainer container = new DriverPluginContainer(env, initialized, impl, ref);
-    initialized.forEach((name, dp) -> {
-      try {
-        dp.registerMetrics(appId, contexts.get(name));
-        PluginMetrics.register(hostMetrics, name, contexts.get(name));
-      } catch (RuntimeException e) {
-        LOG.warn("Driver plugin {} failed to register metrics", name, e);
-      }
-    });
+    initialized.forEach(
+        (name, dp) -> {
+          try {
+            dp.registerMetrics(appId, contexts.get(name));
+            PluginMetrics.register(hostMetrics, name, contexts.get(name));
+          } catch (RuntimeException e) {
+            LOG.warn("Driver plugin {} failed to register metrics", name, e);
+          }
+        });
     LOG.info("Driver plugins started: {}", initialized.keySet());
     return Optional.of(container);
   }
@@ -125,11 +138,11 @@ public final class DriverPluginContainer {
   }
 
   /**
-   * Stops the plugin endpoint once it has handled every message already received, then calls
-   * every plugin's {@code shutdown} in order; a failing one is logged and the rest still run.
+   * Stops the plugin endpoint once it has handled every message already received, then calls every
+   * plugin's {@code shutdown} in order; a failing one is logged and the rest still run.
    */
   public void shutdown() {
-    PluginShutdown.drainThenShutdown(env, endpoint, endpointImpl, plugins, DriverPlugin::shutdown, "driver");
+    PluginShutdown.drainThenShutdown(
+        env, endpoint, endpointImpl, plugins, DriverPlugin::shutdown, "driver");
   }
-
 }

@@ -1,6 +1,5 @@
 package io.rpcenv.plugin.host;
 
-import java.util.function.Consumer;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointRef;
@@ -16,13 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the executor parts of the configured plugins in an executor: initializes them with the
- * extra conf their driver parts published, starts the executor's plugin endpoint (for messages
- * from the driver), offers the task hooks, and shuts them down.
+ * Runs the executor parts of the configured plugins in an executor: initializes them with the extra
+ * conf their driver parts published, starts the executor's plugin endpoint (for messages from the
+ * driver), offers the task hooks, and shuts them down.
  */
 public final class ExecutorPluginContainer {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorPluginContainer.class);
@@ -32,7 +32,10 @@ public final class ExecutorPluginContainer {
   private final PluginEndpoint endpointImpl;
   private final RpcEndpointRef endpoint;
 
-  private ExecutorPluginContainer(RpcEnv env, Map<String, ExecutorPlugin> plugins, PluginEndpoint endpointImpl,
+  private ExecutorPluginContainer(
+      RpcEnv env,
+      Map<String, ExecutorPlugin> plugins,
+      PluginEndpoint endpointImpl,
       RpcEndpointRef endpoint) {
     this.env = env;
     this.plugins = plugins;
@@ -42,14 +45,21 @@ public final class ExecutorPluginContainer {
 
   /**
    * Loads and initializes the executor plugins; returns empty when no plugin has an executor part.
-   * Throws {@link PluginException} naming the plugin that failed, after shutting down those
-   * already initialized.
+   * Throws {@link PluginException} naming the plugin that failed, after shutting down those already
+   * initialized.
    *
-   * @param conf the executor's settings, which include the driver's (and so the plugins' extra conf)
+   * @param conf the executor's settings, which include the driver's (and so the plugins' extra
+   *     conf)
    * @param hostname the host the executor reports
    */
-  public static Optional<ExecutorPluginContainer> start(RpcEnv env, RpcConf conf, String executorId, String hostname,
-      DriverLink driver, MetricRegistry hostMetrics, ClassLoader loader) {
+  public static Optional<ExecutorPluginContainer> start(
+      RpcEnv env,
+      RpcConf conf,
+      String executorId,
+      String hostname,
+      DriverLink driver,
+      MetricRegistry hostMetrics,
+      ClassLoader loader) {
     Map<String, ExecutorPlugin> initialized = new LinkedHashMap<>();
     for (RpcPlugin p : PluginLoader.load(conf, loader)) {
       String name = p.getClass().getName();
@@ -62,8 +72,8 @@ public final class ExecutorPluginContainer {
         ep.init(ctx, extraConf(conf, name));
       } catch (RuntimeException | Error e) {
         PluginShutdown.all(initialized, ExecutorPlugin::shutdown, "executor");
-        throw new PluginException("Executor plugin " + name + " failed in init on executor " + executorId + ": " + e,
-            e);
+        throw new PluginException(
+            "Executor plugin " + name + " failed in init on executor " + executorId + ": " + e, e);
       }
       initialized.put(name, ep);
       try {
@@ -87,11 +97,13 @@ public final class ExecutorPluginContainer {
   static Map<String, String> extraConf(RpcConf conf, String pluginName) {
     String prefix = PluginConfigKeys.EXTRA_CONF_PREFIX + pluginName + ".";
     Map<String, String> extra = new LinkedHashMap<>();
-    conf.getAll().forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        extra.put(k.substring(prefix.length()), v);
-      }
-    });
+    conf.getAll()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                extra.put(k.substring(prefix.length()), v);
+              }
+            });
     return extra;
   }
 
@@ -121,13 +133,14 @@ public final class ExecutorPluginContainer {
   }
 
   private void each(String hook, Consumer<ExecutorPlugin> call) {
-    plugins.forEach((name, p) -> {
-      try {
-        call.accept(p);
-      } catch (Throwable t) {
-        LOG.info("Executor plugin {} failed in {}", name, hook, t);
-      }
-    });
+    plugins.forEach(
+        (name, p) -> {
+          try {
+            call.accept(p);
+          } catch (Throwable t) {
+            LOG.info("Executor plugin {} failed in {}", name, hook, t);
+          }
+        });
   }
 
   /**
@@ -135,7 +148,7 @@ public final class ExecutorPluginContainer {
    * plugin's {@code shutdown} in order (each may still send to the driver).
    */
   public void shutdown() {
-    PluginShutdown.drainThenShutdown(env, endpoint, endpointImpl, plugins, ExecutorPlugin::shutdown, "executor");
+    PluginShutdown.drainThenShutdown(
+        env, endpoint, endpointImpl, plugins, ExecutorPlugin::shutdown, "executor");
   }
-
 }

@@ -26,9 +26,11 @@ public final class PluginLoader {
   /** The plugin class names to load, in order, without duplicates. */
   public static List<String> pluginNames(RpcConf conf) {
     Set<String> names = new LinkedHashSet<>();
-    for (String list : new String[] {conf.get(PluginConfigKeys.PLUGINS_DEFAULT_LIST),
-        conf.get(PluginConfigKeys.PLUGINS)}) {
-      for (String n : list.split(",")) {
+    for (String list :
+        new String[] {
+          conf.get(PluginConfigKeys.PLUGINS_DEFAULT_LIST), conf.get(PluginConfigKeys.PLUGINS)
+        }) {
+      for (String n : list.split(",", -1)) {
         if (!n.isBlank()) {
           names.add(n.trim());
         }
@@ -37,7 +39,10 @@ public final class PluginLoader {
     return new ArrayList<>(names);
   }
 
-  /** Instantiates every configured plugin; throws {@link PluginException} naming the class and the reason. */
+  /**
+   * Instantiates every configured plugin; throws {@link PluginException} naming the class and the
+   * reason.
+   */
   public static List<RpcPlugin> load(RpcConf conf, ClassLoader loader) {
     List<RpcPlugin> plugins = new ArrayList<>();
     for (String name : pluginNames(conf)) {
@@ -54,10 +59,12 @@ public final class PluginLoader {
     try {
       c = Class.forName(name, true, loader);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new PluginException("Plugin class " + name + " (from spark.plugins) could not be loaded: " + e, e);
+      throw new PluginException(
+          "Plugin class " + name + " (from spark.plugins) could not be loaded: " + e, e);
     }
     if (!RpcPlugin.class.isAssignableFrom(c)) {
-      throw new PluginException(name + " is not a plugin: it must implement " + RpcPlugin.class.getName(), null);
+      throw new PluginException(
+          name + " is not a plugin: it must implement " + RpcPlugin.class.getName(), null);
     }
     Constructor<?> ctor;
     Object[] args;
@@ -69,8 +76,12 @@ public final class PluginLoader {
         ctor = c.getConstructor();
         args = new Object[0];
       } catch (NoSuchMethodException e2) {
-        throw new PluginException("Plugin " + name + " has no public constructor taking no arguments or an "
-            + RpcConf.class.getName(), e2);
+        throw new PluginException(
+            "Plugin "
+                + name
+                + " has no public constructor taking no arguments or an "
+                + RpcConf.class.getName(),
+            e2);
       }
     }
     try {
@@ -80,7 +91,8 @@ public final class PluginLoader {
         LOG.debug("Plugin {} declined to load here: {}", name, e.getCause().getMessage());
         return null;
       }
-      throw new PluginException("Plugin " + name + " failed in its constructor: " + e.getCause(), e.getCause());
+      throw new PluginException(
+          "Plugin " + name + " failed in its constructor: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new PluginException("Plugin " + name + " could not be instantiated: " + e, e);
     }

@@ -7,7 +7,10 @@ import io.rpcenv.plugin.PluginContext;
 final class PluginMetrics {
   private PluginMetrics() {}
 
-  /** Registers what the plugin has registered so far, if anything (metrics added later are not reported). */
+  /**
+   * Registers what the plugin has registered so far, if anything (metrics added later are not
+   * reported).
+   */
   static void register(MetricRegistry host, String pluginName, PluginContext ctx) {
     if (!ctx.metricRegistry().getMetrics().isEmpty()) {
       host.register(MetricRegistry.name("plugin", pluginName), ctx.metricRegistry());

@@ -23,7 +23,11 @@ public final class DriverContextImpl implements DriverContext {
   private final RpcAddress address;
   private final ExecutorDirectory executors;
 
-  public DriverContextImpl(String pluginName, String appId, RpcConf conf, RpcAddress address,
+  public DriverContextImpl(
+      String pluginName,
+      String appId,
+      RpcConf conf,
+      RpcAddress address,
       ExecutorDirectory executors) {
     this.pluginName = pluginName;
     this.appId = appId;
@@ -55,8 +59,12 @@ public final class DriverContextImpl implements DriverContext {
   private RpcEndpointRef endpointOf(String executorId) {
     RpcEndpointRef ref = executors.pluginEndpoint(executorId);
     if (ref == null) {
-      throw new IllegalArgumentException("No live executor '" + executorId + "' with plugins (live executors: "
-          + executors.executors().stream().map(ExecutorInfo::executorId).toList() + ")");
+      throw new IllegalArgumentException(
+          "No live executor '"
+              + executorId
+              + "' with plugins (live executors: "
+              + executors.executors().stream().map(ExecutorInfo::executorId).toList()
+              + ")");
     }
     return ref;
   }
@@ -76,13 +84,15 @@ public final class DriverContextImpl implements DriverContext {
       result.completeExceptionally(e);
       return result;
     }
-    ref.ask(new PluginMessage(pluginName, message)).whenComplete((reply, error) -> {
-      if (error == null) {
-        result.complete(reply);
-      } else {
-        result.completeExceptionally(Replies.unwrap(error));
-      }
-    });
+    ref.ask(new PluginMessage(pluginName, message))
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null) {
+                result.complete(reply);
+              } else {
+                result.completeExceptionally(Replies.unwrap(error));
+              }
+            });
     return result;
   }
 
@@ -107,8 +117,12 @@ public final class DriverContextImpl implements DriverContext {
         ref.send(new PluginMessage(pluginName, message));
         sent++;
       } catch (RpcException ex) {
-        LOG.warn("Broadcast of {} from plugin {} did not reach executor {}: {}", PluginEndpoint.className(message),
-            pluginName, e.executorId(), ex.getMessage());
+        LOG.warn(
+            "Broadcast of {} from plugin {} did not reach executor {}: {}",
+            PluginEndpoint.className(message),
+            pluginName,
+            e.executorId(),
+            ex.getMessage());
       }
     }
     return sent;

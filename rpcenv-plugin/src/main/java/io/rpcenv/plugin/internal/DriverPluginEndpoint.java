@@ -29,17 +29,22 @@ public final class DriverPluginEndpoint extends PluginEndpoint {
       super.other(message);
       return;
     }
-    plugins.forEach((name, plugin) -> {
-      try {
-        if (e.removedReason() == null) {
-          plugin.onExecutorAdded(e.executor());
-        } else {
-          plugin.onExecutorRemoved(e.executor(), e.removedReason());
-        }
-      } catch (Exception ex) {
-        LOG.warn("Driver plugin {} failed handling {} of executor {}", name,
-            e.removedReason() == null ? "the addition" : "the removal", e.executor().executorId(), ex);
-      }
-    });
+    plugins.forEach(
+        (name, plugin) -> {
+          try {
+            if (e.removedReason() == null) {
+              plugin.onExecutorAdded(e.executor());
+            } else {
+              plugin.onExecutorRemoved(e.executor(), e.removedReason());
+            }
+          } catch (Exception ex) {
+            LOG.warn(
+                "Driver plugin {} failed handling {} of executor {}",
+                name,
+                e.removedReason() == null ? "the addition" : "the removal",
+                e.executor().executorId(),
+                ex);
+          }
+        });
   }
 }

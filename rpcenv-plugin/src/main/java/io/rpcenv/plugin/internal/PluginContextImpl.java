@@ -29,12 +29,16 @@ public final class PluginContextImpl implements PluginContext {
    * @param hostname the host the process is reachable at
    * @param driver how to reach the driver's plugin endpoint
    */
-  public PluginContextImpl(String pluginName, RpcConf conf, String executorId, String hostname, DriverLink driver) {
+  public PluginContextImpl(
+      String pluginName, RpcConf conf, String executorId, String hostname, DriverLink driver) {
     this.pluginName = pluginName;
     this.conf = conf;
     this.executorId = executorId;
     this.hostname = hostname;
-    this.resources = resourcesOf(conf, "driver".equals(executorId) ? "spark.driver.resource." : "spark.executor.resource.");
+    this.resources =
+        resourcesOf(
+            conf,
+            "driver".equals(executorId) ? "spark.driver.resource." : "spark.executor.resource.");
     this.driver = driver;
   }
 
@@ -75,9 +79,13 @@ public final class PluginContextImpl implements PluginContext {
       return ref.askSync(new PluginMessage(pluginName, message));
     } catch (IllegalStateException selfAsk) {
       if (selfAsk.getMessage() != null && selfAsk.getMessage().contains("on itself")) {
-        throw new IllegalStateException("Plugin " + pluginName + " called ask from inside DriverPlugin.receive: the "
-            + "driver plugins' thread handles one message at a time, so the ask would only wait for itself until "
-            + "spark.rpc.askTimeout. Use send, or compute the answer directly", selfAsk);
+        throw new IllegalStateException(
+            "Plugin "
+                + pluginName
+                + " called ask from inside DriverPlugin.receive: the driver plugins' thread handles"
+                + " one message at a time, so the ask would only wait for itself until"
+                + " spark.rpc.askTimeout. Use send, or compute the answer directly",
+            selfAsk);
       }
       throw selfAsk;
     } catch (RuntimeException e) {
@@ -88,14 +96,19 @@ public final class PluginContextImpl implements PluginContext {
   /** Resources given in {@code <prefix><name>.addresses = a,b,c}. */
   static Map<String, ResourceInformation> resourcesOf(RpcConf conf, String prefix) {
     Map<String, ResourceInformation> out = new LinkedHashMap<>();
-    conf.getAll().forEach((k, v) -> {
-      if (k.startsWith(prefix) && k.endsWith(".addresses")) {
-        String name = k.substring(prefix.length(), k.length() - ".addresses".length());
-        List<String> addresses = new ArrayList<>();
-        Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(addresses::add);
-        out.put(name, new ResourceInformation(name, addresses));
-      }
-    });
+    conf.getAll()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix) && k.endsWith(".addresses")) {
+                String name = k.substring(prefix.length(), k.length() - ".addresses".length());
+                List<String> addresses = new ArrayList<>();
+                Arrays.stream(v.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(addresses::add);
+                out.put(name, new ResourceInformation(name, addresses));
+              }
+            });
     return Map.copyOf(out);
   }
 }

@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
  * Routes {@link PluginMessage}s to the plugins of one process by class name, on one dedicated
  * thread, one message at a time. The driver's and each executor's plugins have one each.
  */
-public class PluginEndpoint extends RpcEndpoint implements IsolatedRpcEndpoint, ThreadSafeRpcEndpoint {
+public class PluginEndpoint extends RpcEndpoint
+    implements IsolatedRpcEndpoint, ThreadSafeRpcEndpoint {
   /** The name of the driver's plugin endpoint. */
   public static final String DRIVER_NAME = "io.rpcenv.plugin.PluginEndpoint";
+
   /** The name of each executor's plugin endpoint. */
   public static final String EXECUTOR_NAME = "io.rpcenv.plugin.ExecutorPluginEndpoint";
 
@@ -41,7 +43,9 @@ public class PluginEndpoint extends RpcEndpoint implements IsolatedRpcEndpoint, 
     this.receivers = new LinkedHashMap<>(receivers);
   }
 
-  /** Completes after {@code onStop}, when every message received before the stop has been handled. */
+  /**
+   * Completes after {@code onStop}, when every message received before the stop has been handled.
+   */
   public CompletableFuture<Void> stopped() {
     return stopped;
   }
@@ -54,40 +58,66 @@ public class PluginEndpoint extends RpcEndpoint implements IsolatedRpcEndpoint, 
     }
     Receiver r = receivers.get(m.pluginName());
     if (r == null) {
-      LOG.warn("Received message for unknown plugin {} on the {} (plugins here: {}).", m.pluginName(), side,
+      LOG.warn(
+          "Received message for unknown plugin {} on the {} (plugins here: {}).",
+          m.pluginName(),
+          side,
           receivers.keySet());
       return;
     }
     try {
       Object reply = r.receive(m.message());
       if (reply != null) {
-        LOG.debug("Plugin {} returned a reply to a one-way message of type {}; it is dropped", m.pluginName(),
+        LOG.debug(
+            "Plugin {} returned a reply to a one-way message of type {}; it is dropped",
+            m.pluginName(),
             className(m.message()));
       }
     } catch (Exception e) {
-      LOG.warn("Error in plugin {} on the {} when handling one-way message of type {}.", m.pluginName(), side,
-          className(m.message()), e);
+      LOG.warn(
+          "Error in plugin {} on the {} when handling one-way message of type {}.",
+          m.pluginName(),
+          side,
+          className(m.message()),
+          e);
     }
   }
 
   @Override
   public void receiveAndReply(Object message, RpcCallContext context) {
     if (!(message instanceof PluginMessage m)) {
-      context.sendFailure(new IllegalArgumentException("Plugin endpoint on the " + side + " got "
-          + className(message) + ", not a plugin message"));
+      context.sendFailure(
+          new IllegalArgumentException(
+              "Plugin endpoint on the "
+                  + side
+                  + " got "
+                  + className(message)
+                  + ", not a plugin message"));
       return;
     }
     Receiver r = receivers.get(m.pluginName());
     if (r == null) {
-      context.sendFailure(new IllegalArgumentException("Received message for unknown plugin " + m.pluginName()
-          + " on the " + side + " (plugins here: " + receivers.keySet() + ")."));
+      context.sendFailure(
+          new IllegalArgumentException(
+              "Received message for unknown plugin "
+                  + m.pluginName()
+                  + " on the "
+                  + side
+                  + " (plugins here: "
+                  + receivers.keySet()
+                  + ")."));
       return;
     }
     Object reply;
     try {
       reply = r.receive(m.message());
     } catch (Exception e) {
-      LOG.debug("Plugin {} on the {} failed an ask of type {}", m.pluginName(), side, className(m.message()), e);
+      LOG.debug(
+          "Plugin {} on the {} failed an ask of type {}",
+          m.pluginName(),
+          side,
+          className(m.message()),
+          e);
       context.sendFailure(e);
       return;
     }

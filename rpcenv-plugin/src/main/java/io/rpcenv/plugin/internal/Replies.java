@@ -14,7 +14,8 @@ final class Replies {
   /** The exception to show a plugin for a failed ask. */
   static Throwable unwrap(Throwable t) {
     Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     if (e instanceof RpcRemoteException remote && remote.getCause() != null) {

@@ -34,8 +34,8 @@ final class Cli {
   }
 
   /**
-   * Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then
-   * {@code --conf-file}, then {@code --conf} (later ones win).
+   * Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then {@code
+   * --conf-file}, then {@code --conf} (later ones win).
    */
   /**
    * Ends the process with {@code code} from a shutdown hook, once its orderly stop is done and its
@@ -58,7 +58,8 @@ final class Cli {
       try (Reader r = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
         p.load(r);
       } catch (IOException e) {
-        throw new IllegalArgumentException("Cannot read --conf-file " + confFile + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "Cannot read --conf-file " + confFile + ": " + e.getMessage(), e);
       }
       p.stringPropertyNames().forEach(k -> conf.set(k, p.getProperty(k).trim()));
     }

@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code rpcenv demo}: a driver and two executor processes running the example plugin of module
- * rpcenv-examples; each executor asks the driver for its initial configuration, and reports a
- * final value when it stops; then everything shuts down.
+ * rpcenv-examples; each executor asks the driver for its initial configuration, and reports a final
+ * value when it stops; then everything shuts down.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a driver and two executor processes with the example plugin, then stop them all.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a driver and two executor processes with the example plugin, then stop them all.")
 final class DemoCommand implements Callable<Integer> {
   static final String DEMO_PLUGIN = "io.rpcenv.examples.plugin.DemoPlugin";
 
@@ -22,8 +25,11 @@ final class DemoCommand implements Callable<Integer> {
     try {
       Class.forName(DEMO_PLUGIN);
     } catch (ClassNotFoundException e) {
-      System.err.println("rpcenv demo: the example plugin " + DEMO_PLUGIN + " is not on the class path; run the demo "
-          + "with ./rpcenv demo, which uses the jar of module rpcenv-examples");
+      System.err.println(
+          "rpcenv demo: the example plugin "
+              + DEMO_PLUGIN
+              + " is not on the class path; run the demo "
+              + "with ./rpcenv demo, which uses the jar of module rpcenv-examples");
       return 1;
     }
     try (Driver driver = Driver.start(new RpcConf().set("spark.plugins", DEMO_PLUGIN))) {

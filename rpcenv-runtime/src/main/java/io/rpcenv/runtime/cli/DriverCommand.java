@@ -11,38 +11,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code rpcenv driver}: runs a driver until interrupted (Ctrl-C or SIGTERM stop it in order). */
-@Command(name = "driver", mixinStandardHelpOptions = true,
-    description = {"Run a driver that executors connect to; plugins come from spark.plugins.",
-        "Prints the URL executors need (spark://driver@host:port). Ctrl-C stops the executors, then the plugins."})
+@Command(
+    name = "driver",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a driver that executors connect to; plugins come from spark.plugins.",
+      "Prints the URL executors need (spark://driver@host:port). Ctrl-C stops the executors, then"
+          + " the plugins."
+    })
 final class DriverCommand implements Callable<Integer> {
-  @Option(names = "--host", paramLabel = "H", description = "Host to advertise (default 127.0.0.1).")
+  @Option(
+      names = "--host",
+      paramLabel = "H",
+      description = "Host to advertise (default 127.0.0.1).")
   String host;
 
-  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: the host).")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "Address to listen on (default: the host).")
   String bind;
 
-  @Option(names = "--port", paramLabel = "P", description = "Port to listen on (default 0: a free port).")
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Port to listen on (default 0: a free port).")
   Integer port;
 
-  @CommandLine.Mixin
-  ConfOptions confOptions;
+  @CommandLine.Mixin ConfOptions confOptions;
 
-  @Option(names = "--local-executors", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--local-executors",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Start N executors as child processes of this one.")
   int localExecutors;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (localExecutors < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--local-executors must not be negative: " + localExecutors);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--local-executors must not be negative: " + localExecutors);
     }
     if (port != null && port != 0 && (port < 1024 || port > 65535)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--port must be 0 or between 1024 and 65535: " + port);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--port must be 0 or between 1024 and 65535: " + port);
     }
     Cli.prepareOutput("driver", "info");
     RpcConf settings = confOptions.settings();
@@ -59,20 +74,25 @@ final class DriverCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<Driver> running = new AtomicReference<>();
     // Registered before the start, so that a SIGTERM at any moment gets the orderly stop.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        started.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Driver d = running.get();
-      if (d == null) {
-        return; // the start failed: the process ends with the start's own code
-      }
-      d.shutdown();
-      stopped.countDown();
-      Cli.halt(0); // stopped in order on SIGTERM or Ctrl-C: exit 0, not the JVM's 128 + signal number
-    }, "rpcenv-driver-shutdown-hook"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    started.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  Driver d = running.get();
+                  if (d == null) {
+                    return; // the start failed: the process ends with the start's own code
+                  }
+                  d.shutdown();
+                  stopped.countDown();
+                  Cli.halt(0); // stopped in order on SIGTERM or Ctrl-C: exit 0, not the JVM's 128 +
+                  // signal number
+                },
+                "rpcenv-driver-shutdown-hook"));
     Driver driver;
     try {
       driver = Driver.start(settings);

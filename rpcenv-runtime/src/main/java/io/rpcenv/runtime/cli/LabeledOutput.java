@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Puts a label such as {@code [driver pid 42]} in front of every line a process prints, logs
- * included. Each labelled line leaves in one write, so the lines of processes sharing a terminal
- * or pipe (a driver and its local executors) do not interleave mid-line.
+ * included. Each labelled line leaves in one write, so the lines of processes sharing a terminal or
+ * pipe (a driver and its local executors) do not interleave mid-line.
  */
 final class LabeledOutput extends OutputStream {
   private final OutputStream out;
@@ -23,8 +23,10 @@ final class LabeledOutput extends OutputStream {
 
   /** Labels {@code System.out} and {@code System.err} from now on. */
   static void install(String label) {
-    System.setOut(new PrintStream(new LabeledOutput(System.out, label), true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(new LabeledOutput(System.err, label), true, StandardCharsets.UTF_8));
+    System.setOut(
+        new PrintStream(new LabeledOutput(System.out, label), true, StandardCharsets.UTF_8));
+    System.setErr(
+        new PrintStream(new LabeledOutput(System.err, label), true, StandardCharsets.UTF_8));
   }
 
   @Override

@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's endpoint for executors: hands out the conf, registers executors, takes heartbeats,
  * and removes executors that exit, lose their connection or fall silent. On its own thread (so
- * heartbeats are never stuck behind other endpoints' work) and one message at a time, so its
- * state needs no locks; others read the live set through {@link #live()}.
+ * heartbeats are never stuck behind other endpoints' work) and one message at a time, so its state
+ * needs no locks; others read the live set through {@link #live()}.
  */
-public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEndpoint, IsolatedRpcEndpoint {
+public final class DriverEndpoint extends RpcEndpoint
+    implements ThreadSafeRpcEndpoint, IsolatedRpcEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(DriverEndpoint.class);
 
   /** What the driver does when an executor comes or goes. */
@@ -75,11 +76,15 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
   private final Duration timeout;
   private final long checkEveryNanos;
   private final Listener listener;
+
   /** When the last expiry check ran, or 0 before the first. */
   private long lastCheckNanos;
+
   private final Map<String, Live> live = new ConcurrentHashMap<>();
+
   /** Proves a control message came from this process; never sent anywhere. */
   private final String token = newToken();
+
   private boolean stopping;
 
   /**
@@ -87,7 +92,11 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
    * @param timeout silence after which an executor is expired ({@code spark.network.timeout})
    * @param checkEvery how often the expiry check is sent ({@code spark.network.timeoutInterval})
    */
-  public DriverEndpoint(String appId, Supplier<Map<String, String>> settings, Duration timeout, Duration checkEvery,
+  public DriverEndpoint(
+      String appId,
+      Supplier<Map<String, String>> settings,
+      Duration timeout,
+      Duration checkEvery,
       Listener listener) {
     this.appId = appId;
     this.settings = settings;
@@ -115,7 +124,10 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
     return new StopExecutors(token);
   }
 
-  /** The periodic order, for this endpoint only, to expire executors that fell silent; with the token too. */
+  /**
+   * The periodic order, for this endpoint only, to expire executors that fell silent; with the
+   * token too.
+   */
   public CheckExpiry expiryCheck() {
     return new CheckExpiry(token);
   }
@@ -149,32 +161,51 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
   }
 
   /**
-   * Whether an executor's message came over the connection it registered from; if not, the
-   * sender is told why and the message has no effect.
+   * Whether an executor's message came over the connection it registered from; if not, the sender
+   * is told why and the message has no effect.
    */
   private boolean fromItsConnection(Live l, String what, RpcCallContext context) {
     RpcAddress sender = context.senderAddress();
     if (l.address.equals(sender)) {
       return true;
     }
-    LOG.warn("Ignored {} for executor {} from {}: it registered from {}", what, l.info.executorId(), sender,
+    LOG.warn(
+        "Ignored {} for executor {} from {}: it registered from {}",
+        what,
+        l.info.executorId(),
+        sender,
         l.address);
-    context.sendFailure(new IllegalArgumentException("Executor " + l.info.executorId() + " registered from "
-        + l.address + "; " + what + " from " + sender + " is not accepted"));
+    context.sendFailure(
+        new IllegalArgumentException(
+            "Executor "
+                + l.info.executorId()
+                + " registered from "
+                + l.address
+                + "; "
+                + what
+                + " from "
+                + sender
+                + " is not accepted"));
     return false;
   }
 
   private void register(RegisterExecutor r, RpcCallContext context) {
     String id = r.info().executorId();
     if (stopping) {
-      context.sendFailure(new IllegalStateException("The driver is shutting down; executor " + id
-          + " cannot register"));
+      context.sendFailure(
+          new IllegalStateException(
+              "The driver is shutting down; executor " + id + " cannot register"));
       return;
     }
     Live existing = live.get(id);
     if (existing != null) {
-      context.sendFailure(new IllegalArgumentException("Executor id '" + id + "' is already registered (on host "
-          + existing.info.host() + "); give each executor a distinct --id"));
+      context.sendFailure(
+          new IllegalArgumentException(
+              "Executor id '"
+                  + id
+                  + "' is already registered (on host "
+                  + existing.info.host()
+                  + "); give each executor a distinct --id"));
       return;
     }
     live.put(id, new Live(r.info(), r.executor(), r.plugins(), context.senderAddress()));
@@ -197,7 +228,9 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
     } else if (message instanceof CheckExpiry c && ownToken(c.token(), c)) {
       expireSilent();
     } else if (!(message instanceof StopExecutors || message instanceof CheckExpiry)) {
-      LOG.warn("The driver ignored a message of type {}", message == null ? "null" : message.getClass().getName());
+      LOG.warn(
+          "The driver ignored a message of type {}",
+          message == null ? "null" : message.getClass().getName());
     }
   }
 
@@ -206,12 +239,15 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
    * from the network is refused with a warning.
    */
   private boolean ownToken(String presented, Object message) {
-    if (MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
+    if (MessageDigest.isEqual(
+        token.getBytes(StandardCharsets.US_ASCII),
         String.valueOf(presented).getBytes(StandardCharsets.US_ASCII))) {
       return true;
     }
-    LOG.warn("The driver refused a {} message that did not come from its own process: only the driver itself may "
-        + "send it (turn on spark.authenticate where strangers can reach the driver's port)",
+    LOG.warn(
+        "The driver refused a {} message that did not come from its own process: only the driver"
+            + " itself may send it (turn on spark.authenticate where strangers can reach the"
+            + " driver's port)",
         message.getClass().getSimpleName());
     return false;
   }
@@ -227,8 +263,14 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
     }
     for (Live l : expired) {
       long silentMs = Duration.ofNanos(now - l.lastSeenNanos).toMillis();
-      remove(l.info.executorId(), "heartbeat timed out: silent for " + silentMs + " ms, more than "
-          + "spark.network.timeout (" + timeout.toMillis() + " ms)");
+      remove(
+          l.info.executorId(),
+          "heartbeat timed out: silent for "
+              + silentMs
+              + " ms, more than "
+              + "spark.network.timeout ("
+              + timeout.toMillis()
+              + " ms)");
       try {
         l.executor.send(new StopExecutor("expired by the driver"));
       } catch (RpcException ignored) {
@@ -253,8 +295,10 @@ public final class DriverEndpoint extends RpcEndpoint implements ThreadSafeRpcEn
     if (late <= checkEveryNanos / 2) {
       return;
     }
-    LOG.info("The driver did not run for about {} ms (its expiry check came that late: a pause of the process or "
-        + "the machine); executors are not held responsible for that silence", Duration.ofNanos(late).toMillis());
+    LOG.info(
+        "The driver did not run for about {} ms (its expiry check came that late: a pause of the"
+            + " process or the machine); executors are not held responsible for that silence",
+        Duration.ofNanos(late).toMillis());
     for (Live l : live.values()) {
       l.lastSeenNanos = Math.min(now, l.lastSeenNanos + late);
     }

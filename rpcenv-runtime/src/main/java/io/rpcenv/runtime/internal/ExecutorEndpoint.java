@@ -7,7 +7,9 @@ import io.rpcenv.runtime.ExitCode;
 import io.rpcenv.runtime.internal.Messages.StopExecutor;
 import java.util.function.BiConsumer;
 
-/** An executor's endpoint: the driver tells it to stop; losing the driver's connection stops it too. */
+/**
+ * An executor's endpoint: the driver tells it to stop; losing the driver's connection stops it too.
+ */
 public final class ExecutorEndpoint extends RpcEndpoint implements ThreadSafeRpcEndpoint {
   private final RpcAddress driver;
   private final BiConsumer<ExitCode, String> stop;
@@ -24,7 +26,8 @@ public final class ExecutorEndpoint extends RpcEndpoint implements ThreadSafeRpc
   @Override
   public void receive(Object message) {
     if (message instanceof StopExecutor s) {
-      stop.accept(s.reason().startsWith("expired") ? ExitCode.EXPIRED : ExitCode.STOPPED, s.reason());
+      stop.accept(
+          s.reason().startsWith("expired") ? ExitCode.EXPIRED : ExitCode.STOPPED, s.reason());
     }
   }
 

@@ -11,6 +11,7 @@ public final class Messages {
 
   /** The name of the driver's endpoint. */
   public static final String DRIVER_ENDPOINT = "driver";
+
   /** The name of each executor's endpoint. */
   public static final String EXECUTOR_ENDPOINT = "executor";
 
@@ -24,12 +25,14 @@ public final class Messages {
   public record RegisterExecutor(ExecutorInfo info, RpcEndpointRef executor, RpcEndpointRef plugins)
       implements Serializable {}
 
-  /** Executor to driver, every heartbeat interval; the reply says whether the driver still knows it. */
+  /**
+   * Executor to driver, every heartbeat interval; the reply says whether the driver still knows it.
+   */
   public record Heartbeat(String executorId) implements Serializable {}
 
   /**
-   * Executor to driver, when it stops by itself. An ask, so that the driver knows which
-   * connection it came from: only the executor's own is believed.
+   * Executor to driver, when it stops by itself. An ask, so that the driver knows which connection
+   * it came from: only the executor's own is believed.
    */
   public record ExecutorExiting(String executorId, String reason) implements Serializable {}
 
@@ -42,6 +45,9 @@ public final class Messages {
    */
   public record StopExecutors(String token) implements Serializable {}
 
-  /** Driver to itself, periodically: expire executors that stopped heartbeating. Carries the token too. */
+  /**
+   * Driver to itself, periodically: expire executors that stopped heartbeating. Carries the token
+   * too.
+   */
   public record CheckExpiry(String token) implements Serializable {}
 }

@@ -11,17 +11,18 @@ public final class SecretSettings {
   /** Whether {@code key} names a secret or a password. */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("secret") && !k.endsWith("secret.file") || k.contains("password");
+    return (k.contains("secret") && !k.endsWith("secret.file")) || k.contains("password");
   }
 
   /** {@code settings} without secrets and passwords. */
   public static Map<String, String> withoutSecrets(Map<String, String> settings) {
     Map<String, String> out = new LinkedHashMap<>();
-    settings.forEach((k, v) -> {
-      if (!isSecret(k)) {
-        out.put(k, v);
-      }
-    });
+    settings.forEach(
+        (k, v) -> {
+          if (!isSecret(k)) {
+            out.put(k, v);
+          }
+        });
     return out;
   }
 }
