@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +55,17 @@ public final class DriverEndpoint extends RpcEndpoint
     final RpcAddress address;
     long lastSeenNanos;
 
-    Live(ExecutorInfo info, RpcEndpointRef executor, RpcEndpointRef plugins, RpcAddress address) {
+    Live(
+        ExecutorInfo info,
+        RpcEndpointRef executor,
+        RpcEndpointRef plugins,
+        RpcAddress address,
+        long nowNanos) {
       this.info = info;
       this.executor = executor;
       this.plugins = plugins;
       this.address = address;
-      this.lastSeenNanos = System.nanoTime();
+      this.lastSeenNanos = nowNanos;
     }
 
     public ExecutorInfo info() {
@@ -86,6 +92,7 @@ public final class DriverEndpoint extends RpcEndpoint
   private final String token = newToken();
 
   private boolean stopping;
+  private final LongSupplier clock;
 
   /**
    * @param settings the driver's settings, as handed to executors (including plugins' extra conf)
@@ -98,11 +105,23 @@ public final class DriverEndpoint extends RpcEndpoint
       Duration timeout,
       Duration checkEvery,
       Listener listener) {
+    this(appId, settings, timeout, checkEvery, listener, System::nanoTime);
+  }
+
+  /** As above, with the clock silence is measured on (tests pass a fake one). */
+  DriverEndpoint(
+      String appId,
+      Supplier<Map<String, String>> settings,
+      Duration timeout,
+      Duration checkEvery,
+      Listener listener,
+      LongSupplier clock) {
     this.appId = appId;
     this.settings = settings;
     this.timeout = timeout;
     this.checkEveryNanos = checkEvery.toNanos();
     this.listener = listener;
+    this.clock = clock;
   }
 
   private static String newToken() {
@@ -144,7 +163,7 @@ public final class DriverEndpoint extends RpcEndpoint
         return;
       }
       if (l != null) {
-        l.lastSeenNanos = System.nanoTime();
+        l.lastSeenNanos = clock.getAsLong();
       }
       context.reply(l != null);
     } else if (message instanceof ExecutorExiting e) {
@@ -208,7 +227,9 @@ public final class DriverEndpoint extends RpcEndpoint
                   + "); give each executor a distinct --id"));
       return;
     }
-    live.put(id, new Live(r.info(), r.executor(), r.plugins(), context.senderAddress()));
+    live.put(
+        id,
+        new Live(r.info(), r.executor(), r.plugins(), context.senderAddress(), clock.getAsLong()));
     LOG.info("Executor {} registered from {} ({} cores)", id, r.info().host(), r.info().cores());
     context.reply(true);
     listener.added(r.info());
@@ -253,7 +274,7 @@ public final class DriverEndpoint extends RpcEndpoint
   }
 
   private void expireSilent() {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     forgivePause(now);
     List<Live> expired = new ArrayList<>();
     for (Live l : live.values()) {
