@@ -126,8 +126,14 @@ final class WriteQueue {
         && ch.eventLoop().inEventLoop()
         && queue.isEmpty()) {
       if (write(ch, item)) {
-        unflushed = true;
-        scheduleDrain();
+        if (item instanceof CreditGrant) {
+          // Credit goes out now, not after this read batch: the sender may be waiting for it.
+          ch.flush();
+          unflushed = false;
+        } else {
+          unflushed = true;
+          scheduleDrain();
+        }
       }
       return true;
     }
@@ -266,8 +272,8 @@ final class WriteQueue {
       wrote |= writeAdmitted(ch, m);
     }
     if (wrote) {
-      unflushed = true;
-      scheduleDrain();
+      ch.flush(); // at once: the receiver has handled what it had, and waits for these
+      unflushed = false;
     }
   }
 
