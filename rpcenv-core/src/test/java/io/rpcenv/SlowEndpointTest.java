@@ -73,17 +73,32 @@ class SlowEndpointTest {
         .set("spark.rpc.io.connectionTimeout", "1s");
   }
 
+  /**
+   * A client env with refs to {@code slow} and an echo endpoint on one server, both with {@link
+   * #tight()}.
+   */
+  private record Peers(RpcEnv client, RpcEndpointRef slow, RpcEndpointRef echo) {}
+
+  private Peers slowAndEcho(Slow slow) {
+    RpcEnv server = envs.server("server", tight());
+    server.setupEndpoint("slow", slow);
+    server.setupEndpoint("echo", Endpoints.echo());
+    RpcEnv client = envs.client("client", tight());
+    return new Peers(
+        client,
+        client.setupEndpointRef(server.address(), "slow"),
+        client.setupEndpointRef(server.address(), "echo"));
+  }
+
   @Test
   void aBurstToASlowEndpointNeverMakesTheConnectionLookDeadAndEveryAcceptedMessageArrivesOnce()
       throws Exception {
     int messages = 3000; // about three seconds of work for the slow endpoint
-    RpcEnv server = envs.server("server", tight());
     Slow slow = new Slow(messages);
-    server.setupEndpoint("slow", slow);
-    server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = envs.client("client", tight());
-    RpcEndpointRef slowRef = client.setupEndpointRef(server.address(), "slow");
-    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+    Peers p = slowAndEcho(slow);
+    RpcEnv client = p.client();
+    RpcEndpointRef slowRef = p.slow();
+    RpcEndpointRef echo = p.echo();
     Connection connection = TestAccessBridge.connections(client).get(0);
     for (int i = 0; i < messages; i++) {
       slowRef.send(i);
@@ -110,13 +125,11 @@ class SlowEndpointTest {
   void aFastEndpointKeepsAnsweringWithinASecondWhileASlowOneOnTheSameConnectionIsFlooded()
       throws Exception {
     int flood = 20_000;
-    RpcEnv server = envs.server("server", tight());
     Slow slow = new Slow(flood);
-    server.setupEndpoint("slow", slow);
-    server.setupEndpoint("echo", Endpoints.echo());
-    RpcEnv client = envs.client("client", tight());
-    RpcEndpointRef slowRef = client.setupEndpointRef(server.address(), "slow");
-    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+    Peers p = slowAndEcho(slow);
+    RpcEnv client = p.client();
+    RpcEndpointRef slowRef = p.slow();
+    RpcEndpointRef echo = p.echo();
     ExecutorService flooder = Executors.newSingleThreadExecutor();
     resources.add(flooder::shutdownNow);
     CompletableFuture<Void> flooding =

@@ -58,15 +58,7 @@ final class Outbound {
   void send(NettyRpcEndpointRef ref, Object message) {
     env.checkCanSend("send to ", ref);
     if (ref.isLocal()) {
-      Inbox inbox = dispatcher.inbox(ref.name());
-      if (inbox == null) {
-        throw notFound(ref);
-      }
-      Object content =
-          localCopier != null && message != null
-              ? localCopier.roundTrip(message, "message to " + ref.endpointAddress())
-              : message;
-      inbox.post(new LocalOneWay(content, ref.name()));
+      localInbox(ref).post(new LocalOneWay(localCopy(message, "message", ref), ref.name()));
       return;
     }
     Connection c = connectionFor(ref);
@@ -82,14 +74,8 @@ final class Outbound {
     try {
       env.checkCanSend("ask ", ref);
       if (ref.isLocal()) {
-        Inbox inbox = dispatcher.inbox(ref.name());
-        if (inbox == null) {
-          throw notFound(ref);
-        }
-        Object content =
-            localCopier != null && message != null
-                ? localCopier.roundTrip(message, "ask to " + ref.endpointAddress())
-                : message;
+        Inbox inbox = localInbox(ref);
+        Object content = localCopy(message, "ask", ref);
         pending.startTimer(timer);
         inbox.post(new LocalAsk(pending, content, localCopier, env.address()));
       } else {
@@ -190,6 +176,25 @@ final class Outbound {
     Connection fresh = transport.connectionTo(ref.address());
     ref.lastConnection(fresh);
     return fresh;
+  }
+
+  /** The inbox of a local ref's endpoint; throws if it is not registered. */
+  private Inbox localInbox(NettyRpcEndpointRef ref) {
+    Inbox inbox = dispatcher.inbox(ref.name());
+    if (inbox == null) {
+      throw notFound(ref);
+    }
+    return inbox;
+  }
+
+  /**
+   * {@code message} as a local endpoint gets it: copied through the codec when local messages are
+   * serialized.
+   */
+  private Object localCopy(Object message, String kind, NettyRpcEndpointRef ref) {
+    return localCopier != null && message != null
+        ? localCopier.roundTrip(message, kind + " to " + ref.endpointAddress())
+        : message;
   }
 
   private RpcEndpointNotFoundException notFound(NettyRpcEndpointRef ref) {

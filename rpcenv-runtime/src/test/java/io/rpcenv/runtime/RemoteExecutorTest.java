@@ -8,6 +8,7 @@ import io.rpcenv.testkit.ChildJvm;
 import io.rpcenv.testkit.Resources;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,41 +22,10 @@ class RemoteExecutorTest {
 
   @Test
   void anExecutorStartedElsewhereJoinsByUrlAndBothStopInOrder() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     String url = "spark://driver@127.0.0.1:" + port;
-    ChildJvm driver =
-        resources.add(
-            ChildJvm.start(
-                "driver",
-                RpcenvCli.class,
-                Map.of(),
-                "driver",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--conf",
-                "spark.plugins=" + RuntimeTestPlugin.class.getName(),
-                "--conf",
-                "spark.executor.heartbeatInterval=1s"));
-    driver.awaitLine(l -> l.contains("listening at " + url), Duration.ofSeconds(60));
-
-    ChildJvm executor =
-        resources.add(
-            ChildJvm.start(
-                "executor",
-                RpcenvCli.class,
-                Map.of(),
-                "executor",
-                "--driver",
-                url,
-                "--id",
-                "remote-1",
-                "--host",
-                "127.0.0.1"));
+    ChildJvm driver = driver(url, port, "spark.executor.heartbeatInterval=1s");
+    ChildJvm executor = executor(url, "remote-1");
     String init =
         executor.awaitLine(l -> l.contains("executor plugin remote-1"), Duration.ofSeconds(60));
     assertThat(init)
@@ -81,10 +51,7 @@ class RemoteExecutorTest {
 
   @Test
   void anExecutorThatCannotReachItsDriverExitsWithOneLineAndCode1() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     ChildJvm executor =
         resources.add(
             ChildJvm.start(
@@ -111,7 +78,7 @@ class RemoteExecutorTest {
    */
   private ChildJvm driver(String url, int port, String... conf) throws Exception {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "driver",
                 "--host",
@@ -131,6 +98,24 @@ class RemoteExecutorTest {
     return driver;
   }
 
+  /**
+   * An executor started from the command line, joining {@code url} as {@code id} from 127.0.0.1.
+   */
+  private ChildJvm executor(String url, String id) throws Exception {
+    return resources.add(
+        ChildJvm.start(
+            "executor",
+            RpcenvCli.class,
+            Map.of(),
+            "executor",
+            "--driver",
+            url,
+            "--id",
+            id,
+            "--host",
+            "127.0.0.1"));
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -142,19 +127,7 @@ class RemoteExecutorTest {
     int port = freePort();
     String url = "spark://driver@127.0.0.1:" + port;
     ChildJvm driver = driver(url, port);
-    ChildJvm executor =
-        resources.add(
-            ChildJvm.start(
-                "executor",
-                RpcenvCli.class,
-                Map.of(),
-                "executor",
-                "--driver",
-                url,
-                "--id",
-                "term-1",
-                "--host",
-                "127.0.0.1"));
+    ChildJvm executor = executor(url, "term-1");
     driver.awaitLine(
         l -> l.contains("driver plugin sees executor term-1 added"), Duration.ofSeconds(60));
     executor.terminate();
@@ -183,19 +156,7 @@ class RemoteExecutorTest {
             "spark.executor.heartbeatInterval=500ms",
             "spark.network.timeoutInterval=500ms",
             "spark.rpc.io.connectionTimeout=30s");
-    ChildJvm executor =
-        resources.add(
-            ChildJvm.start(
-                "executor",
-                RpcenvCli.class,
-                Map.of(),
-                "executor",
-                "--driver",
-                url,
-                "--id",
-                "paused-1",
-                "--host",
-                "127.0.0.1"));
+    ChildJvm executor = executor(url, "paused-1");
     driver.awaitLine(
         l -> l.contains("driver plugin sees executor paused-1 added"), Duration.ofSeconds(60));
     signal("STOP", driver.pid());

@@ -11,7 +11,6 @@ import io.rpcenv.internal.serialize.RefResolver;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.Frames;
-import io.rpcenv.internal.transport.MessageBody;
 import io.rpcenv.internal.transport.ReplyDecoder;
 import java.io.IOException;
 import java.util.function.BiFunction;
@@ -64,12 +63,6 @@ public final class Codec implements ReplyDecoder {
   /** A FAILURE frame answering {@code requestId}; {@code error}, when given, travels too. */
   public ByteBuf failure(long requestId, FailureCode code, String message, Throwable error) {
     return Frames.failure(alloc, requestId, code, message, error, serializer, maxSize);
-  }
-
-  /** Reads a body that arrived on {@code connection}; refs in it are bound to that connection. */
-  public Object decode(MessageBody body, Connection connection)
-      throws IOException, ClassNotFoundException {
-    return body.read(serializer, refsFrom(connection));
   }
 
   @Override

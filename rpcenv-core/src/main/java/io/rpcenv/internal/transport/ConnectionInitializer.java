@@ -34,20 +34,20 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    InetSocketAddress socket = ch.remoteAddress();
+    RpcAddress remote =
+        dialed != null
+            ? dialed.peerListenAddress()
+            : socket != null ? new RpcAddress(socket.getHostString(), socket.getPort()) : null;
+    String peer = remote != null ? remote.hostPort() : String.valueOf(socket);
     Connection c = dialed;
-    RpcAddress remote;
     if (c == null) {
-      InetSocketAddress a = ch.remoteAddress();
-      remote = a != null ? new RpcAddress(a.getHostString(), a.getPort()) : null;
-      String who = remote != null ? remote.hostPort() : String.valueOf(ch.remoteAddress());
-      if (!acceptor.admit(who)) {
+      if (!acceptor.admit(peer)) {
         ch.close();
         return;
       }
       c = new Connection(transport, null);
       c.countedAsHandshaking = true;
-    } else {
-      remote = c.peerListenAddress();
     }
     TransportSettings s = transport.settings();
     if (s.tls() != null) {
@@ -61,12 +61,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     ReadGate gate = new ReadGate(ch);
     ch.pipeline().addFirst("gate", gate);
     FrameDecoder decoder =
-        new FrameDecoder(
-            remote != null ? remote.hostPort() : String.valueOf(ch.remoteAddress()),
-            s.maxMessageSize(),
-            s.frameTimeout(),
-            transport.frameBudget(),
-            gate);
+        new FrameDecoder(peer, s.maxMessageSize(), s.frameTimeout(), transport.frameBudget(), gate);
     ConnectionCloser closer = new ConnectionCloser(transport, c);
     ch.pipeline()
         .addLast("frames", decoder)

@@ -50,8 +50,7 @@ final class InboundFlow {
     for (InboundWindow w : windows.values()) {
       int n = w.takeHandled();
       if (n > 0) {
-        w.granted(n);
-        ch.write(Frames.credit(ch.alloc(), w.nameUtf8(), n), ch.voidPromise());
+        ch.write(w.creditFrame(ch.alloc(), n), ch.voidPromise());
       }
     }
   }

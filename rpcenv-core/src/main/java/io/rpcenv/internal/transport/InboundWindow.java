@@ -1,5 +1,7 @@
 package io.rpcenv.internal.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InboundWindow {
   private final Connection connection;
-  private final String endpoint;
   private final byte[] nameUtf8;
   private final int batch;
   private final AtomicInteger handled = new AtomicInteger();
@@ -27,7 +28,6 @@ public final class InboundWindow {
 
   InboundWindow(Connection connection, String endpoint, int window) {
     this.connection = connection;
-    this.endpoint = endpoint;
     this.nameUtf8 = endpoint.getBytes(StandardCharsets.UTF_8);
     this.batch = Math.max(1, window / 4);
     this.allowed = window;
@@ -59,17 +59,13 @@ public final class InboundWindow {
     return handled.getAndSet(0);
   }
 
-  /** The CREDIT frame for {@code count} messages is being written. Event loop. */
-  void granted(int count) {
+  /**
+   * The CREDIT frame giving {@code count} messages back, with the peer's allowance raised by as
+   * much: it is written now. Event loop.
+   */
+  ByteBuf creditFrame(ByteBufAllocator alloc, int count) {
     allowed += count;
-  }
-
-  String endpoint() {
-    return endpoint;
-  }
-
-  byte[] nameUtf8() {
-    return nameUtf8;
+    return Frames.credit(alloc, nameUtf8, count);
   }
 
   /**

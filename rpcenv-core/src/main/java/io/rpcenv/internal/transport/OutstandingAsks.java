@@ -68,11 +68,6 @@ final class OutstandingAsks implements PendingAsk.Owner {
     count.decrementAndGet();
   }
 
-  /** Asks queued or waiting for replies. */
-  int count() {
-    return count.get();
-  }
-
   /** The request of {@code ask} is being written: from now on its reply is awaited. Event loop. */
   void written(PendingAsk<?> ask) {
     written.put(ask.id(), ask);
@@ -109,7 +104,7 @@ final class OutstandingAsks implements PendingAsk.Owner {
       }
       Object reply;
       try {
-        reply = body.read(decoder.serializer(), decoder.refsFrom(connection));
+        reply = decoder.decode(body, connection);
       } catch (Exception | LinkageError e) {
         ask.fail(
             new RpcSerializationException(

@@ -2,6 +2,7 @@ package io.rpcenv.internal.transport;
 
 import io.rpcenv.internal.serialize.MessageSerializer;
 import io.rpcenv.internal.serialize.RefResolver;
+import java.io.IOException;
 
 /**
  * How the transport turns the replies and failure reports it reads into values and exceptions: the
@@ -17,4 +18,10 @@ public interface ReplyDecoder {
    * address).
    */
   RefResolver refsFrom(Connection connection);
+
+  /** Reads a body that arrived on {@code connection}; refs in it are bound to that connection. */
+  default Object decode(MessageBody body, Connection connection)
+      throws IOException, ClassNotFoundException {
+    return body.read(serializer(), refsFrom(connection));
+  }
 }

@@ -120,11 +120,8 @@ final class WriteQueue {
    * the offer, so a close that races with it either sees the item or is seen here.
    */
   boolean enqueue(QueuedWrite item, Consumer<PendingAsk<?>> failClosed) {
-    Channel ch = connection.channel();
-    if (connection.state() == ConnectionState.READY
-        && ch != null
-        && ch.eventLoop().inEventLoop()
-        && queue.isEmpty()) {
+    Channel ch = writableNow();
+    if (ch != null) {
       if (write(ch, item)) {
         if (item instanceof CreditGrant) {
           // Credit goes out now, not after this read batch: the sender may be waiting for it.
@@ -154,17 +151,28 @@ final class WriteQueue {
    * endpoint answering) it is written at once, without a command object. False if closed.
    */
   boolean enqueueReply(ByteBuf frame, Consumer<PendingAsk<?>> failClosed) {
-    Channel ch = connection.channel();
-    if (connection.state() == ConnectionState.READY
-        && ch != null
-        && ch.eventLoop().inEventLoop()
-        && queue.isEmpty()) {
+    Channel ch = writableNow();
+    if (ch != null) {
       ch.write(frame, ch.voidPromise());
       unflushed = true;
       scheduleDrain();
       return true;
     }
     return enqueue(new QueuedWrite.Reply(frame), failClosed);
+  }
+
+  /**
+   * The channel, when a command may be written straight to it: on the event loop of a ready
+   * connection with nothing queued ahead (an inline reply, an ask from a callback); else null.
+   */
+  private Channel writableNow() {
+    Channel ch = connection.channel();
+    return connection.state() == ConnectionState.READY
+            && ch != null
+            && ch.eventLoop().inEventLoop()
+            && queue.isEmpty()
+        ? ch
+        : null;
   }
 
   /** Bytes queued here and in the channel, not yet written to the socket. */
@@ -251,9 +259,7 @@ final class WriteQueue {
       return m.window.admit(m, connection.peerWindow()) && writeAdmitted(ch, m);
     }
     if (item instanceof CreditGrant grant) {
-      grant.window().granted(grant.count());
-      ch.write(
-          Frames.credit(ch.alloc(), grant.window().nameUtf8(), grant.count()), ch.voidPromise());
+      ch.write(grant.window().creditFrame(ch.alloc(), grant.count()), ch.voidPromise());
       return true;
     }
     ch.write(((QueuedWrite.Reply) item).frame(), ch.voidPromise());

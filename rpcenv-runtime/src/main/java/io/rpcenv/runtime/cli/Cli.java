@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /** What the commands share: logging defaults, labels, settings. */
 final class Cli {
@@ -37,6 +39,36 @@ final class Cli {
    * Settings from the {@value LocalExecutors#CONF_ENV} environment variable, then {@code
    * --conf-file}, then {@code --conf} (later ones win).
    */
+  /**
+   * A start that a shutdown hook, registered before it, waits for: the hook gets what was started,
+   * or null if the start failed (the process then ends with the start's own code).
+   */
+  static final class Starting<T> {
+    private final CountDownLatch over = new CountDownLatch(1);
+    private volatile T started;
+
+    /** Runs {@code start}; whatever it does, a waiting hook is released. */
+    T run(Supplier<T> start) {
+      try {
+        T t = start.get();
+        started = t;
+        return t;
+      } finally {
+        over.countDown();
+      }
+    }
+
+    /** What was started, once the start is over; null if it failed. */
+    T await() {
+      try {
+        over.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return started;
+    }
+  }
+
   /**
    * Ends the process with {@code code} from a shutdown hook, once its orderly stop is done and its
    * last lines are out. (Calling {@code System.exit} there would wait forever for the hook itself.)

@@ -5,7 +5,6 @@ import io.rpcenv.runtime.Driver;
 import io.rpcenv.runtime.RuntimeConfigKeys;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,36 +69,24 @@ final class DriverCommand implements Callable<Integer> {
     if (port != null) {
       settings.set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(port));
     }
-    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    AtomicReference<Driver> running = new AtomicReference<>();
+    Cli.Starting<Driver> starting = new Cli.Starting<>();
     // Registered before the start, so that a SIGTERM at any moment gets the orderly stop.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  try {
-                    started.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  Driver d = running.get();
+                  Driver d = starting.await();
                   if (d == null) {
                     return; // the start failed: the process ends with the start's own code
                   }
                   d.shutdown();
                   stopped.countDown();
-                  Cli.halt(0); // stopped in order on SIGTERM or Ctrl-C: exit 0, not the JVM's 128 +
-                  // signal number
+                  // Stopped in order on SIGTERM or Ctrl-C: exit 0, not 128 + signal.
+                  Cli.halt(0);
                 },
                 "rpcenv-driver-shutdown-hook"));
-    Driver driver;
-    try {
-      driver = Driver.start(settings);
-      running.set(driver);
-    } finally {
-      started.countDown();
-    }
+    Driver driver = starting.run(() -> Driver.start(settings));
     System.out.println("driver " + driver.appId() + " listening at " + driver.url());
     if (localExecutors > 0) {
       driver.startLocalExecutors(localExecutors);

@@ -5,10 +5,9 @@ import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.runtime.Executor;
 import io.rpcenv.runtime.ExitCode;
 import io.rpcenv.runtime.RuntimeConfigKeys;
+import java.net.InetAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,50 +62,32 @@ final class ExecutorCommand implements Callable<Integer> {
     String executorId =
         id != null
             ? id
-            : (host != null ? host : java.net.InetAddress.getLocalHost().getHostName())
+            : (host != null ? host : InetAddress.getLocalHost().getHostName())
                 + "-"
                 + ProcessHandle.current().pid();
     Cli.prepareOutput("executor " + executorId, "info");
     AtomicBoolean reported = new AtomicBoolean();
-    AtomicReference<Executor> running = new AtomicReference<>();
-    CountDownLatch started = new CountDownLatch(1);
+    Cli.Starting<Executor> starting = new Cli.Starting<>();
     // Registered before the start, so that a SIGTERM at any moment gets the orderly stop.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  Executor e = awaitStarted(started, running);
+                  Executor e = starting.await();
                   if (e == null) {
                     return; // the start failed: the process ends with the start's own code
                   }
                   e.stop(ExitCode.STOPPED, "this process is being terminated");
                   ExitCode code = e.exit().join();
                   report(executorId, code, reported);
-                  // SIGTERM asked for an orderly stop and got one: the process ends with the stop's
-                  // own code,
-                  // not the JVM's 128 + signal number.
+                  // An orderly stop was asked for and done: exit with its code, not 128 + signal.
                   Cli.halt(code.code());
                 },
                 "rpcenv-executor-shutdown-hook"));
-    Executor executor;
-    try {
-      executor = Executor.start(settings, driverUrl, executorId);
-      running.set(executor);
-    } finally {
-      started.countDown();
-    }
+    Executor executor = starting.run(() -> Executor.start(settings, driverUrl, executorId));
     ExitCode code = executor.exit().join();
     report(executorId, code, reported);
     return code.code();
-  }
-
-  private static Executor awaitStarted(CountDownLatch started, AtomicReference<Executor> running) {
-    try {
-      started.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return running.get();
   }
 
   /** Prints the exit line once; synchronized so that the hook halts only after the line is out. */
