@@ -162,4 +162,30 @@ public final class ConfigKey<T> {
   public String toString() {
     return key;
   }
+
+  /**
+   * A markdown table (key, default, meaning) of {@code keys}, as the README shows it; a test keeps
+   * the README equal to this.
+   */
+  public static String markdownTable(List<ConfigKey<?>> keys) {
+    StringBuilder sb = new StringBuilder("| Key | Default | Meaning |\n|---|---|---|\n");
+    for (ConfigKey<?> k : keys) {
+      String def = k.defaultText();
+      sb.append("| `")
+          .append(k.key())
+          .append("` | ")
+          .append(
+              def == null
+                  ? "(none)"
+                  : def.isEmpty()
+                      ? "(empty)"
+                      : def.startsWith("value of ")
+                          ? "value of `" + def.substring("value of ".length()) + "`"
+                          : "`" + def + "`")
+          .append(" | ")
+          .append(k.doc().replace("|", "\\|"))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
 }

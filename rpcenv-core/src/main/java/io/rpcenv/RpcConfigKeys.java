@@ -259,11 +259,25 @@ public final class RpcConfigKeys {
   public static final ConfigKey<Integer> MAX_INFLIGHT_MESSAGES =
       ConfigKey.integer(
               "spark.rpc.io.maxInflightMessages",
-              8192,
+              65_536,
               "Most messages from one connection to one endpoint queued or unanswered at once (the"
-                  + " endpoint's window); senders hold further messages to that endpoint until it"
-                  + " catches up, and nothing else waits.")
-          .checked(RpcConfigKeys::positive);
+                  + " endpoint's window, with spark.rpc.io.maxInflightBytes); senders hold further"
+                  + " messages to that endpoint until it catches up, and nothing else waits.")
+          .checked(v -> v <= 0 || v > 1 << 20 ? "must be between 1 and 1048576" : null);
+
+  /**
+   * Per-endpoint window in bytes: what in-progress messages may hold per connection and endpoint.
+   */
+  public static final ConfigKey<Long> MAX_INFLIGHT_BYTES =
+      ConfigKey.size(
+              "spark.rpc.io.maxInflightBytes",
+              MIB,
+              "4",
+              "Most bytes of messages from one connection to one endpoint queued or unanswered at"
+                  + " once, counting each message's serialized size plus 128 bytes for holding it"
+                  + " (MiB unless a unit is given); one message larger than this still passes"
+                  + " alone.")
+          .checked(v -> v <= 0 ? "must be positive" : null);
 
   /** Memory for frames still arriving, over all connections. */
   public static final ConfigKey<Long> FRAME_BUDGET =
@@ -301,32 +315,6 @@ public final class RpcConfigKeys {
 
   static String positive(Integer v) {
     return v <= 0 ? "must be positive" : null;
-  }
-
-  /**
-   * A markdown table (key, default, meaning) of {@code keys}, as the README shows it; a test keeps
-   * the README equal to this.
-   */
-  public static String markdownTable(List<ConfigKey<?>> keys) {
-    StringBuilder sb = new StringBuilder("| Key | Default | Meaning |\n|---|---|---|\n");
-    for (ConfigKey<?> k : keys) {
-      String def = k.defaultText();
-      sb.append("| `")
-          .append(k.key())
-          .append("` | ")
-          .append(
-              def == null
-                  ? "(none)"
-                  : def.isEmpty()
-                      ? "(empty)"
-                      : def.startsWith("value of ")
-                          ? "value of `" + def.substring("value of ".length()) + "`"
-                          : "`" + def + "`")
-          .append(" | ")
-          .append(k.doc().replace("|", "\\|"))
-          .append(" |\n");
-    }
-    return sb.toString();
   }
 
   /** All keys of rpcenv-core, in declaration order: these, then {@link SecurityConfigKeys}. */

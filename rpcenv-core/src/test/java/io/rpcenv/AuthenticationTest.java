@@ -242,9 +242,9 @@ class AuthenticationTest {
       raw.readPreface();
       RawConnection.Frame hello = raw.readFrame();
       assertThat(hello.type()).isEqualTo(RawConnection.HELLO);
-      // flags, env id, window, host, port and a nonce: nothing derived from the secret
+      // flags, env id, window (messages, bytes), host, port and a nonce: nothing from the secret
       int host = server.address().host().length();
-      assertThat(hello.payload()).hasSize(1 + 8 + 4 + 2 + host + 4 + 32);
+      assertThat(hello.payload()).hasSize(1 + 8 + 4 + 8 + 2 + host + 4 + 32);
       raw.frame(RawConnection.AUTH, new byte[32]); // a proof that does not hold
       RawConnection.Frame next = raw.readFrame();
       assertThat(next.type())

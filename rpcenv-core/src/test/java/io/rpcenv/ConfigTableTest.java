@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
-    ReadmeSection.assertMatches(
-        "config-table:core", RpcConfigKeys.markdownTable(RpcConfigKeys.all()));
+    ReadmeSection.assertMatches("config-table:core", ConfigKey.markdownTable(RpcConfigKeys.all()));
   }
 
   @Test

@@ -79,6 +79,8 @@ final class RawConnection implements AutoCloseable {
   /** The per-endpoint window a raw peer announces: more than any test sends. */
   static final int WINDOW = 1 << 20;
 
+  static final long WINDOW_BYTES = 1L << 40;
+
   /**
    * A HELLO payload: client mode when {@code host} is null; announcing authentication with {@code
    * nonce}.
@@ -89,6 +91,7 @@ final class RawConnection implements AutoCloseable {
     p.writeByte((host == null ? 1 : 0) | (nonce != null ? 2 : 0));
     p.writeLong(envId);
     p.writeInt(WINDOW);
+    p.writeLong(WINDOW_BYTES);
     if (host != null) {
       byte[] h = host.getBytes(StandardCharsets.UTF_8);
       p.writeShort(h.length);

@@ -93,6 +93,7 @@ final class RpcSettingsCheck {
             maxOutbox,
             conf.get(RpcConfigKeys.MAX_OUTSTANDING_ASKS),
             conf.get(RpcConfigKeys.MAX_INFLIGHT_MESSAGES),
+            conf.get(RpcConfigKeys.MAX_INFLIGHT_BYTES),
             conf.get(RpcConfigKeys.CONNECTION_TIMEOUT),
             conf.get(RpcConfigKeys.KEEPALIVE),
             frameBudget(conf),

@@ -1,6 +1,6 @@
 package io.rpcenv.plugin;
 
-import io.rpcenv.RpcConfigKeys;
+import io.rpcenv.ConfigKey;
 import io.rpcenv.testkit.ReadmeSection;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +9,6 @@ class PluginConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
     ReadmeSection.assertMatches(
-        "config-table:plugin", RpcConfigKeys.markdownTable(PluginConfigKeys.all()));
+        "config-table:plugin", ConfigKey.markdownTable(PluginConfigKeys.all()));
   }
 }

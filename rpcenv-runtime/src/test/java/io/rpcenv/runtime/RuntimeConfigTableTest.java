@@ -1,6 +1,6 @@
 package io.rpcenv.runtime;
 
-import io.rpcenv.RpcConfigKeys;
+import io.rpcenv.ConfigKey;
 import io.rpcenv.testkit.ReadmeSection;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +9,6 @@ class RuntimeConfigTableTest {
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {
     ReadmeSection.assertMatches(
-        "config-table:runtime", RpcConfigKeys.markdownTable(RuntimeConfigKeys.all()));
+        "config-table:runtime", ConfigKey.markdownTable(RuntimeConfigKeys.all()));
   }
 }

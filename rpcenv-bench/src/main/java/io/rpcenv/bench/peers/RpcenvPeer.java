@@ -64,9 +64,28 @@ public final class RpcenvPeer implements PeerFactory {
 
   static final class OrderedCounter extends Counter implements ThreadSafeRpcEndpoint {}
 
+  /**
+   * Default settings, overlaid with {@code RPCENV_BENCH_CONF} ("key=value,key=value"), so that a
+   * setting can be tried in both JVMs of a run without a rebuild.
+   */
+  static RpcConf conf() {
+    RpcConf conf = new RpcConf();
+    String extra = System.getenv("RPCENV_BENCH_CONF");
+    if (extra != null && !extra.isBlank()) {
+      for (String kv : extra.split(",", -1)) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("RPCENV_BENCH_CONF: not key=value: " + kv);
+        }
+        conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    return conf;
+  }
+
   @Override
   public BenchServer server(int endpoints) {
-    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("bench-server").conf(new RpcConf()).build());
+    RpcEnv env = RpcEnv.create(RpcEnvConfig.builder("bench-server").conf(conf()).build());
     for (int i = 0; i < endpoints; i++) {
       env.setupEndpoint("e" + i, DISPATCH ? new DispatchedEcho() : new InlineEcho());
     }
@@ -77,8 +96,7 @@ public final class RpcenvPeer implements PeerFactory {
   @Override
   public BenchClient client(int port, int endpoints) {
     RpcEnv env =
-        RpcEnv.create(
-            RpcEnvConfig.builder("bench-client").conf(new RpcConf()).clientMode(true).build());
+        RpcEnv.create(RpcEnvConfig.builder("bench-client").conf(conf()).clientMode(true).build());
     RpcEndpointRef[] refs = new RpcEndpointRef[endpoints];
     io.rpcenv.RpcAddress server = new io.rpcenv.RpcAddress("127.0.0.1", port);
     for (int i = 0; i < endpoints; i++) {

@@ -83,7 +83,7 @@ public final class RemoteAsk extends AskMessage {
   /** Sends the one answer this ask gets; from then on it no longer counts as in progress. */
   private void write(ByteBuf frame) {
     connection.sendReply(frame);
-    window.done();
+    window.done(body.weight());
   }
 
   @Override

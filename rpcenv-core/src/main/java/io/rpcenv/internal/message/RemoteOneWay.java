@@ -31,13 +31,13 @@ public final class RemoteOneWay extends OneWayMessage {
   @Override
   public void reject(RpcException reason) {
     body.discard();
-    window.done();
+    window.done(body.weight());
     super.reject(reason);
   }
 
   @Override
   protected void afterProcessing() {
-    window.done();
+    window.done(body.weight());
   }
 
   @Override

@@ -65,7 +65,7 @@ public final class Connection {
         new OutstandingAsks(this, transport.replies(), s.maxOutstandingAsks(), s.maxMessageSize());
     this.windows = new SendWindows(this, s.maxOutboxBytes());
     this.writes = new WriteQueue(this, asks, windows, s.maxOutboxBytes());
-    this.inbound = new InboundFlow(this, s.maxInflightMessages());
+    this.inbound = new InboundFlow(this, s.maxInflightMessages(), s.maxInflightBytes());
   }
 
   /** Whether this env opened the connection. */
@@ -100,9 +100,9 @@ public final class Connection {
     return peer == null ? 0 : peer.envId();
   }
 
-  /** How many messages to one endpoint the peer accepts in progress; known once ready. */
-  int peerWindow() {
-    return peer.window();
+  /** What the peer said in its HELLO (among it, each endpoint's window); known once ready. */
+  Hello peerHello() {
+    return peer;
   }
 
   /** The remote end of the socket as host string and port (the dialed address for outbound). */
@@ -191,13 +191,13 @@ public final class Connection {
   }
 
   /**
-   * The peer handled {@code count} more messages to {@code endpoint}: write what now fits. Event
-   * loop.
+   * The peer handled {@code count} more messages to {@code endpoint}, weighing {@code bytes}: write
+   * what now fits. Event loop.
    */
-  void creditReceived(String endpoint, int count) {
+  void creditReceived(String endpoint, int count, long bytes) {
     SendWindow w = windows.credited(endpoint);
     if (w != null) { // else credit for an endpoint never written to: nothing to release
-      writes.credited(w, count);
+      writes.credited(w, count, bytes);
     }
   }
 

@@ -88,8 +88,8 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException malformed) {
       throw malformed(frame, Protocol.REQUEST, malformed);
     }
-    InboundWindow window = arrive(frame, endpoint);
     MessageBody body = body(frame, largeRest);
+    InboundWindow window = arrive(body, endpoint);
     if (body.size() > limit) {
       long size = body.size();
       body.discard();
@@ -111,7 +111,7 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
               null,
               null,
               0));
-      window.done();
+      window.done(body.weight());
       return;
     }
     transport.host().onRequest(connection, window, id, endpoint, body); // host owns the body now
@@ -124,8 +124,8 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException malformed) {
       throw malformed(frame, Protocol.ONE_WAY, malformed);
     }
-    InboundWindow window = arrive(frame, endpoint);
     MessageBody body = body(frame, largeRest);
+    InboundWindow window = arrive(body, endpoint);
     if (body.size() > limit) {
       LOG.warn(
           "Dropped a one-way message of {} bytes to endpoint '{}' from {}: it exceeds "
@@ -135,21 +135,21 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
           connection.peerAddress(),
           limit);
       body.discard();
-      window.done();
+      window.done(body.weight());
       return;
     }
     transport.host().onOneWay(connection, window, endpoint, body);
   }
 
   /**
-   * Counts a message against its endpoint's window; a frame beyond it is released before the
+   * Counts a message against its endpoint's window; a body beyond it is released before the
    * protocol error.
    */
-  private InboundWindow arrive(ByteBuf frame, String endpoint) {
+  private InboundWindow arrive(MessageBody body, String endpoint) {
     try {
-      return connection.inbound().arrive(endpoint);
+      return connection.inbound().arrive(endpoint, body.weight());
     } catch (ProtocolException beyondWindow) {
-      frame.release();
+      body.discard();
       throw beyondWindow;
     }
   }
@@ -206,15 +206,19 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
       case Protocol.CREDIT -> {
         String endpoint = names.read(frame);
         int count = frame.readInt();
-        if (count <= 0 || frame.isReadable()) {
+        long bytes = frame.readLong();
+        if (count <= 0 || bytes < (long) count * Protocol.MESSAGE_WEIGHT || frame.isReadable()) {
           throw new ProtocolException(
               "Malformed CREDIT frame from "
                   + connection.peerAddress()
                   + ": a count of "
                   + count
+                  + " weighing "
+                  + bytes
+                  + " bytes"
                   + (frame.isReadable() ? " and " + frame.readableBytes() + " extra bytes" : ""));
         }
-        connection.creditReceived(endpoint, count);
+        connection.creditReceived(endpoint, count, bytes);
       }
       default ->
           throw new ProtocolException(

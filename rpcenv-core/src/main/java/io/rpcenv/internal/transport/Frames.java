@@ -127,16 +127,20 @@ public final class Frames {
     return alloc.buffer(Protocol.FRAME_HEADER).writeInt(1).writeByte(Protocol.PING);
   }
 
-  /** CREDIT: {@code count} more messages to the endpoint named {@code endpoint} were handled. */
-  static ByteBuf credit(ByteBufAllocator alloc, byte[] endpoint, int count) {
-    int length = 1 + 2 + endpoint.length + 4;
+  /**
+   * CREDIT: {@code count} more messages to the endpoint named {@code endpoint}, weighing {@code
+   * bytes}, were handled.
+   */
+  static ByteBuf credit(ByteBufAllocator alloc, byte[] endpoint, int count, long bytes) {
+    int length = 1 + 2 + endpoint.length + 4 + 8;
     return alloc
         .buffer(4 + length)
         .writeInt(length)
         .writeByte(Protocol.CREDIT)
         .writeShort(endpoint.length)
         .writeBytes(endpoint)
-        .writeInt(count);
+        .writeInt(count)
+        .writeLong(bytes);
   }
 
   /** The answer to a PING. */

@@ -68,7 +68,7 @@ final class Handshake {
     }
     byte[] nonce = new byte[Hello.NONCE_LENGTH];
     RANDOM.nextBytes(nonce);
-    return new Hello(base.envId(), base.window(), base.listenAddress(), nonce);
+    return new Hello(base.envId(), base.window(), base.windowBytes(), base.listenAddress(), nonce);
   }
 
   /**

@@ -10,16 +10,17 @@ import io.rpcenv.RpcAddress;
  *
  * @param envId random id of the env, unique per process run
  * @param window messages to one endpoint the env accepts in progress from one connection
+ * @param windowBytes what those messages may weigh together ({@link Protocol#weight})
  * @param listenAddress where the env listens, or null for a client-mode env
  * @param nonce 32 fresh random bytes when authenticating, else null
  */
 @SuppressWarnings("ArrayRecordComponent") // never compared: the nonce is read once, then dropped
-record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
+record Hello(long envId, int window, long windowBytes, RpcAddress listenAddress, byte[] nonce) {
   static final int NONCE_LENGTH = 32;
   static final int PROOF_LENGTH = 32;
 
-  Hello(long envId, int window, RpcAddress listenAddress) {
-    this(envId, window, listenAddress, null);
+  Hello(long envId, int window, long windowBytes, RpcAddress listenAddress) {
+    this(envId, window, windowBytes, listenAddress, null);
   }
 
   boolean authenticates() {
@@ -46,6 +47,7 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
     out.writeByte(flags);
     out.writeLong(envId);
     out.writeInt(window);
+    out.writeLong(windowBytes);
     if (listenAddress != null) {
       Frames.writeUtf8Short(out, listenAddress.host());
       out.writeInt(listenAddress.port());
@@ -68,6 +70,11 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
         throw new ProtocolException(
             "Malformed handshake from " + peer + ": a window of " + window + " messages");
       }
+      long windowBytes = in.readLong();
+      if (windowBytes < 1) {
+        throw new ProtocolException(
+            "Malformed handshake from " + peer + ": a window of " + windowBytes + " bytes");
+      }
       RpcAddress address = null;
       if ((flags & Protocol.FLAG_CLIENT_MODE) == 0) {
         String host = Frames.readUtf8Short(in);
@@ -82,7 +89,7 @@ record Hello(long envId, int window, RpcAddress listenAddress, byte[] nonce) {
         throw new ProtocolException(
             "Malformed handshake from " + peer + ": " + in.readableBytes() + " extra bytes");
       }
-      return new Hello(envId, window, address, nonce);
+      return new Hello(envId, window, windowBytes, address, nonce);
     } catch (IndexOutOfBoundsException e) {
       throw new ProtocolException(
           "Malformed handshake from " + peer + ": it ends inside its fields");

@@ -11,32 +11,38 @@ import java.util.HashMap;
 final class InboundFlow {
   private final Connection connection;
   private final int window;
+  private final long windowBytes;
   private final HashMap<String, InboundWindow> windows = new HashMap<>(4);
 
-  InboundFlow(Connection connection, int window) {
+  InboundFlow(Connection connection, int window, long windowBytes) {
     this.connection = connection;
     this.window = window;
+    this.windowBytes = windowBytes;
   }
 
   /**
-   * Counts a request or one-way message to {@code endpoint}; throws if the peer went beyond its
-   * credit.
+   * Counts a request or one-way message of {@code weight} to {@code endpoint}; throws if the peer
+   * went beyond its credit.
    */
-  InboundWindow arrive(String endpoint) {
+  InboundWindow arrive(String endpoint, long weight) {
     InboundWindow w = windows.get(endpoint);
     if (w == null) {
-      w = new InboundWindow(connection, endpoint, window);
+      w = new InboundWindow(connection, endpoint, window, windowBytes);
       windows.put(endpoint, w);
     }
-    if (!w.arrive()) {
+    if (!w.arrive(weight)) {
       throw new ProtocolException(
           connection.peerAddress()
               + " sent more messages to endpoint '"
               + endpoint
               + "' than its window allows ("
               + w.allowed()
-              + " so far; spark.rpc.io.maxInflightMessages of this env is "
+              + " messages allowed so far, "
+              + w.bytesInProgress()
+              + " bytes in progress; spark.rpc.io.maxInflightMessages of this env is "
               + window
+              + " and spark.rpc.io.maxInflightBytes is "
+              + windowBytes
               + ")");
     }
     return w;
@@ -48,9 +54,11 @@ final class InboundFlow {
    */
   void writeRemainingCredit(Channel ch) {
     for (InboundWindow w : windows.values()) {
-      int n = w.takeHandled();
-      if (n > 0) {
-        ch.write(w.creditFrame(ch.alloc(), n), ch.voidPromise());
+      long handled = w.takeHandled();
+      if (handled != 0) {
+        ch.write(
+            w.creditFrame(ch.alloc(), InboundWindow.count(handled), InboundWindow.bytes(handled)),
+            ch.voidPromise());
       }
     }
   }

@@ -15,11 +15,13 @@ public final class MessageBody {
   private ByteBuf buf;
   private final byte tag;
   private byte[] rest;
+  private final long weight;
 
   private MessageBody(ByteBuf buf, byte tag, byte[] rest) {
     this.buf = buf;
     this.tag = tag;
     this.rest = rest;
+    this.weight = Protocol.weight(size());
   }
 
   /** A body that is the readable part of {@code buf}, which the body now owns. */
@@ -36,6 +38,14 @@ public final class MessageBody {
   long size() {
     ByteBuf b = buf;
     return b != null ? Math.max(0, b.readableBytes() - 1L) : rest != null ? rest.length : 0;
+  }
+
+  /**
+   * What this message weighs in its endpoint's window ({@link Protocol#weight}); still known after
+   * the body was read or discarded, for the credit given back.
+   */
+  public long weight() {
+    return weight;
   }
 
   /** Deserializes and releases the body; throws if it was already read or discarded. */

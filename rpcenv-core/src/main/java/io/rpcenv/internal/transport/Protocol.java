@@ -5,7 +5,8 @@ package io.rpcenv.internal.transport;
  * then frames. A frame is a 4-byte big-endian length (of what follows), a type byte, then:
  *
  * <pre>
- * HELLO     flags:1 envId:8 window:4 [host:utf8-16 port:4 unless client mode] [nonce:32 if AUTH]
+ * HELLO     flags:1 envId:8 window:4 windowBytes:8 [host:utf8-16 port:4 unless client mode]
+ *           [nonce:32 if AUTH]
  * AUTH      proof:32                (each side once, when authenticating; the connecting side first)
  * REQUEST   requestId:8 endpoint:utf8-16 body
  * ONE_WAY   endpoint:utf8-16 body
@@ -14,15 +15,18 @@ package io.rpcenv.internal.transport;
  * CLOSE     code:1 reason:utf8-16  (sent before closing a connection on purpose)
  * PING      (nothing)               (keepalive: sent on a quiet connection with outstanding asks)
  * PONG      (nothing)               (the answer to a PING, from the I/O thread)
- * CREDIT    endpoint:utf8-16 count:4 (the receiver handled count more messages to that endpoint)
+ * CREDIT    endpoint:utf8-16 count:4 bytes:8 (the receiver handled count more messages to that
+ *           endpoint, weighing bytes)
  * </pre>
  *
  * <p>Flow control is per endpoint: {@code window} in a HELLO is how many REQUEST and ONE_WAY frames
- * to one endpoint the sender of that HELLO accepts in progress at a time from this connection. The
- * other side writes at most that many to each endpoint before the receiver has given them back with
- * CREDIT frames, and holds the rest; a peer that writes beyond its window breaks the protocol.
- * Replies, failures and control frames are never held, so one slow endpoint delays nothing but the
- * messages addressed to it.
+ * to one endpoint the sender of that HELLO accepts in progress at a time from this connection, and
+ * {@code windowBytes} what they may weigh together (a message weighs its body's size after the tag
+ * plus {@link #MESSAGE_WEIGHT}; see {@link #fits} for how a message larger than the window gets
+ * through). The other side writes at most that much to each endpoint before the receiver has given
+ * it back with CREDIT frames, and holds the rest; a peer that writes beyond its window breaks the
+ * protocol. Replies, failures and control frames are never held, so one slow endpoint delays
+ * nothing but the messages addressed to it.
  *
  * <p>The first frame in each direction is HELLO; the connecting side speaks first. With
  * authentication, each HELLO carries a fresh nonce; the connecting side then proves that it holds
@@ -39,11 +43,12 @@ public final class Protocol {
   public static final int MAGIC = 0x52504345; // "RPCE"
 
   /**
-   * Version 5, the third (the second added per-endpoint flow control): 2 and 3 are skipped because
-   * a TLS stack that probes for SSLv2 reads a fifth byte of 2 or 3 after "RPC" as an SSLv2 record
-   * header and waits for more bytes, instead of reporting at once that its peer speaks plaintext.
+   * Version 6, the fourth (5 added per-endpoint flow control, 6 its byte window): 2 and 3 are
+   * skipped because a TLS stack that probes for SSLv2 reads a fifth byte of 2 or 3 after "RPC" as
+   * an SSLv2 record header and waits for more bytes, instead of reporting at once that its peer
+   * speaks plaintext.
    */
-  public static final byte VERSION = 5;
+  public static final byte VERSION = 6;
 
   public static final int PREFACE_LENGTH = 5;
 
@@ -68,6 +73,37 @@ public final class Protocol {
 
   /** Length field plus type byte. */
   public static final int FRAME_HEADER = 5;
+
+  /**
+   * What holding one message costs on top of its serialized bytes (its objects and its share of a
+   * buffer), as counted against an endpoint's byte window: tiny messages are bounded by memory too.
+   */
+  public static final int MESSAGE_WEIGHT = 128;
+
+  /** The weight of a message whose body (after its tag) is {@code bodySize} bytes. */
+  static long weight(long bodySize) {
+    return bodySize + MESSAGE_WEIGHT;
+  }
+
+  /**
+   * How much of a window the receiver lets be handled before it gives it back in one CREDIT frame:
+   * a quarter, for messages and for bytes alike.
+   */
+  static long creditBatch(long window) {
+    return Math.max(1, window / 4);
+  }
+
+  /**
+   * Whether a message of {@code weight} may be written to an endpoint with {@code inProgress} bytes
+   * in progress under a byte window of {@code windowBytes}: when it fits, and also whenever less
+   * than one credit batch is in progress, since that much may be handled and not yet given back
+   * (waiting for it would wait forever), which is also how a message larger than the window gets
+   * through. The receiver's count of what is in progress is never above the sender's, so an honest
+   * sender never fails the receiver's check.
+   */
+  static boolean fits(long inProgress, long weight, long windowBytes) {
+    return inProgress < creditBatch(windowBytes) || inProgress + weight <= windowBytes;
+  }
 
   /** Largest frame accepted before the handshake has completed. */
   public static final int MAX_HANDSHAKE_FRAME = 1024;

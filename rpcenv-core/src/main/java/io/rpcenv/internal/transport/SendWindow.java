@@ -2,14 +2,16 @@ package io.rpcenv.internal.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
  * The sending side of one endpoint's window on one connection: the credit the peer has given for
- * messages to that endpoint, and the messages held here until it gives more. Held messages keep
- * their order and count against {@code spark.rpc.outbox.maxBytes} for this endpoint alone, so a
- * slow endpoint holds back the senders to it and no one else. Event loop only, except {@link
- * #heldBytes()}, which senders read to refuse what would not fit.
+ * messages to that endpoint (a count, and a weight in bytes, see {@link Protocol#weight}), and the
+ * messages held here until it gives more. Held messages keep their order and count against {@code
+ * spark.rpc.outbox.maxBytes} for this endpoint alone, so a slow endpoint holds back the senders to
+ * it and no one else. Event loop only, except {@link #heldBytes()}, which senders read to refuse
+ * what would not fit.
  */
 final class SendWindow {
   private final String endpoint;
@@ -32,6 +34,15 @@ final class SendWindow {
   }
 
   private int credit;
+
+  /** The peer's byte window, and the weight written and not yet given back. */
+  private long windowBytes;
+
+  private long inFlightBytes;
+
+  /** Header bytes of a ONE_WAY frame to this endpoint, up to and with the body's tag. */
+  private final int oneWayHeader;
+
   private boolean opened;
   private long written;
   private long oneWaysWritten;
@@ -39,6 +50,8 @@ final class SendWindow {
 
   SendWindow(String endpoint) {
     this.endpoint = endpoint;
+    this.oneWayHeader =
+        Protocol.FRAME_HEADER + 2 + endpoint.getBytes(StandardCharsets.UTF_8).length + 1;
   }
 
   String endpoint() {
@@ -55,16 +68,16 @@ final class SendWindow {
   }
 
   /**
-   * Takes one credit for {@code m} if the window has room and nothing is held ahead of it; else
-   * holds {@code m} and returns false. {@code window} is what the peer announced in its HELLO.
+   * Takes credit for {@code m} if the window has room and nothing is held ahead of it; else holds
+   * {@code m} and returns false. {@code peer} announced the window in its HELLO.
    */
-  boolean admit(OutboundMessage m, int window) {
+  boolean admit(OutboundMessage m, Hello peer) {
     if (!opened) {
       opened = true;
-      credit = window;
+      credit = peer.window();
+      windowBytes = peer.windowBytes();
     }
-    if (credit > 0 && held.isEmpty()) {
-      credit--;
+    if (held.isEmpty() && take(m)) {
       return true;
     }
     dropAbandonedHead();
@@ -73,9 +86,32 @@ final class SendWindow {
     return false;
   }
 
-  /** Gives back a credit taken for a message that was not written after all (an abandoned ask). */
-  void unadmit() {
+  /**
+   * Takes the credit {@code m} needs, if there is room: a message while fewer than the window are
+   * in flight, weighing what {@link Protocol#fits} the byte window (so a message larger than the
+   * window still passes, once little else is in flight).
+   */
+  private boolean take(OutboundMessage m) {
+    long w = weight(m);
+    if (credit > 0 && Protocol.fits(inFlightBytes, w, windowBytes)) {
+      credit--;
+      inFlightBytes += w;
+      return true;
+    }
+    return false;
+  }
+
+  /** What {@code m} weighs in the peer's window: its body after the tag, plus the fixed cost. */
+  private long weight(OutboundMessage m) {
+    return Protocol.weight(m.bytes() - oneWayHeader - (m.ask != null ? 8 : 0));
+  }
+
+  /**
+   * Gives back the credit taken for a message that was not written after all (an abandoned ask).
+   */
+  void unadmit(OutboundMessage m) {
     credit++;
+    inFlightBytes -= weight(m);
   }
 
   /** Counts a message written to the socket under this window. */
@@ -86,28 +122,31 @@ final class SendWindow {
     }
   }
 
-  /** The peer handled {@code count} more messages to this endpoint. */
-  void credit(int count) {
+  /** The peer handled {@code count} more messages to this endpoint, weighing {@code bytes}. */
+  void credit(int count, long bytes) {
     credit += count;
+    inFlightBytes -= bytes;
     returned += count;
   }
 
   /** The next held message that the window has room for, with its credit taken; or null. */
   OutboundMessage nextReleased() {
     for (; ; ) {
-      if (credit <= 0) {
-        return null;
-      }
-      OutboundMessage m = held.pollFirst();
+      OutboundMessage m = held.peekFirst();
       if (m == null) {
         return null;
       }
-      held(-m.bytes());
       if (m.abandoned()) {
+        held.pollFirst();
+        held(-m.bytes());
         discard(m);
         continue;
       }
-      credit--;
+      if (!take(m)) {
+        return null;
+      }
+      held.pollFirst();
+      held(-m.bytes());
       return m;
     }
   }

@@ -41,8 +41,9 @@ final class SendWindows {
               + connection.peerAddress()
               + " is not keeping up: "
               + held
-              + " bytes of messages to it wait for it to handle those in progress "
-              + "(spark.rpc.io.maxInflightMessages of the receiving env), and "
+              + " bytes of messages to it wait for it to handle those in progress"
+              + " (spark.rpc.io.maxInflightMessages and spark.rpc.io.maxInflightBytes of the"
+              + " receiving env), and "
               + frame.readableBytes()
               + " more would exceed spark.rpc.outbox.maxBytes ("
               + maxHeldBytes

@@ -58,7 +58,8 @@ public final class Transport {
     this.group = group;
     this.io = io;
     this.alloc = alloc;
-    this.hello = new Hello(host.envId(), settings.maxInflightMessages(), null);
+    this.hello =
+        new Hello(host.envId(), settings.maxInflightMessages(), settings.maxInflightBytes(), null);
     this.budget = new FrameBudget(settings.frameBudget());
     this.acceptor = new Acceptor(this);
     this.dialer = new Dialer(this, group, io, alloc);
@@ -106,7 +107,10 @@ public final class Transport {
     int bound = acceptor.bind(group, io, alloc, bindHost, port, maxRetries);
     hello =
         new Hello(
-            host.envId(), settings.maxInflightMessages(), new RpcAddress(advertiseHost, bound));
+            host.envId(),
+            settings.maxInflightMessages(),
+            settings.maxInflightBytes(),
+            new RpcAddress(advertiseHost, bound));
     return bound;
   }
 

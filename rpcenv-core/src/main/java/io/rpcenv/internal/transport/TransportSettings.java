@@ -19,7 +19,9 @@ import java.time.Duration;
  * @param maxHandshaking most accepted connections in their handshake at once
  * @param maxOutboxBytes most bytes waiting to be written to one peer
  * @param maxOutstandingAsks most asks waiting for replies on one connection
- * @param maxInflightMessages most messages from one connection in progress before reading pauses
+ * @param maxInflightMessages most messages from one connection to one endpoint in progress (its
+ *     window)
+ * @param maxInflightBytes what those messages may weigh together
  * @param connectionTimeout silence after which a connection with outstanding asks is considered
  *     dead
  * @param keepalive whether quiet connections with outstanding asks are pinged
@@ -43,6 +45,7 @@ public record TransportSettings(
     long maxOutboxBytes,
     int maxOutstandingAsks,
     int maxInflightMessages,
+    long maxInflightBytes,
     Duration connectionTimeout,
     boolean keepalive,
     long frameBudget,

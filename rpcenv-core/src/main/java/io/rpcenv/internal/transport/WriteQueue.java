@@ -256,10 +256,11 @@ final class WriteQueue {
         m.ask.freeSlot();
         return false;
       }
-      return m.window.admit(m, connection.peerWindow()) && writeAdmitted(ch, m);
+      return m.window.admit(m, connection.peerHello()) && writeAdmitted(ch, m);
     }
     if (item instanceof CreditGrant grant) {
-      ch.write(grant.window().creditFrame(ch.alloc(), grant.count()), ch.voidPromise());
+      ch.write(
+          grant.window().creditFrame(ch.alloc(), grant.count(), grant.weight()), ch.voidPromise());
       return true;
     }
     ch.write(((QueuedWrite.Reply) item).frame(), ch.voidPromise());
@@ -267,10 +268,11 @@ final class WriteQueue {
   }
 
   /**
-   * The peer gave {@code count} credits back for {@code window}: writes what now fits. Event loop.
+   * The peer gave {@code count} credits weighing {@code bytes} back for {@code window}: writes what
+   * now fits. Event loop.
    */
-  void credited(SendWindow window, int count) {
-    window.credit(count);
+  void credited(SendWindow window, int count, long bytes) {
+    window.credit(count, bytes);
     Channel ch = connection.channel();
     boolean wrote = false;
     OutboundMessage m;
@@ -290,7 +292,7 @@ final class WriteQueue {
       if (m.ask.isClaimed()) {
         frame.release();
         m.ask.freeSlot();
-        m.window.unadmit();
+        m.window.unadmit(m);
         return false;
       }
       asks.written(m.ask);
