@@ -113,11 +113,13 @@ public final class IdleFootprint {
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       out.writeInt(Protocol.MAGIC); // the preface
       out.writeByte(Protocol.VERSION);
-      out.writeInt(1 + 1 + 8 + 4); // HELLO: type, flags (client mode), env id, window
+      // HELLO: type, flags (client mode), env id, window in messages and in bytes
+      out.writeInt(1 + 1 + 8 + 4 + 8);
       out.writeByte(1);
       out.writeByte(1);
       out.writeLong(ThreadLocalRandom.current().nextLong());
-      out.writeInt(8192);
+      out.writeInt(65_536);
+      out.writeLong(4L << 20);
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
       in.readInt();
