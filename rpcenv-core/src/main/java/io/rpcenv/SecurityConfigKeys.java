@@ -1,5 +1,7 @@
 package io.rpcenv;
 
+import java.util.Locale;
+
 /**
  * The settings of rpcenv-core that concern security: authentication, TLS and the deserialization
  * filter. Declared like {@link RpcConfigKeys}, and listed with them in {@link RpcConfigKeys#all()}
@@ -137,6 +139,15 @@ public final class SecurityConfigKeys {
           "spark.ssl.rpc.verifyHostname",
           true,
           "Clients check that the server's certificate names the host they dialed.");
+
+  /**
+   * Whether {@code key} names a secret or a password (but not the file a secret is read from): such
+   * settings never travel to another process, and hosts keep them out of the conf they show.
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return (k.contains("secret") && !k.endsWith("secret.file")) || k.contains("password");
+  }
 
   /** Deserialization allow-list. */
   public static final ConfigKey<String> SERIALIZER_ALLOW_LIST =

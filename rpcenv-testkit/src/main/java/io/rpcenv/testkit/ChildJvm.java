@@ -64,6 +64,41 @@ public final class ChildJvm implements AutoCloseable {
       Map<String, String> env,
       String... args)
       throws IOException {
+    return launch(
+        name,
+        prefix,
+        System.getProperty("java.class.path"),
+        mainClass.getName(),
+        jvmOptions,
+        env,
+        args);
+  }
+
+  /**
+   * Starts {@code mainClass} on {@code classPath} instead of the test's own, for programs that must
+   * not see the test's classes (a Spark master, say); otherwise as {@link #start(String, Class,
+   * List, Map, String...)}.
+   */
+  public static ChildJvm startOnClassPath(
+      String name,
+      String classPath,
+      String mainClass,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... args)
+      throws IOException {
+    return launch(name, List.of(), classPath, mainClass, jvmOptions, env, args);
+  }
+
+  private static ChildJvm launch(
+      String name,
+      List<String> prefix,
+      String classPath,
+      String mainClass,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -78,8 +113,8 @@ public final class ChildJvm implements AutoCloseable {
     }
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(mainClass.getName());
+    cmd.add(classPath);
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);

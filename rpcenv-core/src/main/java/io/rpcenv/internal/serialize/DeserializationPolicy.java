@@ -32,6 +32,9 @@ public final class DeserializationPolicy {
           "java.net.Inet6Address",
           "java.net.Inet6Address$Inet6AddressHolder",
           "java.net.InetAddress$InetAddressHolder",
+          // What a Scala object (a case object) is written as: it names the object's class, which
+          // the filter checks next, so the proxy admits no more than the class it stands for.
+          "scala.runtime.ModuleSerializationProxy",
           "io.rpcenv.**");
 
   private final List<String> exact = new ArrayList<>();

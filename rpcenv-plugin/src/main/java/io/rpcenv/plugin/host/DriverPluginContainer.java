@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,26 +33,26 @@ public final class DriverPluginContainer {
 
   private final RpcEnv env;
   private final Map<String, DriverPlugin> plugins;
+  private final Map<String, PluginContextImpl> contexts;
   private final RpcEndpointRef endpoint;
   private final DriverPluginEndpoint endpointImpl;
 
   private DriverPluginContainer(
       RpcEnv env,
       Map<String, DriverPlugin> plugins,
+      Map<String, PluginContextImpl> contexts,
       DriverPluginEndpoint endpointImpl,
       RpcEndpointRef endpoint) {
     this.env = env;
     this.plugins = plugins;
+    this.contexts = contexts;
     this.endpointImpl = endpointImpl;
     this.endpoint = endpoint;
   }
 
   /**
-   * Loads and initializes the driver plugins. Each {@code init}'s extra conf is written into {@code
-   * conf} as {@code spark.plugins.internal.conf.<plugin class>.<key>}, which executors must receive
-   * with the rest of the driver's conf. Returns empty when no plugin has a driver part. Throws
-   * {@link PluginException} naming the plugin that failed, after shutting down those already
-   * initialized.
+   * Loads and initializes the driver plugins, starts their endpoint and registers their metrics:
+   * the whole start of a host that knows its application id up front. See {@link #init}.
    */
   public static Optional<DriverPluginContainer> start(
       RpcEnv env,
@@ -59,6 +60,27 @@ public final class DriverPluginContainer {
       String appId,
       ExecutorDirectory executors,
       MetricRegistry hostMetrics,
+      ClassLoader loader) {
+    Optional<DriverPluginContainer> started = init(env, conf, () -> appId, executors, loader);
+    started.ifPresent(c -> c.registerMetrics(appId, hostMetrics));
+    return started;
+  }
+
+  /**
+   * Loads and initializes the driver plugins and starts their endpoint, for hosts (such as Spark)
+   * that learn the application id only later: call {@link #registerMetrics} once they do. Each
+   * {@code init}'s extra conf is written into {@code conf} as {@code
+   * spark.plugins.internal.conf.<plugin class>.<key>}, which executors must receive with the rest
+   * of the driver's conf. Returns empty when no plugin has a driver part. Throws {@link
+   * PluginException} naming the plugin that failed, after shutting down those already initialized.
+   *
+   * @param appId the application id, as {@link io.rpcenv.plugin.DriverContext#appId} answers it
+   */
+  public static Optional<DriverPluginContainer> init(
+      RpcEnv env,
+      RpcConf conf,
+      Supplier<String> appId,
+      ExecutorDirectory executors,
       ClassLoader loader) {
     List<RpcPlugin> loaded = PluginLoader.load(conf, loader);
     Map<String, DriverPlugin> initialized = new LinkedHashMap<>();
@@ -103,8 +125,16 @@ public final class DriverPluginContainer {
     DriverPluginEndpoint impl = new DriverPluginEndpoint(initialized);
     RpcEndpointRef ref = env.setupEndpoint(PluginEndpoint.DRIVER_NAME, impl);
     link[0] = () -> ref;
-    DriverPluginContainer container = new DriverPluginContainer(env, initialized, impl, ref);
-    initialized.forEach(
+    LOG.info("Driver plugins started: {}", initialized.keySet());
+    return Optional.of(new DriverPluginContainer(env, initialized, contexts, impl, ref));
+  }
+
+  /**
+   * Calls every plugin's {@code registerMetrics} and reports its registry in {@code hostMetrics}
+   * under {@code plugin.<class name>}; a failing plugin is logged and the rest still run.
+   */
+  public void registerMetrics(String appId, MetricRegistry hostMetrics) {
+    plugins.forEach(
         (name, dp) -> {
           try {
             dp.registerMetrics(appId, contexts.get(name));
@@ -113,8 +143,6 @@ public final class DriverPluginContainer {
             LOG.warn("Driver plugin {} failed to register metrics", name, e);
           }
         });
-    LOG.info("Driver plugins started: {}", initialized.keySet());
-    return Optional.of(container);
   }
 
   /** The names (class names) of the running driver plugins, in order. */

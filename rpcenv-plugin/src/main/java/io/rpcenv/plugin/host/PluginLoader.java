@@ -1,6 +1,7 @@
 package io.rpcenv.plugin.host;
 
 import io.rpcenv.RpcConf;
+import io.rpcenv.SecurityConfigKeys;
 import io.rpcenv.plugin.PluginConfigKeys;
 import io.rpcenv.plugin.PluginException;
 import io.rpcenv.plugin.RpcPlugin;
@@ -37,6 +38,29 @@ public final class PluginLoader {
       }
     }
     return new ArrayList<>(names);
+  }
+
+  /**
+   * Adds the package of every configured plugin class ({@code com.example.*}, not its subpackages)
+   * to {@code spark.rpc.serializer.allowList} in {@code conf}, so a plugin's messages declared
+   * beside it need no hand-written entry. The plugin names come from the trusted configuration, as
+   * the classes they load do; messages elsewhere still need their own entry. Call before the env is
+   * created from {@code conf}.
+   */
+  public static void allowPluginPackages(RpcConf conf) {
+    Set<String> patterns = new LinkedHashSet<>();
+    for (String p : conf.get(SecurityConfigKeys.SERIALIZER_ALLOW_LIST).split(",", -1)) {
+      if (!p.isBlank()) {
+        patterns.add(p.trim());
+      }
+    }
+    for (String name : pluginNames(conf)) {
+      int dot = name.lastIndexOf('.');
+      if (dot > 0) {
+        patterns.add(name.substring(0, dot) + ".*");
+      }
+    }
+    conf.set(SecurityConfigKeys.SERIALIZER_ALLOW_LIST, String.join(",", patterns));
   }
 
   /**

@@ -10,6 +10,7 @@ import io.rpcenv.plugin.host.ExecutorDirectory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +19,14 @@ public final class DriverContextImpl implements DriverContext {
   private static final Logger LOG = LoggerFactory.getLogger(DriverContextImpl.class);
 
   private final String pluginName;
-  private final String appId;
+  private final Supplier<String> appId;
   private final RpcConf conf;
   private final RpcAddress address;
   private final ExecutorDirectory executors;
 
   public DriverContextImpl(
       String pluginName,
-      String appId,
+      Supplier<String> appId,
       RpcConf conf,
       RpcAddress address,
       ExecutorDirectory executors) {
@@ -38,7 +39,7 @@ public final class DriverContextImpl implements DriverContext {
 
   @Override
   public String appId() {
-    return appId;
+    return appId.get();
   }
 
   @Override

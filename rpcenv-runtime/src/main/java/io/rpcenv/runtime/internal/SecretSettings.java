@@ -1,7 +1,7 @@
 package io.rpcenv.runtime.internal;
 
+import io.rpcenv.SecurityConfigKeys;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** Which settings are secrets: they never travel to executors over RPC, nor on a command line. */
@@ -10,8 +10,7 @@ public final class SecretSettings {
 
   /** Whether {@code key} names a secret or a password. */
   public static boolean isSecret(String key) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return (k.contains("secret") && !k.endsWith("secret.file")) || k.contains("password");
+    return SecurityConfigKeys.isSecret(key);
   }
 
   /** {@code settings} without secrets and passwords. */

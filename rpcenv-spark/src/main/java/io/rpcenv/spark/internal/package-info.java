@@ -1,0 +1,2 @@
+/** The adapter's implementation: not API, may change in any release; the API does not import it. */
+package io.rpcenv.spark.internal;
