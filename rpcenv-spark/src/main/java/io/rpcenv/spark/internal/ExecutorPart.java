@@ -1,5 +1,6 @@
 package io.rpcenv.spark.internal;
 
+import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.RpcEndpointRef;
@@ -57,7 +58,7 @@ public final class ExecutorPart implements ExecutorPlugin {
     boolean ok = false;
     try {
       RpcEndpointAddress driver =
-          new RpcEndpointAddress(RpcEndpointAddress.parse(driverUrl).address(), JoinEndpoint.NAME);
+          new RpcEndpointAddress(RpcAddress.fromSparkURL(driverUrl), JoinEndpoint.NAME);
       RpcEndpointRef join = connect(started, driver, executorId, driverUrl);
       plugins =
           ExecutorPluginContainer.start(
