@@ -25,9 +25,10 @@ final class JoinEndpoint extends RpcEndpoint implements ThreadSafeRpcEndpoint {
       } else {
         context.sendFailure(
             new RpcException(
-                "Spark already removed executor "
+                "Executor "
                     + joined.executorId()
-                    + ": its rpcenv plugins are not taken on"));
+                    + " is not taken on by the rpcenv driver env: Spark already removed it, or"
+                    + " an executor part already joined under that id"));
       }
     } else {
       super.receiveAndReply(message, context);

@@ -77,11 +77,13 @@ final class SparkExecutors extends SparkListener implements ExecutorDirectory {
   }
 
   /**
-   * The executor part of {@code joined} is up. Returns false if Spark already removed that
-   * executor.
+   * The executor part of {@code joined} is up. Returns false, changing nothing, if Spark already
+   * removed that executor or a part already joined under its id: a second join (a stranger reaching
+   * the port, say) never replaces the endpoint the driver's plugins talk to.
    */
   synchronized boolean joined(ExecutorJoined joined, @Nullable RpcAddress connection) {
-    if (removed.contains(joined.executorId())) {
+    Entry known = entries.get(joined.executorId());
+    if (removed.contains(joined.executorId()) || (known != null && known.joined)) {
       return false;
     }
     if (connection != null) {
