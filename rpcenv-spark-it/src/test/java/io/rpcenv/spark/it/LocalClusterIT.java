@@ -137,6 +137,22 @@ class LocalClusterIT {
     SparkApps.assertNoLeaks(home);
   }
 
+  @Test
+  void anExecutorPartWhoseInitThrowsIsReportedWithThePluginAndTheCause() {
+    SparkConf conf = SparkApps.conf("local[2]", "com.example.sparkit.FailingPlugin");
+    assertThatThrownBy(() -> new SparkContext(conf).stop())
+        .satisfies(
+            e -> {
+              StringBuilder chain = new StringBuilder();
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                chain.append(t).append('\n');
+              }
+              assertThat(chain.toString())
+                  .contains("Executor plugin com.example.sparkit.FailingPlugin failed in init")
+                  .contains("no GPU on this executor");
+            });
+  }
+
   /** What {@link ItApp#converse} saw, for {@code n} executors. */
   static void assertConversation(List<String> lines, int n) {
     assertThat(lines).contains("job counted 8, failing job failed", "executors " + n);
