@@ -54,7 +54,7 @@ public final class RpcConfigKeys {
               "A connection with outstanding asks from which nothing arrives this long is closed "
                   + "and its asks fail; quiet connections without outstanding asks stay open.")
           .fallbackTo(NETWORK_TIMEOUT)
-          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** Keepalive pings. */
   public static final ConfigKey<Boolean> KEEPALIVE =
@@ -140,7 +140,7 @@ public final class RpcConfigKeys {
               "How long shutdown waits for endpoints to handle their queued messages and run"
                   + " onStop; endpoints still busy then are named in a warning, their queued"
                   + " messages fail, their threads are interrupted, and the env closes anyway.")
-          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** Netty event-loop thread count. */
   public static final ConfigKey<Integer> IO_THREADS =
@@ -245,7 +245,7 @@ public final class RpcConfigKeys {
               "Most bytes waiting to be written to one peer, and most held for one of its endpoints"
                   + " that is not keeping up (MiB unless a unit is given); beyond either, sends and"
                   + " asks fail with RpcBackpressureException.")
-          .checked(v -> v <= 0 ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** Outstanding asks bound. */
   public static final ConfigKey<Integer> MAX_OUTSTANDING_ASKS =
@@ -277,7 +277,7 @@ public final class RpcConfigKeys {
                   + " once, counting each message's serialized size plus 128 bytes for holding it"
                   + " (MiB unless a unit is given); one message larger than this still passes"
                   + " alone.")
-          .checked(v -> v <= 0 ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** Memory for frames still arriving, over all connections. */
   public static final ConfigKey<Long> FRAME_BUDGET =
@@ -291,7 +291,7 @@ public final class RpcConfigKeys {
                   + " frame at a time may finish beyond it, so the largest allowed message gets"
                   + " through.")
           .computedDefault("a quarter of the maximum heap")
-          .checked(v -> v <= 0 ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** Deadline for one frame to arrive whole. */
   public static final ConfigKey<Duration> FRAME_TIMEOUT =
@@ -303,7 +303,7 @@ public final class RpcConfigKeys {
                   + " paused reading does not count); a connection whose frame takes longer is"
                   + " closed, asks outstanding or not.")
           .fallbackTo(CONNECTION_TIMEOUT)
-          .checked(d -> d.isNegative() || d.isZero() ? "must be positive" : null);
+          .checked(RpcConfigKeys::positive);
 
   /** The process's role, which selects role-specific thread settings. */
   public static final ConfigKey<String> EXECUTOR_ID =
@@ -313,8 +313,12 @@ public final class RpcConfigKeys {
           "This process's executor id (\"driver\" on the driver); selects the spark.driver.* or"
               + " spark.executor.* thread overrides.");
 
-  static String positive(Integer v) {
-    return v <= 0 ? "must be positive" : null;
+  static String positive(Number v) {
+    return v.longValue() <= 0 ? "must be positive" : null;
+  }
+
+  static String positive(Duration d) {
+    return d.isNegative() || d.isZero() ? "must be positive" : null;
   }
 
   /** All keys of rpcenv-core, in declaration order: these, then {@link SecurityConfigKeys}. */

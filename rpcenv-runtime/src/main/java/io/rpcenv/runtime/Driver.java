@@ -13,6 +13,7 @@ import io.rpcenv.SecurityConfigKeys;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverPluginContainer;
 import io.rpcenv.plugin.host.ExecutorDirectory;
+import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.runtime.internal.DriverEndpoint;
 import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.runtime.internal.SecretSettings;
@@ -111,14 +112,7 @@ public final class Driver implements AutoCloseable {
       // Plugins first: their extra conf must be in the conf before any executor can fetch it.
       this.plugins =
           DriverPluginContainer.start(
-              env,
-              this.conf,
-              appId,
-              directory,
-              metrics,
-              Thread.currentThread().getContextClassLoader() != null
-                  ? Thread.currentThread().getContextClassLoader()
-                  : Driver.class.getClassLoader());
+              env, this.conf, appId, directory, metrics, PluginLoader.contextLoader(Driver.class));
       this.endpointImpl =
           new DriverEndpoint(
               appId,

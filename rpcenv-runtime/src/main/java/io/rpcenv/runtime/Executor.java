@@ -11,6 +11,7 @@ import io.rpcenv.RpcTimeout;
 import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
+import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.runtime.internal.ExecutorEndpoint;
 import io.rpcenv.runtime.internal.Messages;
 import java.net.InetAddress;
@@ -83,10 +84,6 @@ public final class Executor {
           env.setupEndpoint(
               Messages.EXECUTOR_ENDPOINT,
               new ExecutorEndpoint(driverAddress.address(), this::stop));
-      ClassLoader loader =
-          Thread.currentThread().getContextClassLoader() != null
-              ? Thread.currentThread().getContextClassLoader()
-              : Executor.class.getClassLoader();
       this.plugins =
           ExecutorPluginContainer.start(
               env,
@@ -95,7 +92,7 @@ public final class Executor {
               host,
               DriverLink.lookup(env, driverAddress.address()),
               new MetricRegistry(),
-              loader);
+              PluginLoader.contextLoader(Executor.class));
       driver.askSync(
           new Messages.RegisterExecutor(
               new ExecutorInfo(executorId, host, cores, Instant.now()),

@@ -53,7 +53,7 @@ public final class InboundWindow {
    * was given ({@link Protocol#fits}). Event loop.
    */
   boolean arrive(long weight) {
-    long inProgress = arrivedBytes - creditedBytes;
+    long inProgress = bytesInProgress();
     arrivedBytes += weight;
     return ++arrived <= allowed && Protocol.fits(inProgress, weight, windowBytes);
   }

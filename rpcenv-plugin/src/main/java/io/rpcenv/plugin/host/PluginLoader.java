@@ -41,6 +41,15 @@ public final class PluginLoader {
   }
 
   /**
+   * The loader to find plugins with: the calling thread's context loader (hosts such as Spark set
+   * it to one that holds the application's jars), else the one that loaded {@code fallback}.
+   */
+  public static ClassLoader contextLoader(Class<?> fallback) {
+    ClassLoader l = Thread.currentThread().getContextClassLoader();
+    return l != null ? l : fallback.getClassLoader();
+  }
+
+  /**
    * Adds the package of every configured plugin class ({@code com.example.*}, not its subpackages)
    * to {@code spark.rpc.serializer.allowList} in {@code conf}, so a plugin's messages declared
    * beside it need no hand-written entry. The plugin names come from the trusted configuration, as

@@ -8,17 +8,12 @@ import java.util.Map;
 public final class SecretSettings {
   private SecretSettings() {}
 
-  /** Whether {@code key} names a secret or a password. */
-  public static boolean isSecret(String key) {
-    return SecurityConfigKeys.isSecret(key);
-  }
-
-  /** {@code settings} without secrets and passwords. */
+  /** {@code settings} without secrets and passwords ({@link SecurityConfigKeys#isSecret}). */
   public static Map<String, String> withoutSecrets(Map<String, String> settings) {
     Map<String, String> out = new LinkedHashMap<>();
     settings.forEach(
         (k, v) -> {
-          if (!isSecret(k)) {
+          if (!SecurityConfigKeys.isSecret(k)) {
             out.put(k, v);
           }
         });

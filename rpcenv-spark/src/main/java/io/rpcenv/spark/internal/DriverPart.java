@@ -4,6 +4,7 @@ import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.plugin.host.DriverPluginContainer;
+import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.spark.SparkConfigKeys;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,11 @@ public final class DriverPart implements DriverPlugin {
       started.setupEndpoint(JoinEndpoint.NAME, new JoinEndpoint(executors));
       plugins =
           DriverPluginContainer.init(
-              started, conf, sc::applicationId, executors, pluginLoader(getClass()));
+              started,
+              conf,
+              sc::applicationId,
+              executors,
+              PluginLoader.contextLoader(DriverPart.class));
       executors.announceTo(plugins.orElse(null));
       sc.addSparkListener(executors);
       String url = started.address().toSparkURL();
@@ -106,11 +111,5 @@ public final class DriverPart implements DriverPlugin {
     if (e != null) {
       e.close();
     }
-  }
-
-  /** The loader plugins are found with: the context loader Spark set, else the adapter's own. */
-  static ClassLoader pluginLoader(Class<?> fallback) {
-    ClassLoader l = Thread.currentThread().getContextClassLoader();
-    return l != null ? l : fallback.getClassLoader();
   }
 }

@@ -10,7 +10,9 @@ import io.rpcenv.RpcException;
 import io.rpcenv.plugin.PluginException;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
+import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.spark.SparkTaskFailedException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.ExceptionFailure;
@@ -47,7 +49,7 @@ public final class ExecutorPart implements ExecutorPlugin {
     String host = Utils.localHostName();
     // Spark runs plugin init with the executor's class loader as the context loader: the one that
     // holds --jars. The env deserializes with it, and the plugins are loaded from it.
-    ClassLoader loader = DriverPart.pluginLoader(getClass());
+    ClassLoader loader = PluginLoader.contextLoader(ExecutorPart.class);
     RpcEnv started =
         RpcEnv.create(
             RpcEnvConfig.builder("rpcenv-spark-executor-" + executorId)
@@ -76,7 +78,7 @@ public final class ExecutorPart implements ExecutorPlugin {
           "rpcenv executor {} joined the driver env at {}, running {}",
           executorId,
           driverUrl,
-          plugins.map(ExecutorPluginContainer::pluginNames).orElse(java.util.List.of()));
+          plugins.map(ExecutorPluginContainer::pluginNames).orElse(List.of()));
       env = started;
       ok = true;
     } finally {
