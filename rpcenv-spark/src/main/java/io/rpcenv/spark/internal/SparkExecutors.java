@@ -31,12 +31,19 @@ final class SparkExecutors extends SparkListener implements ExecutorDirectory {
     @Nullable ExecutorInfo spark;
     boolean joined;
     @Nullable RpcEndpointRef pluginEndpoint;
+
+    /** The rpcenv connection the executor part joined through (null for a local join). */
+    @Nullable RpcAddress connection;
+
     boolean announced;
   }
 
   private final Map<String, Entry> entries = new HashMap<>();
   private final Set<String> removed = new HashSet<>();
-  private final Set<RpcAddress> connected = new HashSet<>();
+
+  /** Open connections that joined, each with the one executor id it joined as. */
+  private final Map<RpcAddress, String> connected = new HashMap<>();
+
   private @Nullable DriverPluginContainer plugins;
 
   /** Where announcements go; until set (or with no driver plugins), nobody is told. */
@@ -77,23 +84,37 @@ final class SparkExecutors extends SparkListener implements ExecutorDirectory {
   }
 
   /**
-   * The executor part of {@code joined} is up. Returns false, changing nothing, if Spark already
-   * removed that executor or a part already joined under its id: a second join (a stranger reaching
-   * the port, say) never replaces the endpoint the driver's plugins talk to.
+   * The executor part of {@code joined} is up; returns null if it is taken on, else why not,
+   * changing nothing. Refused: an id Spark already removed; an id a part already joined under (a
+   * stranger reaching the port never replaces the endpoint the driver's plugins talk to); a second
+   * join through one connection (one connection is one executor, so what strangers can make the
+   * driver hold is bounded by the connections they keep open: see {@link #disconnected}).
    */
-  synchronized boolean joined(ExecutorJoined joined, @Nullable RpcAddress connection) {
-    Entry known = entries.get(joined.executorId());
-    if (removed.contains(joined.executorId()) || (known != null && known.joined)) {
-      return false;
+  synchronized @Nullable String joined(ExecutorJoined joined, @Nullable RpcAddress connection) {
+    String id = joined.executorId();
+    String already = connection == null ? null : connected.get(connection);
+    if (already != null) {
+      return "this connection already joined as executor " + already;
     }
-    if (connection != null) {
-      connected.add(connection);
+    if (removed.contains(id)) {
+      return "Spark already removed executor " + id;
     }
-    Entry e = entries.computeIfAbsent(joined.executorId(), id -> new Entry());
+    Entry e = entries.get(id);
+    if (e != null && e.joined) {
+      return "an executor part already joined as executor " + id;
+    }
+    if (e == null) {
+      e = new Entry();
+      entries.put(id, e);
+    }
     e.joined = true;
     e.pluginEndpoint = joined.pluginEndpoint();
+    e.connection = connection;
+    if (connection != null) {
+      connected.put(connection, id);
+    }
     announceIfReady(e);
-    return true;
+    return null;
   }
 
   private void announceIfReady(Entry e) {
@@ -105,11 +126,21 @@ final class SparkExecutors extends SparkListener implements ExecutorDirectory {
     }
   }
 
-  /** The rpcenv connection of a joined executor part closed. */
+  /**
+   * The rpcenv connection of a joined executor part closed. A join Spark has not confirmed yet is
+   * forgotten with it, so a stranger that joined under an id before the real executor did holds
+   * that id only while it keeps its connection open.
+   */
   synchronized void disconnected(RpcAddress connection) {
-    if (connected.remove(connection)) {
-      notifyAll();
+    String id = connected.remove(connection);
+    if (id == null) {
+      return;
     }
+    Entry e = entries.get(id);
+    if (e != null && !e.announced && connection.equals(e.connection)) {
+      entries.remove(id);
+    }
+    notifyAll();
   }
 
   /**

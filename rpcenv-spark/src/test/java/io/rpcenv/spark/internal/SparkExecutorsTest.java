@@ -8,8 +8,9 @@ class SparkExecutorsTest {
   @Test
   void aSecondJoinUnderALiveExecutorsIdIsRefusedAndChangesNothing() {
     SparkExecutors executors = new SparkExecutors();
-    assertThat(executors.joined(new ExecutorJoined("1", "host-a", null), null)).isTrue();
-    assertThat(executors.joined(new ExecutorJoined("1", "intruder", null), null)).isFalse();
+    assertThat(executors.joined(new ExecutorJoined("1", "host-a", null), null)).isNull();
+    assertThat(executors.joined(new ExecutorJoined("1", "intruder", null), null))
+        .isEqualTo("an executor part already joined as executor 1");
   }
 
   @Test
