@@ -1,19 +1,16 @@
 package io.rpcenv.spark.internal;
 
-import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConf;
-import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
-import io.rpcenv.RpcException;
-import io.rpcenv.plugin.PluginException;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
 import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.spark.SparkTaskFailedException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.SparkEnv;
@@ -59,16 +56,14 @@ public final class ExecutorPart implements ExecutorPlugin {
                 .build());
     boolean ok = false;
     try {
-      RpcEndpointAddress driver =
-          new RpcEndpointAddress(RpcAddress.fromSparkURL(driverUrl), JoinEndpoint.NAME);
-      RpcEndpointRef join = connect(started, driver, executorId, driverUrl);
+      RpcEndpointRef join = DriverJoinRef.lookup(started, driverUrl, executorId);
       plugins =
           ExecutorPluginContainer.start(
               started,
               conf,
               executorId,
               host,
-              DriverLink.lookup(started, driver.address()),
+              DriverLink.lookup(started, Objects.requireNonNull(join.address())),
               ctx.metricRegistry(),
               loader);
       join.askSync(
@@ -86,25 +81,6 @@ public final class ExecutorPart implements ExecutorPlugin {
         plugins.ifPresent(ExecutorPluginContainer::shutdown);
         started.close();
       }
-    }
-  }
-
-  /** The driver part's endpoint; the error names the URL and the setting to check. */
-  private static RpcEndpointRef connect(
-      RpcEnv env, RpcEndpointAddress join, String executorId, String driverUrl) {
-    try {
-      return env.setupEndpointRef(join.address(), join.name());
-    } catch (RpcException e) {
-      throw new PluginException(
-          "rpcenv-spark on executor "
-              + executorId
-              + " cannot reach the driver's rpcenv env at "
-              + driverUrl
-              + ": check that executors can connect to that port (spark.rpcenv.port on the"
-              + " driver; spark.driver.host for the host) and that both sides agree on"
-              + " spark.authenticate and spark.ssl.rpc.enabled: "
-              + e.getMessage(),
-          e);
     }
   }
 
