@@ -35,18 +35,28 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Certificates for TLS tests, made in-process: certificate authorities, and key stores with keys
  * and certificates signed by them (valid, expired, for another host). Everything is written under
- * one directory as PKCS12 stores (password {@value #PASSWORD}) and PEM files.
+ * one directory as PKCS12 stores (password {@value #PASSWORD} unless given) and PEM files.
  */
 public final class TestCertificates {
-  /** The password of every store written here. */
+  /** The password of every store written by {@link #TestCertificates(Path)}. */
   public static final String PASSWORD = "changeit";
 
   private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
   private final Path dir;
+  private final String password;
 
-  /** Writes into {@code dir}, which must exist. */
+  /** Writes into {@code dir}, which must exist, with the password {@value #PASSWORD}. */
   public TestCertificates(Path dir) {
+    this(dir, PASSWORD);
+  }
+
+  /**
+   * Writes into {@code dir}, which must exist, protecting every store with {@code password}: a test
+   * that checks where a password must not appear uses one nothing else contains.
+   */
+  public TestCertificates(Path dir, String password) {
     this.dir = dir;
+    this.password = password;
   }
 
   /** A certificate authority that signs certificates. */
@@ -107,11 +117,11 @@ public final class TestCertificates {
     ks.setKeyEntry(
         "key",
         keys.getPrivate(),
-        PASSWORD.toCharArray(),
+        password.toCharArray(),
         new X509Certificate[] {cert, ca.certificate()});
     Path store = dir.resolve(name + ".p12");
     try (OutputStream out = Files.newOutputStream(store)) {
-      ks.store(out, PASSWORD.toCharArray());
+      ks.store(out, password.toCharArray());
     }
     Path keyPem = dir.resolve(name + ".key.pem");
     Files.writeString(keyPem, pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
@@ -140,7 +150,7 @@ public final class TestCertificates {
     }
     Path store = dir.resolve(name + ".p12");
     try (OutputStream out = Files.newOutputStream(store)) {
-      ts.store(out, PASSWORD.toCharArray());
+      ts.store(out, password.toCharArray());
     }
     return store;
   }

@@ -9,6 +9,8 @@ import com.example.sparkit.ItMessages.Hello;
 import io.rpcenv.RpcAuthenticationException;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
+import io.rpcenv.RpcException;
+import io.rpcenv.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.metrics.source.Source;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
 
 /**
@@ -120,6 +123,43 @@ class LocalClusterIT {
       sc.stop();
     }
     assertThat(home.executorLogs(appId)).noneMatch(log -> log.contains(secret));
+    SparkApps.assertNoLeaks(home);
+  }
+
+  @Test
+  void withSparksRpcTlsTheRpcenvConnectionsAreTlsAndThePasswordsStayOutOfConfAndLogs(
+      @TempDir Path dir) throws Exception {
+    ItDriverState state = ItDriverState.reset();
+    String password = UUID.randomUUID().toString();
+    TestCertificates certs = new TestCertificates(dir, password);
+    TestCertificates.Authority ca = certs.authority("ca");
+    // Spark's own RPC takes spark.ssl.rpc.* too: the application's keys serve both.
+    SparkConf conf =
+        SparkApps.conf("local-cluster[2,1,1024]", SparkApps.IT_PLUGIN)
+            .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.keyStore", certs.identity("node", ca).keyStore().toString())
+            .set("spark.ssl.rpc.keyStorePassword", password)
+            .set("spark.ssl.rpc.keyPassword", password)
+            .set("spark.ssl.rpc.trustStore", certs.trustStore("trust", ca).toString())
+            .set("spark.ssl.rpc.trustStorePassword", password);
+    SparkContext sc = new SparkContext(conf);
+    String appId = sc.applicationId();
+    try {
+      assertConversation(ItApp.converse(sc, 2), 2);
+
+      // The driver's rpcenv env speaks nothing but TLS.
+      try (RpcEnv plaintext =
+          RpcEnv.create(RpcEnvConfig.builder("plaintext").clientMode(true).build())) {
+        assertThatThrownBy(
+                () -> plaintext.setupEndpointRef(state.driver().address(), "rpcenv-spark"))
+            .isInstanceOf(RpcException.class)
+            .hasMessageContaining("spark.ssl.rpc.enabled");
+      }
+      assertThat(state.driver().conf().getAll().values()).doesNotContain(password);
+    } finally {
+      sc.stop();
+    }
+    assertThat(home.executorLogs(appId)).isNotEmpty().noneMatch(log -> log.contains(password));
     SparkApps.assertNoLeaks(home);
   }
 
