@@ -79,6 +79,7 @@ public final class ItApp {
   public static void main(String[] args) throws Exception {
     SparkContext sc = new SparkContext(new SparkConf().set("spark.task.maxFailures", "1"));
     try {
+      System.out.println("IT application " + sc.applicationId());
       for (String line : converse(sc, Integer.parseInt(args[0]))) {
         System.out.println("IT " + line);
       }

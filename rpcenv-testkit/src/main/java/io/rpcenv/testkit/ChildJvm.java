@@ -90,6 +90,18 @@ public final class ChildJvm implements AutoCloseable {
     return launch(name, List.of(), classPath, mainClass, jvmOptions, env, args);
   }
 
+  /**
+   * Runs {@code command}, a launcher script that ends by exec-ing a JVM (such as {@code
+   * spark-submit}), with {@code env} added: the script's JVM is then the process this waits for and
+   * stops. Its JVM options are the script's business.
+   */
+  public static ChildJvm startScript(String name, List<String> command, Map<String, String> env)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new ChildJvm(name, pb.start());
+  }
+
   private static ChildJvm launch(
       String name,
       List<String> prefix,
