@@ -2,6 +2,7 @@ package io.rpcenv.spark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.example.sparkit.ItApp;
 import com.example.sparkit.ItDriverState;
@@ -191,6 +192,30 @@ class LocalClusterIT {
                   .contains("Executor plugin com.example.sparkit.FailingPlugin failed in init")
                   .contains("no GPU on this executor");
             });
+  }
+
+  @Test
+  void onAClusterTheExecutorsLogNamesThePluginWhoseInitThrewAndTheCause() {
+    SparkConf conf =
+        SparkApps.conf("local-cluster[1,1,1024]", "com.example.sparkit.FailingPlugin")
+            .set("spark.deploy.maxExecutorRetries", "1");
+    SparkContext sc = new SparkContext(conf);
+    try {
+      // The executor exits; its log says why, and Spark starts no task there.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(home.executorLogs(sc.applicationId()))
+                      .anyMatch(
+                          log ->
+                              log.contains(
+                                      "Executor plugin com.example.sparkit.FailingPlugin failed"
+                                          + " in init")
+                                  && log.contains("no GPU on this executor")));
+    } finally {
+      sc.stop();
+    }
   }
 
   /** What {@link ItApp#converse} saw, for {@code n} executors. */
