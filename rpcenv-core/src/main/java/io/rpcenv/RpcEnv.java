@@ -1,5 +1,6 @@
 package io.rpcenv;
 
+import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.spi.EndpointBinder;
 import io.rpcenv.spi.RpcEnvFactory;
 import java.time.Duration;
@@ -91,6 +92,17 @@ public abstract class RpcEnv implements AutoCloseable {
 
   /** The timeout of lookups. */
   public abstract RpcTimeout lookupTimeout();
+
+  /**
+   * This env's metrics, live: per endpoint (messages received, asks answered and failed, handling
+   * time, inbox depth, stall warnings), for asks it makes, and for its connections. Series are
+   * named in Prometheus style with their labels ({@code
+   * rpcenv_endpoint_handling_seconds{endpoint="echo"}}); histograms named {@code *_seconds} hold
+   * nanoseconds. {@link PrometheusText} writes the registry as Prometheus text; Dropwizard's
+   * reporters (JMX, Graphite, Spark's sinks) take it as it is. Registering more metrics in it is
+   * allowed; removing the env's is not.
+   */
+  public abstract MetricRegistry metrics();
 
   /**
    * Registers {@code endpoint} under {@code name} and returns its ref at once; {@code onStart} runs

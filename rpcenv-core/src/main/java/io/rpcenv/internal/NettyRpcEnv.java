@@ -1,5 +1,6 @@
 package io.rpcenv.internal;
 
+import com.codahale.metrics.MetricRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
 import io.rpcenv.RpcAddress;
@@ -18,6 +19,7 @@ import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.RpcThread;
 import io.rpcenv.internal.dispatch.StallWatch;
+import io.rpcenv.internal.metrics.EnvMetrics;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
@@ -51,6 +53,7 @@ public final class NettyRpcEnv extends RpcEnv {
   private final Outbound outbound;
   private final EnvThreads threads;
   private final EnvShutdown lifecycle;
+  private final EnvMetrics metrics = new EnvMetrics();
   private volatile RpcAddress address;
 
   NettyRpcEnv(RpcEnvConfig config, EndpointBinder binder) {
@@ -91,7 +94,8 @@ public final class NettyRpcEnv extends RpcEnv {
           new Dispatcher(
               role -> threads.factory(role, false),
               "RpcEnv '" + name + "'",
-              settings.dispatcherThreads);
+              settings.dispatcherThreads,
+              metrics);
       t =
           new HashedWheelTimer(
               threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
@@ -174,6 +178,11 @@ public final class NettyRpcEnv extends RpcEnv {
   @Override
   public RpcTimeout defaultAskTimeout() {
     return askTimeout;
+  }
+
+  @Override
+  public MetricRegistry metrics() {
+    return metrics.registry();
   }
 
   @Override

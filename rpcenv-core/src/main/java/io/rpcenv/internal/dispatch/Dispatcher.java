@@ -5,6 +5,7 @@ import io.rpcenv.IsolatedRpcEndpoint;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
+import io.rpcenv.internal.metrics.EnvMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class Dispatcher {
   private final String where;
   private final int sharedThreads;
   private final ThreadPoolExecutor shared;
+  private final EnvMetrics metrics;
   private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
 
   /** The pools of isolated endpoints that have not terminated; guarded by {@code this}. */
@@ -43,9 +45,15 @@ public final class Dispatcher {
    *     name)
    * @param where the env described for messages
    * @param sharedThreads size of the shared pool
+   * @param metrics where each endpoint's metrics are registered
    */
-  public Dispatcher(Function<String, ThreadFactory> threads, String where, int sharedThreads) {
+  public Dispatcher(
+      Function<String, ThreadFactory> threads,
+      String where,
+      int sharedThreads,
+      EnvMetrics metrics) {
     this.threads = threads;
+    this.metrics = metrics;
     this.where = where;
     this.sharedThreads = sharedThreads;
     this.shared = pool(sharedThreads, "dispatcher");
@@ -100,8 +108,18 @@ public final class Dispatcher {
               + " is an InlineRpcEndpoint, which runs on I/O threads, "
               + "so it cannot also be thread-safe or isolated");
     }
-    Inbox inbox = new Inbox(name, where, endpoint, executor, concurrency, beforeStop, inline);
+    Inbox inbox =
+        new Inbox(
+            name,
+            where,
+            endpoint,
+            executor,
+            concurrency,
+            beforeStop,
+            inline,
+            metrics.endpoint(name));
     inboxes.put(name, inbox);
+    inbox.termination().whenComplete((v, e) -> inbox.metrics().unregister());
     if (executor != shared) {
       ExecutorService own = executor;
       isolatedPools.put(inbox, own);

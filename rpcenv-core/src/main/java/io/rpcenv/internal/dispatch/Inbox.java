@@ -4,6 +4,7 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointNotFoundException;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
+import io.rpcenv.internal.metrics.EndpointMetrics;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,6 +34,7 @@ public final class Inbox implements Runnable {
   private final int maxConcurrency;
   private final Runnable beforeStop;
   private final boolean inline;
+  private final EndpointMetrics metrics;
   private final Queue<InboxMessage> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -51,6 +53,8 @@ public final class Inbox implements Runnable {
    * @param executor the threads to run on
    * @param maxConcurrency how many threads may handle messages at once after onStart
    * @param beforeStop run just before onStop (clears the endpoint's self ref)
+   * @param inline whether messages are handled on the thread that delivers them
+   * @param metrics where the endpoint's messages are counted
    */
   Inbox(
       String name,
@@ -59,8 +63,10 @@ public final class Inbox implements Runnable {
       Executor executor,
       int maxConcurrency,
       Runnable beforeStop,
-      boolean inline) {
+      boolean inline,
+      EndpointMetrics metrics) {
     this.inline = inline;
+    this.metrics = metrics;
     this.name = name;
     this.where = where;
     this.endpoint = endpoint;
@@ -71,6 +77,11 @@ public final class Inbox implements Runnable {
 
   public String name() {
     return name;
+  }
+
+  /** The endpoint's metrics. */
+  public EndpointMetrics metrics() {
+    return metrics;
   }
 
   /** Whether only one thread at a time may run this endpoint (so it cannot wait on itself). */
@@ -98,6 +109,7 @@ public final class Inbox implements Runnable {
       if (thread != null && thread.currentInbox() != this) {
         thread.currentInbox(this);
       }
+      message.arrived(metrics);
       process(message, thread);
     } else {
       post(message);
@@ -110,6 +122,8 @@ public final class Inbox implements Runnable {
       message.reject(stoppedException());
       return;
     }
+    message.arrived(metrics);
+    metrics.queued();
     queue.offer(message);
     if (terminated) {
       rejectQueued(); // lost the race with onStop: nobody else will look at the queue again
@@ -174,7 +188,9 @@ public final class Inbox implements Runnable {
         return;
       }
       InboxMessage m = queue.poll();
-      if (m == null) {
+      if (m != null) {
+        metrics.dequeued();
+      } else {
         if (stopRequested && drainers.get() == 1) {
           finishStop(thread);
           return;
@@ -223,6 +239,7 @@ public final class Inbox implements Runnable {
       m.afterProcessing();
       return;
     }
+    long start = System.nanoTime();
     try {
       m.invoke(endpoint, content);
     } catch (Throwable t) {
@@ -238,6 +255,9 @@ public final class Inbox implements Runnable {
         onError(t, m.describe());
       }
     } finally {
+      if (!(m instanceof NetworkEvent)) { // the histogram is of messages
+        metrics.handled(System.nanoTime() - start);
+      }
       m.afterProcessing();
     }
   }
@@ -326,6 +346,7 @@ public final class Inbox implements Runnable {
   private void rejectQueued() {
     InboxMessage m;
     while ((m = queue.poll()) != null) {
+      metrics.dequeued();
       m.reject(stoppedException());
     }
   }

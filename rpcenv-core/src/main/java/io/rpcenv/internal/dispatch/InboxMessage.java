@@ -2,6 +2,7 @@ package io.rpcenv.internal.dispatch;
 
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcException;
+import io.rpcenv.internal.metrics.EndpointMetrics;
 
 /**
  * Something an endpoint is to handle: a message (local or remote, one-way or ask) or a network
@@ -9,6 +10,9 @@ import io.rpcenv.RpcException;
  * released exactly once.
  */
 public abstract class InboxMessage {
+
+  /** Counts this message's arrival in its endpoint's {@code metrics}; events are not counted. */
+  protected void arrived(EndpointMetrics metrics) {}
 
   /** The message object: deserialized here (on the dispatcher thread) for remote messages. */
   protected abstract Object content() throws Exception;

@@ -129,11 +129,11 @@ public final class StallWatch {
     }
     if (!s.reported && now - s.sinceNanos >= thresholdNanos) {
       s.reported = true;
-      s.what =
-          "Endpoint "
-              + (thread.currentInbox() instanceof Inbox i ? i.describe() : "?")
-              + " "
-              + doing(thread);
+      Inbox inbox = thread.currentInbox() instanceof Inbox i ? i : null;
+      if (inbox != null) {
+        inbox.metrics().stalled();
+      }
+      s.what = "Endpoint " + (inbox != null ? inbox.describe() : "?") + " " + doing(thread);
       sink.stalled().accept(report(thread, s.what));
     }
   }

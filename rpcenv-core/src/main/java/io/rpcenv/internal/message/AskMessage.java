@@ -3,8 +3,10 @@ package io.rpcenv.internal.message;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.internal.dispatch.InboxMessage;
+import io.rpcenv.internal.metrics.EndpointMetrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An ask waiting in an inbox, and the context through which it is answered exactly once: the first
@@ -24,6 +26,12 @@ abstract class AskMessage extends InboxMessage implements RpcCallContext {
   @SuppressWarnings("unused") // accessed through ANSWERED
   private volatile int answered;
 
+  /**
+   * Where the answer is counted: set when the ask reaches its endpoint, before the endpoint can
+   * hand this context to another thread, so that thread sees it.
+   */
+  private @Nullable EndpointMetrics metrics;
+
   private boolean claim() {
     return ANSWERED.compareAndSet(this, 0, 1);
   }
@@ -33,7 +41,30 @@ abstract class AskMessage extends InboxMessage implements RpcCallContext {
     if (!claim()) {
       throw new IllegalStateException("The " + describe() + " was already answered");
     }
-    doReply(response);
+    try {
+      doReply(response);
+    } catch (RuntimeException | Error e) {
+      count(false);
+      throw e;
+    }
+    count(true);
+  }
+
+  private void count(boolean ok) {
+    EndpointMetrics m = metrics;
+    if (m != null) {
+      if (ok) {
+        m.answered();
+      } else {
+        m.failed();
+      }
+    }
+  }
+
+  @Override
+  protected final void arrived(EndpointMetrics metrics) {
+    this.metrics = metrics;
+    metrics.ask();
   }
 
   @Override
@@ -44,6 +75,7 @@ abstract class AskMessage extends InboxMessage implements RpcCallContext {
     if (!claim()) {
       throw new IllegalStateException("The " + describe() + " was already answered");
     }
+    count(false);
     doFail(cause);
   }
 
@@ -55,6 +87,7 @@ abstract class AskMessage extends InboxMessage implements RpcCallContext {
   @Override
   protected final void endpointFailed(Throwable error) {
     if (claim()) {
+      count(false);
       doFail(error);
     }
   }

@@ -3,12 +3,18 @@ package io.rpcenv.internal.message;
 import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcException;
 import io.rpcenv.internal.dispatch.InboxMessage;
+import io.rpcenv.internal.metrics.EndpointMetrics;
 
 /**
  * A one-way message, local or remote: handed to {@code receive}; if it cannot be, logged (see
  * {@link OneWayDrops}).
  */
 abstract class OneWayMessage extends InboxMessage {
+
+  @Override
+  protected final void arrived(EndpointMetrics metrics) {
+    metrics.oneWay();
+  }
 
   @Override
   protected final void invoke(RpcEndpoint target, Object content) {

@@ -7,6 +7,7 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
+import io.rpcenv.internal.metrics.EnvMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,9 @@ class InboxTest {
       RpcEndpoint endpoint, int concurrency, ConcurrentLinkedQueue<String> log) throws Exception {
     AtomicInteger handled = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    Inbox inbox = new Inbox("e", "test", endpoint, pool, concurrency, () -> {}, false);
+    EnvMetrics metrics = new EnvMetrics();
+    Inbox inbox =
+        new Inbox("e", "test", endpoint, pool, concurrency, () -> {}, false, metrics.endpoint("e"));
     inbox.start();
     int posters = 4;
     int perPoster = 2_000;
@@ -102,6 +105,14 @@ class InboxTest {
     assertThat(log.peek()).isEqualTo("start");
     assertThat(log).last().isEqualTo("stop");
     assertThat(log.stream().filter("stop"::equals).count()).isEqualTo(1);
+    // Every message that went in came out, handled or rejected.
+    assertThat(
+            metrics
+                .registry()
+                .getGauges()
+                .get("rpcenv_endpoint_inbox_depth{endpoint=\"e\"}")
+                .getValue())
+        .isEqualTo(0L);
     return handled.get();
   }
 
@@ -164,7 +175,8 @@ class InboxTest {
     // Through the dispatcher, which reads the marker: an inbox made by hand would be told its
     // concurrency.
     Dispatcher dispatcher =
-        new Dispatcher(role -> r -> new Thread(r, "inbox-test-" + role), "InboxTest", 4);
+        new Dispatcher(
+            role -> r -> new Thread(r, "inbox-test-" + role), "InboxTest", 4, new EnvMetrics());
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     AtomicInteger seen = new AtomicInteger();
