@@ -4,6 +4,7 @@ import io.rpcenv.AbortableRpcFuture;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcTimeout;
+import io.rpcenv.internal.metrics.AskMetrics;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.Protocol;
@@ -32,6 +33,9 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
 
   /** The connection last used to reach a server-mode target; looked up again once it closes. */
   private transient volatile Connection lastConnection;
+
+  /** Where asks through this ref are counted; found on the first ask. */
+  private transient volatile AskMetrics askMetrics;
 
   /**
    * @param address the target env's listen address, or null for a client-mode target
@@ -65,6 +69,16 @@ final class NettyRpcEndpointRef implements RpcEndpointRef {
 
   Connection connection() {
     return connection;
+  }
+
+  /** The asking side's metrics for this ref's endpoint, found once per ref. */
+  AskMetrics askMetrics(RpcAddress peer) {
+    AskMetrics m = askMetrics;
+    if (m == null) { // a race makes the same lookup twice, nothing worse
+      m = env.envMetrics().asks(local || peer == null ? "local" : peer.hostPort(), name);
+      askMetrics = m;
+    }
+    return m;
   }
 
   Connection lastConnection() {

@@ -185,6 +185,10 @@ public final class NettyRpcEnv extends RpcEnv {
     return metrics.registry();
   }
 
+  EnvMetrics envMetrics() {
+    return metrics;
+  }
+
   @Override
   public RpcTimeout lookupTimeout() {
     return lookupTimeout;

@@ -70,7 +70,7 @@ final class Outbound {
         ref.address() != null
             ? ref.address()
             : ref.connection() != null ? ref.connection().socketAddress() : null;
-    PendingAsk<T> pending = new PendingAsk<>(ref, peer, message, timeout);
+    PendingAsk<T> pending = new PendingAsk<>(ref, peer, message, timeout, ref.askMetrics(peer));
     try {
       env.checkCanSend("ask ", ref);
       if (ref.isLocal()) {

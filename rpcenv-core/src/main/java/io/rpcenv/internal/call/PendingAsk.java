@@ -8,6 +8,9 @@ import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcTimeout;
+import io.rpcenv.RpcTimeoutException;
+import io.rpcenv.internal.metrics.AskMetrics;
+import io.rpcenv.internal.metrics.AskMetrics.Outcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -38,11 +41,15 @@ public final class PendingAsk<T> extends CompletableFuture<T>
       AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "claimed");
   private static final AtomicIntegerFieldUpdater<PendingAsk> SLOT_FREED =
       AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "slotFreed");
+  private static final AtomicIntegerFieldUpdater<PendingAsk> COUNTED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "counted");
 
   private final RpcEndpointRef target;
   private final RpcAddress peer;
   private final Class<?> messageClass;
   private final RpcTimeout timeout;
+  private final AskMetrics metrics;
+  private final long startNanos = System.nanoTime();
   private volatile Owner owner;
   private long id;
 
@@ -52,6 +59,9 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   @SuppressWarnings("unused") // through SLOT_FREED
   private volatile int slotFreed;
 
+  @SuppressWarnings("unused") // through COUNTED
+  private volatile int counted;
+
   private volatile Timeout timer;
 
   /**
@@ -60,8 +70,15 @@ public final class PendingAsk<T> extends CompletableFuture<T>
    *     target)
    * @param message the message, for error texts
    * @param timeout the ask's timeout
+   * @param metrics where the ask's latency and outcome are counted
    */
-  public PendingAsk(RpcEndpointRef target, RpcAddress peer, Object message, RpcTimeout timeout) {
+  public PendingAsk(
+      RpcEndpointRef target,
+      RpcAddress peer,
+      Object message,
+      RpcTimeout timeout,
+      AskMetrics metrics) {
+    this.metrics = metrics;
     this.target = target;
     this.peer = peer;
     this.messageClass = message == null ? null : message.getClass();
@@ -119,13 +136,33 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   @SuppressWarnings("unchecked")
   public void succeed(Object reply) {
     cancelTimer();
+    count(Outcome.ANSWERED); // before the caller wakes, so what it reads next includes this ask
     super.complete((T) reply);
   }
 
   /** Completes with a failure. */
   public void fail(Throwable cause) {
     cancelTimer();
+    count(
+        cause instanceof RpcConnectionException
+            ? Outcome.CONNECTION_LOST
+            : cause instanceof RpcTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
     super.completeExceptionally(cause);
+  }
+
+  /** Counts an ask its caller gave up, if {@code done}: the caller's call completed it. */
+  private boolean abandoned(boolean done) {
+    if (done) {
+      count(Outcome.ABANDONED);
+    }
+    return done;
+  }
+
+  /** Counts the ask's end once, whichever of its outcomes gets here first. */
+  private void count(Outcome outcome) {
+    if (COUNTED.compareAndSet(this, 0, 1)) {
+      metrics.ended(startNanos, outcome);
+    }
   }
 
   /**
@@ -140,7 +177,7 @@ public final class PendingAsk<T> extends CompletableFuture<T>
     }
     forget();
     cancelTimer();
-    return super.complete(value);
+    return abandoned(super.complete(value));
   }
 
   /** Like {@link #complete}, with a failure. */
@@ -151,7 +188,7 @@ public final class PendingAsk<T> extends CompletableFuture<T>
     }
     forget();
     cancelTimer();
-    return super.completeExceptionally(ex);
+    return abandoned(super.completeExceptionally(ex));
   }
 
   /** Refused: the outcome of an ask is not for its caller to overwrite. */
@@ -184,6 +221,7 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   public void run(Timeout t) {
     if (claim()) {
       forget();
+      count(Outcome.TIMED_OUT);
       super.completeExceptionally(
           timeout.timeoutException(
               "Cannot receive any reply from "
@@ -205,7 +243,8 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   public void abort(Throwable reason) {
     if (claim()) {
       forget();
-      fail(reason);
+      cancelTimer();
+      abandoned(super.completeExceptionally(reason));
     }
   }
 
@@ -216,7 +255,7 @@ public final class PendingAsk<T> extends CompletableFuture<T>
     }
     forget();
     cancelTimer();
-    return super.cancel(mayInterruptIfRunning);
+    return abandoned(super.cancel(mayInterruptIfRunning));
   }
 
   /** Dependent stages are plain futures: only this one is wired to the connection and the timer. */

@@ -44,6 +44,18 @@ public record Family(String name, String type, String help) {
           "Warnings that an endpoint ran one message longer than"
               + " spark.rpc.dispatcher.stallWarning.");
 
+  public static final Family ASK_LATENCY =
+      define(
+          "rpcenv_ask_seconds",
+          "histogram",
+          "Time from ask to its outcome, per remote endpoint and peer (the asking side).");
+  public static final Family ASKS =
+      define(
+          "rpcenv_asks_total",
+          "counter",
+          "Asks made, per remote endpoint and peer, by outcome (answered, failed, timed_out,"
+              + " connection_lost, abandoned).");
+
   private static Family define(String name, String type, String help) {
     Family f = new Family(name, type, help);
     ALL.put(name, f);
