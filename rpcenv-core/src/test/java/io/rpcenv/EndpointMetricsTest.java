@@ -63,7 +63,7 @@ class EndpointMetricsTest {
     }
     assertThatThrownBy(() -> echo.askSync("fail")).isInstanceOf(RpcRemoteException.class);
     assertThatThrownBy(() -> echo.askSync("refuse")).isInstanceOf(RpcRemoteException.class);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 43; i++) {
       echo.send("one-way " + i);
     }
 
@@ -82,12 +82,13 @@ class EndpointMetricsTest {
                           m,
                           "rpcenv_endpoint_messages_received_total{endpoint=\"echo\","
                               + "kind=\"one_way\"}"))
-                  .isEqualTo(3);
+                  .isEqualTo(43);
               assertThat(counter(m, "rpcenv_endpoint_asks_answered_total{endpoint=\"echo\"}"))
                   .isEqualTo(5);
               assertThat(counter(m, "rpcenv_endpoint_asks_failed_total{endpoint=\"echo\"}"))
                   .isEqualTo(2);
-              assertThat(handled(m, "echo")).isEqualTo(10);
+              // Each thread times one message in 16 of those it handles: of 50, at least one.
+              assertThat(handled(m, "echo")).isBetween(1L, 50L);
             });
     assertThat(
             m.getHistograms()
@@ -118,7 +119,7 @@ class EndpointMetricsTest {
     assertThat(gauge(m, most)).isGreaterThanOrEqualTo(9);
 
     release.countDown();
-    await().atMost(WAIT).until(() -> gauge(m, depth) == 0 && handled(m, "blocked") == 10);
+    await().atMost(WAIT).until(() -> gauge(m, depth) == 0);
     assertThat(gauge(m, most)).isGreaterThanOrEqualTo(9);
   }
 

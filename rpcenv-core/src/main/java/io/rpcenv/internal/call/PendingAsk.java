@@ -41,15 +41,18 @@ public final class PendingAsk<T> extends CompletableFuture<T>
       AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "claimed");
   private static final AtomicIntegerFieldUpdater<PendingAsk> SLOT_FREED =
       AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "slotFreed");
-  private static final AtomicIntegerFieldUpdater<PendingAsk> COUNTED =
-      AtomicIntegerFieldUpdater.newUpdater(PendingAsk.class, "counted");
 
   private final RpcEndpointRef target;
   private final RpcAddress peer;
   private final Class<?> messageClass;
   private final RpcTimeout timeout;
   private final AskMetrics metrics;
-  private final long startNanos = System.nanoTime();
+
+  /**
+   * When the ask began, for the one ask in {@link AskMetrics#TIMING_SAMPLE} that is timed; else 0.
+   */
+  private final long startNanos = AskMetrics.startIfSampled();
+
   private volatile Owner owner;
   private long id;
 
@@ -58,9 +61,6 @@ public final class PendingAsk<T> extends CompletableFuture<T>
 
   @SuppressWarnings("unused") // through SLOT_FREED
   private volatile int slotFreed;
-
-  @SuppressWarnings("unused") // through COUNTED
-  private volatile int counted;
 
   private volatile Timeout timer;
 
@@ -136,33 +136,29 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   @SuppressWarnings("unchecked")
   public void succeed(Object reply) {
     cancelTimer();
-    count(Outcome.ANSWERED); // before the caller wakes, so what it reads next includes this ask
-    super.complete((T) reply);
+    if (super.complete((T) reply)) {
+      metrics.ended(startNanos, Outcome.ANSWERED);
+    }
   }
 
   /** Completes with a failure. */
   public void fail(Throwable cause) {
     cancelTimer();
-    count(
-        cause instanceof RpcConnectionException
-            ? Outcome.CONNECTION_LOST
-            : cause instanceof RpcTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
-    super.completeExceptionally(cause);
+    if (super.completeExceptionally(cause)) {
+      metrics.ended(
+          startNanos,
+          cause instanceof RpcConnectionException
+              ? Outcome.CONNECTION_LOST
+              : cause instanceof RpcTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
+    }
   }
 
   /** Counts an ask its caller gave up, if {@code done}: the caller's call completed it. */
   private boolean abandoned(boolean done) {
     if (done) {
-      count(Outcome.ABANDONED);
+      metrics.ended(startNanos, Outcome.ABANDONED);
     }
     return done;
-  }
-
-  /** Counts the ask's end once, whichever of its outcomes gets here first. */
-  private void count(Outcome outcome) {
-    if (COUNTED.compareAndSet(this, 0, 1)) {
-      metrics.ended(startNanos, outcome);
-    }
   }
 
   /**
@@ -221,7 +217,7 @@ public final class PendingAsk<T> extends CompletableFuture<T>
   public void run(Timeout t) {
     if (claim()) {
       forget();
-      count(Outcome.TIMED_OUT);
+      metrics.ended(startNanos, Outcome.TIMED_OUT);
       super.completeExceptionally(
           timeout.timeoutException(
               "Cannot receive any reply from "

@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ public final class Inbox implements Runnable {
       EndpointMetrics metrics) {
     this.inline = inline;
     this.metrics = metrics;
+    metrics.depthFrom(queue::size);
     this.name = name;
     this.where = where;
     this.endpoint = endpoint;
@@ -109,8 +111,9 @@ public final class Inbox implements Runnable {
       if (thread != null && thread.currentInbox() != this) {
         thread.currentInbox(this);
       }
-      message.arrived(metrics);
-      process(message, thread);
+      int kind = message.reaching(metrics);
+      metrics.received(kind == InboxMessage.ONE_WAY ? 1 : 0, kind == InboxMessage.ASK ? 1 : 0);
+      process(message, thread, timeNext(thread));
     } else {
       post(message);
     }
@@ -122,8 +125,6 @@ public final class Inbox implements Runnable {
       message.reject(stoppedException());
       return;
     }
-    message.arrived(metrics);
-    metrics.queued();
     queue.offer(message);
     if (terminated) {
       rejectQueued(); // lost the race with onStop: nobody else will look at the queue again
@@ -177,60 +178,82 @@ public final class Inbox implements Runnable {
         concurrency = maxConcurrency;
       }
     }
-    int handled = 0;
-    for (; ; ) {
-      if (terminated) {
-        rejectQueued();
-        drainers.decrementAndGet();
-        return;
-      }
-      if (!stayWhenConcurrencyShrank()) {
-        return;
-      }
-      InboxMessage m = queue.poll();
-      if (m != null) {
-        metrics.dequeued();
-      } else {
-        if (stopRequested && drainers.get() == 1) {
-          finishStop(thread);
+    drainBatch(thread);
+  }
+
+  /** The loop of {@link #drain}: up to a batch, counting what it handled once, as it ends. */
+  private void drainBatch(RpcThread thread) {
+    int oneWays = 0;
+    int asks = 0;
+    try {
+      int handled = 0;
+      for (; ; ) {
+        if (terminated) {
+          rejectQueued();
+          drainers.decrementAndGet();
           return;
         }
-        drainers.decrementAndGet();
-        boolean stopPending = stopRequested && !terminated;
-        if ((queue.isEmpty() && !stopPending) || !tryEnter()) {
+        if (!stayWhenConcurrencyShrank()) {
           return;
         }
-        continue;
+        InboxMessage m = queue.poll();
+        if (m == null) {
+          if (stopRequested && drainers.get() == 1) {
+            finishStop(thread);
+            return;
+          }
+          drainers.decrementAndGet();
+          boolean stopPending = stopRequested && !terminated;
+          if ((queue.isEmpty() && !stopPending) || !tryEnter()) {
+            return;
+          }
+          continue;
+        }
+        int kind = m.reaching(metrics);
+        if (kind == InboxMessage.ONE_WAY) {
+          oneWays++;
+        } else if (kind == InboxMessage.ASK) {
+          asks++;
+        }
+        if (concurrency > 1 && !queue.isEmpty()) {
+          signal(); // more work than hands: bring another thread
+        }
+        process(m, thread, timeNext(thread));
+        if (++handled >= BATCH) {
+          executor.execute(this); // keep our slot, but let other endpoints' work run first
+          return;
+        }
       }
-      if (concurrency > 1 && !queue.isEmpty()) {
-        signal(); // more work than hands: bring another thread
-      }
-      process(m, thread);
-      if (++handled >= BATCH) {
-        executor.execute(this); // keep our slot, but let other endpoints' work run first
-        return;
-      }
+    } finally {
+      metrics.received(oneWays, asks);
     }
+  }
+
+  /** Whether to time the next message: one in TIMING_SAMPLE of those a thread handles. */
+  private static boolean timeNext(RpcThread thread) {
+    return thread != null
+        ? thread.timeNext(EndpointMetrics.TIMING_SAMPLE)
+        : ThreadLocalRandom.current().nextInt(EndpointMetrics.TIMING_SAMPLE) == 0;
   }
 
   /**
    * Handles one message. {@code thread} is the caller when it is one of ours: it shows the stall
    * watch what endpoint code runs.
    */
-  private void process(InboxMessage m, RpcThread thread) {
+  private void process(InboxMessage m, RpcThread thread, boolean timed) {
     if (thread == null) {
-      handle(m);
+      handle(m, timed);
       return;
     }
     thread.beginMessage();
     try {
-      handle(m);
+      handle(m, timed);
     } finally {
       thread.endMessage();
     }
   }
 
-  private void handle(InboxMessage m) {
+  private void handle(InboxMessage m, boolean timed) {
     Object content;
     try {
       content = m.content();
@@ -239,7 +262,7 @@ public final class Inbox implements Runnable {
       m.afterProcessing();
       return;
     }
-    long start = System.nanoTime();
+    long start = timed ? System.nanoTime() : 0;
     try {
       m.invoke(endpoint, content);
     } catch (Throwable t) {
@@ -255,7 +278,7 @@ public final class Inbox implements Runnable {
         onError(t, m.describe());
       }
     } finally {
-      if (!(m instanceof NetworkEvent)) { // the histogram is of messages
+      if (timed && !(m instanceof NetworkEvent)) { // the histogram is of messages
         metrics.handled(System.nanoTime() - start);
       }
       m.afterProcessing();
@@ -346,7 +369,6 @@ public final class Inbox implements Runnable {
   private void rejectQueued() {
     InboxMessage m;
     while ((m = queue.poll()) != null) {
-      metrics.dequeued();
       m.reject(stoppedException());
     }
   }

@@ -11,8 +11,22 @@ import io.rpcenv.internal.metrics.EndpointMetrics;
  */
 public abstract class InboxMessage {
 
-  /** Counts this message's arrival in its endpoint's {@code metrics}; events are not counted. */
-  protected void arrived(EndpointMetrics metrics) {}
+  /** What {@link #reaching} returns for a network event. */
+  public static final int EVENT = 0;
+
+  /** What {@link #reaching} returns for a one-way message. */
+  public static final int ONE_WAY = 1;
+
+  /** What {@link #reaching} returns for an ask. */
+  public static final int ASK = 2;
+
+  /**
+   * Called as the endpoint takes this up: says what it is ({@link #EVENT}, {@link #ONE_WAY}, {@link
+   * #ASK}), so the inbox can count it, and lets an ask note where its answer is counted.
+   */
+  protected int reaching(EndpointMetrics metrics) {
+    return EVENT;
+  }
 
   /** The message object: deserialized here (on the dispatcher thread) for remote messages. */
   protected abstract Object content() throws Exception;

@@ -75,6 +75,14 @@ public final class RpcThread extends FastThreadLocalThread {
     INBOX.setOpaque(this, inbox);
   }
 
+  /** Messages this thread handled: which of them to time. This thread only. */
+  private int handled;
+
+  /** Whether to time the message this thread is about to handle: one in {@code sample}. */
+  boolean timeNext(int sample) {
+    return (handled++ & (sample - 1)) == 0;
+  }
+
   /**
    * Marks the start of endpoint code for one message of {@link #currentInbox()}; called by this
    * thread only.

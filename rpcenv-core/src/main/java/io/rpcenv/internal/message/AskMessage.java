@@ -62,9 +62,9 @@ abstract class AskMessage extends InboxMessage implements RpcCallContext {
   }
 
   @Override
-  protected final void arrived(EndpointMetrics metrics) {
+  protected final int reaching(EndpointMetrics metrics) {
     this.metrics = metrics;
-    metrics.ask();
+    return ASK;
   }
 
   @Override

@@ -12,8 +12,8 @@ import io.rpcenv.internal.metrics.EndpointMetrics;
 abstract class OneWayMessage extends InboxMessage {
 
   @Override
-  protected final void arrived(EndpointMetrics metrics) {
-    metrics.oneWay();
+  protected final int reaching(EndpointMetrics metrics) {
+    return ONE_WAY;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Histogram;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The asking side's metrics for one remote endpoint: how long its asks took, from the call to the
@@ -24,6 +25,9 @@ public final class AskMetrics {
     }
   }
 
+  /** One ask in this many is timed (a power of two). */
+  public static final int TIMING_SAMPLE = 16;
+
   final Histogram latency = new Histogram(new LogBuckets());
   final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
@@ -33,9 +37,19 @@ public final class AskMetrics {
     }
   }
 
-  /** An ask begun at {@code startNanos} (System.nanoTime) ended with {@code outcome}. */
+  /** System.nanoTime() for one ask in {@link #TIMING_SAMPLE} chosen at random, else 0. */
+  public static long startIfSampled() {
+    return ThreadLocalRandom.current().nextInt(TIMING_SAMPLE) == 0 ? System.nanoTime() | 1 : 0;
+  }
+
+  /**
+   * An ask ended with {@code outcome}; {@code startNanos} is what {@link #startIfSampled} gave it
+   * (0: not timed).
+   */
   public void ended(long startNanos, Outcome outcome) {
-    latency.update(System.nanoTime() - startNanos);
+    if (startNanos != 0) {
+      latency.update(System.nanoTime() - startNanos);
+    }
     outcomes.get(outcome).inc();
   }
 }

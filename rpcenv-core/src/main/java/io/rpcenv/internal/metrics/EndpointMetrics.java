@@ -7,13 +7,20 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
- * The metrics of one endpoint, registered in its env's registry while the endpoint exists. Counting
- * costs a {@link java.util.concurrent.atomic.LongAdder} add per event; the inbox depth an atomic
- * increment and decrement per queued message; handling time two clock reads per message.
+ * The metrics of one endpoint, registered in its env's registry while the endpoint exists. Built to
+ * cost nothing on the sending side and next to nothing on the handling side: the inbox counts what
+ * it handles in local variables and adds them here as a batch ends; handling time is measured for
+ * one message in {@value #TIMING_SAMPLE} (each thread times every {@value #TIMING_SAMPLE}th message
+ * it handles); the inbox depth is counted from the queue when it is read, and its high-water mark
+ * is the deepest such reading.
  */
 public final class EndpointMetrics {
+  /** Under load, one message in this many is timed (a power of two). */
+  public static final int TIMING_SAMPLE = 16;
+
   private final MetricRegistry registry;
   private final Map<String, Metric> series;
   private final Counter oneWays = new Counter();
@@ -21,26 +28,24 @@ public final class EndpointMetrics {
   private final Counter answered = new Counter();
   private final Counter failed = new Counter();
   private final Counter stalls = new Counter();
+  private volatile IntSupplier depth = () -> 0;
   private final Histogram handling = new Histogram(new LogBuckets());
-  private final AtomicLong depth = new AtomicLong();
   private final AtomicLong depthMax = new AtomicLong();
 
   EndpointMetrics(MetricRegistry registry, String endpoint) {
     this.registry = registry;
-    String oneWay = Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way");
-    String ask = Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask");
-    String ok = Family.ASKS_ANSWERED.series("endpoint", endpoint);
-    String bad = Family.ASKS_FAILED.series("endpoint", endpoint);
-    String time = Family.HANDLING.series("endpoint", endpoint);
-    String now = Family.INBOX_DEPTH.series("endpoint", endpoint);
-    String most = Family.INBOX_DEPTH_MAX.series("endpoint", endpoint);
-    String stalled = Family.STALL_WARNINGS.series("endpoint", endpoint);
-    Gauge<Long> depthNow = depth::get;
-    Gauge<Long> depthMost = depthMax::get;
+    Gauge<Long> depthNow = this::depth;
+    Gauge<Long> depthMost = this::depthMax;
     this.series =
         Map.of(
-            oneWay, oneWays, ask, asks, ok, answered, bad, failed, time, handling, now, depthNow,
-            most, depthMost, stalled, stalls);
+            Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way"), oneWays,
+            Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask"), asks,
+            Family.ASKS_ANSWERED.series("endpoint", endpoint), answered,
+            Family.ASKS_FAILED.series("endpoint", endpoint), failed,
+            Family.HANDLING.series("endpoint", endpoint), handling,
+            Family.INBOX_DEPTH.series("endpoint", endpoint), depthNow,
+            Family.INBOX_DEPTH_MAX.series("endpoint", endpoint), depthMost,
+            Family.STALL_WARNINGS.series("endpoint", endpoint), stalls);
     // A new endpoint under the name of one still stopping takes the name's series over.
     series.forEach(
         (name, metric) -> {
@@ -49,14 +54,33 @@ public final class EndpointMetrics {
         });
   }
 
-  /** A one-way message arrived for the endpoint. */
-  public void oneWay() {
-    oneWays.inc();
+  /**
+   * The inbox handled (or, for an inline endpoint, was given) {@code oneWays} one-way messages and
+   * {@code asks} asks: counted by the inbox as a batch ends.
+   */
+  public void received(int oneWays, int asks) {
+    if (oneWays > 0) {
+      this.oneWays.inc(oneWays);
+    }
+    if (asks > 0) {
+      this.asks.inc(asks);
+    }
   }
 
-  /** An ask arrived for the endpoint. */
-  public void ask() {
-    asks.inc();
+  /** Where the inbox depth is read: the inbox's queue, counted when the gauge is read. */
+  public void depthFrom(IntSupplier depth) {
+    this.depth = depth;
+  }
+
+  /** Messages and events waiting in the inbox now (counted, so it costs as many steps). */
+  public long depth() {
+    return depth.getAsInt();
+  }
+
+  /** The deepest the inbox was when its depth was read. */
+  public long depthMax() {
+    long d = depth();
+    return d > depthMax.get() ? depthMax.accumulateAndGet(d, Math::max) : depthMax.get();
   }
 
   /** The endpoint replied to an ask. */
@@ -74,20 +98,7 @@ public final class EndpointMetrics {
     stalls.inc();
   }
 
-  /** A message went into the inbox. */
-  public void queued() {
-    long d = depth.incrementAndGet();
-    if (d > depthMax.get()) { // only a new high-water mark writes
-      depthMax.accumulateAndGet(d, Math::max);
-    }
-  }
-
-  /** A message left the inbox (to be handled, or rejected). */
-  public void dequeued() {
-    depth.decrementAndGet();
-  }
-
-  /** The endpoint's code ran one message for {@code nanos}. */
+  /** The endpoint's code ran one (sampled) message for {@code nanos}. */
   public void handled(long nanos) {
     handling.update(nanos);
   }
