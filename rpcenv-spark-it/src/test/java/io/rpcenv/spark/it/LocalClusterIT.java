@@ -12,6 +12,7 @@ import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcException;
 import io.rpcenv.testkit.TestCertificates;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,8 +45,11 @@ class LocalClusterIT {
     ItDriverState state = ItDriverState.reset();
     SparkConf conf =
         SparkApps.conf(
-            "local-cluster[2,1,1024]",
-            String.join(",", SparkApps.IT_PLUGIN, SparkApps.DEMO_PLUGIN, SparkApps.SCALA_PLUGIN));
+                "local-cluster[2,1,1024]",
+                String.join(
+                    ",", SparkApps.IT_PLUGIN, SparkApps.DEMO_PLUGIN, SparkApps.SCALA_PLUGIN))
+            // Spark's own JMX sink: what reaches Spark's sinks is visible in this JVM.
+            .set("spark.metrics.conf.*.sink.jmx.class", "org.apache.spark.metrics.sink.JmxSink");
     String appId;
     List<String> lines;
     try (SparkApps.CapturedStdout out = new SparkApps.CapturedStdout()) {
@@ -247,5 +251,26 @@ class LocalClusterIT {
     assertThat(sources.isEmpty()).as("the adapter's metrics source").isFalse();
     assertThat(sources.head().metricRegistry().getNames())
         .contains("plugin." + SparkApps.IT_PLUGIN + ".hellos");
+    // The env's own metrics beside them, live: the executors' asks were counted.
+    assertThat(
+            sources
+                .head()
+                .metricRegistry()
+                .getCounters()
+                .get(
+                    "rpcenv.rpcenv_endpoint_messages_received_total{endpoint=\""
+                        + "io.rpcenv.plugin.PluginEndpoint\",kind=\"ask\"}")
+                .getCount())
+        .isPositive();
+    try {
+      assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(null, null))
+          .as("Spark's JMX sink reports the env's series")
+          .anyMatch(
+              n ->
+                  n.toString()
+                      .contains("RpcenvSparkPlugin.rpcenv.rpcenv_endpoint_handling_seconds"));
+    } catch (RuntimeException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -78,6 +78,10 @@ public final class DriverPart implements DriverPlugin {
 
   @Override
   public void registerMetrics(String appId, PluginContext ctx) {
+    RpcEnv e = env;
+    if (e != null) {
+      EnvMetricsInSpark.register(e, ctx.metricRegistry());
+    }
     plugins.ifPresent(p -> p.registerMetrics(appId, ctx.metricRegistry()));
   }
 

@@ -56,6 +56,7 @@ public final class ExecutorPart implements ExecutorPlugin {
                 .build());
     boolean ok = false;
     try {
+      EnvMetricsInSpark.register(started, ctx.metricRegistry());
       RpcEndpointRef join = DriverJoinRef.lookup(started, driverUrl, executorId);
       plugins =
           ExecutorPluginContainer.start(
