@@ -8,8 +8,6 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
-import io.rpcenv.internal.metrics.BucketSnapshot;
-import io.rpcenv.internal.metrics.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,7 @@ public final class PrometheusText {
         throw new IllegalArgumentException("Not a Prometheus label name: " + l.getKey());
       }
       extra.append(extra.length() == 0 ? "" : ",").append(l.getKey()).append("=\"");
-      Family.escape(l.getValue(), extra);
+      RpcMetricFamily.escape(l.getValue(), extra);
       extra.append('"');
     }
     for (Map.Entry<String, Metric> e : registry.getMetrics().entrySet()) {
@@ -84,7 +82,7 @@ public final class PrometheusText {
     }
     base = validName(base);
     String labels = extra.isEmpty() ? own : own.isEmpty() ? extra : extra + "," + own;
-    Family known = Family.ALL.get(base);
+    RpcMetricFamily known = RpcMetricFamily.ALL.get(base);
     if (metric instanceof Counter c) {
       String name = base.endsWith("_total") ? base : base + "_total";
       family(name, "counter", known, registered).lines.add(sample(name, labels, c.getCount()));
@@ -104,7 +102,7 @@ public final class PrometheusText {
       family(base, "gauge", known, registered).lines.add(sample(base, labels, value));
     } else if (metric instanceof Histogram h) {
       Snapshot s = h.getSnapshot();
-      if (s instanceof BucketSnapshot b && base.endsWith("_seconds")) {
+      if (s instanceof BucketCounts b && base.endsWith("_seconds")) {
         histogram(family(base, "histogram", known, registered), base, labels, b);
       } else {
         summary(family(base, "summary", known, registered), base, labels, s, h.getCount(), 1);
@@ -121,12 +119,12 @@ public final class PrometheusText {
     }
   }
 
-  private Out family(String name, String type, @Nullable Family known, String registered) {
+  private Out family(String name, String type, @Nullable RpcMetricFamily known, String registered) {
     String help = known != null ? known.help() : "Dropwizard metric " + registered + ".";
     return families.computeIfAbsent(name, n -> new Out(type, help));
   }
 
-  private static void histogram(Out out, String name, String labels, BucketSnapshot b) {
+  private static void histogram(Out out, String name, String labels, BucketCounts b) {
     String pre = labels.isEmpty() ? "" : labels + ",";
     for (int k = 10; k <= 35; k++) {
       long bound = 1L << k;

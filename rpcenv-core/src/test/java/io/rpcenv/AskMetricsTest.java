@@ -121,10 +121,14 @@ class AskMetricsTest {
     RpcEnv env = envs.server("env");
     RpcEndpointRef echo = env.setupEndpoint("echo", new EndpointMetricsTest.Echo());
     echo.askSync("hi");
-    assertThat(
-            counter(
-                env.metrics(),
-                "rpcenv_asks_total{endpoint=\"echo\",peer=\"local\",outcome=\"answered\"}"))
-        .isEqualTo(1);
+    // Counted as the future completes: a moment after askSync may have returned.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                counter(
+                        env.metrics(),
+                        "rpcenv_asks_total{endpoint=\"echo\",peer=\"local\",outcome=\"answered\"}")
+                    == 1);
   }
 }

@@ -1,6 +1,5 @@
 package io.rpcenv;
 
-import io.rpcenv.internal.metrics.Family;
 import io.rpcenv.testkit.ReadmeSection;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +7,6 @@ import org.junit.jupiter.api.Test;
 class MetricsTableTest {
   @Test
   void readmeTableMatchesTheDeclaredFamilies() throws Exception {
-    ReadmeSection.assertMatches("metrics-table", Family.markdownTable());
+    ReadmeSection.assertMatches("metrics-table", RpcMetricFamily.markdownTable());
   }
 }

@@ -42,6 +42,7 @@ final class EndpointLookup {
 
   CompletableFuture<RpcEndpointRef> start() {
     attempt();
+    result.whenComplete((ref, e) -> env.envMetrics().transport().lookup(e == null));
     return result;
   }
 

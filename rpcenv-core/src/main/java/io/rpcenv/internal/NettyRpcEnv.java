@@ -107,7 +107,8 @@ public final class NettyRpcEnv extends RpcEnv {
               settings.transport,
               g,
               settings.io,
-              settings.alloc);
+              settings.alloc,
+              metrics.transport());
     } catch (RuntimeException | Error e) {
       EnvShutdown.releasePartial(d, t, g);
       throw e;
@@ -118,14 +119,7 @@ public final class NettyRpcEnv extends RpcEnv {
     this.outbound = new Outbound(this, d, codec, t, transport, settings.serializeLocal);
     this.lifecycle =
         new EnvShutdown(this::where, d, transport, t, g, threads, settings.endpointStopTimeout);
-    if (!settings.stallWarning.isZero()) {
-      new StallWatch(
-              settings.stallWarning.toNanos(),
-              RpcTimeout.of(settings.stallWarning).describe(),
-              threads::all,
-              StallWatch.LOG_SINK)
-          .runOn(timer);
-    }
+    StallWatch.logTo(settings.stallWarning, threads::all, timer);
     try {
       if (!config.clientMode()) {
         int port =
@@ -288,8 +282,6 @@ public final class NettyRpcEnv extends RpcEnv {
   RpcEnvStoppedException stoppedException(String what) {
     return new RpcEnvStoppedException("Cannot " + what + ": " + where() + " has been shut down");
   }
-
-  // ---- lifecycle ----
 
   @Override
   public void shutdown() {

@@ -9,10 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The queue of one endpoint and the rules for running it: {@code onStart} first and alone; then up
@@ -23,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * stranded.
  */
 public final class Inbox implements Runnable {
-  private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
   /** Messages one drainer handles before yielding its thread to other endpoints. */
   private static final int BATCH = 64;
@@ -36,6 +32,7 @@ public final class Inbox implements Runnable {
   private final Runnable beforeStop;
   private final boolean inline;
   private final EndpointMetrics metrics;
+  private final EndpointCalls calls;
   private final Queue<InboxMessage> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -68,6 +65,7 @@ public final class Inbox implements Runnable {
       EndpointMetrics metrics) {
     this.inline = inline;
     this.metrics = metrics;
+    this.calls = new EndpointCalls(endpoint, metrics, this::describe);
     metrics.depthFrom(queue::size);
     this.name = name;
     this.where = where;
@@ -113,7 +111,7 @@ public final class Inbox implements Runnable {
       }
       int kind = message.reaching(metrics);
       metrics.received(kind == InboxMessage.ONE_WAY ? 1 : 0, kind == InboxMessage.ASK ? 1 : 0);
-      process(message, thread, timeNext(thread));
+      calls.process(message, thread, RpcThread.timeNext(thread));
     } else {
       post(message);
     }
@@ -172,7 +170,7 @@ public final class Inbox implements Runnable {
   private void drain(RpcThread thread) {
     if (!started) {
       // Only one drainer can exist until onStart is done, since concurrency is still 1.
-      boolean ok = call(thread, "onStart", endpoint::onStart);
+      boolean ok = calls.call(thread, "onStart", endpoint::onStart);
       started = true;
       if (ok && maxConcurrency > 1 && !stopRequested) {
         concurrency = maxConcurrency;
@@ -218,7 +216,7 @@ public final class Inbox implements Runnable {
         if (concurrency > 1 && !queue.isEmpty()) {
           signal(); // more work than hands: bring another thread
         }
-        process(m, thread, timeNext(thread));
+        calls.process(m, thread, RpcThread.timeNext(thread));
         if (++handled >= BATCH) {
           executor.execute(this); // keep our slot, but let other endpoints' work run first
           return;
@@ -229,108 +227,13 @@ public final class Inbox implements Runnable {
     }
   }
 
-  /** Whether to time the next message: one in TIMING_SAMPLE of those a thread handles. */
-  private static boolean timeNext(RpcThread thread) {
-    return thread != null
-        ? thread.timeNext(EndpointMetrics.TIMING_SAMPLE)
-        : ThreadLocalRandom.current().nextInt(EndpointMetrics.TIMING_SAMPLE) == 0;
-  }
-
-  /**
-   * Handles one message. {@code thread} is the caller when it is one of ours: it shows the stall
-   * watch what endpoint code runs.
-   */
-  private void process(InboxMessage m, RpcThread thread, boolean timed) {
-    if (thread == null) {
-      handle(m, timed);
-      return;
-    }
-    thread.beginMessage();
-    try {
-      handle(m, timed);
-    } finally {
-      thread.endMessage();
-    }
-  }
-
-  private void handle(InboxMessage m, boolean timed) {
-    Object content;
-    try {
-      content = m.content();
-    } catch (Throwable t) {
-      m.undeliverable(t, describe());
-      m.afterProcessing();
-      return;
-    }
-    long start = timed ? System.nanoTime() : 0;
-    try {
-      m.invoke(endpoint, content);
-    } catch (Throwable t) {
-      m.endpointFailed(t);
-      if (t instanceof VirtualMachineError) {
-        LOG.error(
-            "Endpoint {} hit {} handling {}; the dispatcher carries on",
-            describe(),
-            t,
-            m.describe(),
-            t);
-      } else {
-        onError(t, m.describe());
-      }
-    } finally {
-      if (timed && !(m instanceof NetworkEvent)) { // the histogram is of messages
-        metrics.handled(System.nanoTime() - start);
-      }
-      m.afterProcessing();
-    }
-  }
-
   private void finishStop(RpcThread thread) {
     beforeStop.run();
-    call(thread, "onStop", endpoint::onStop);
+    calls.call(thread, "onStop", endpoint::onStop);
     terminated = true;
     rejectQueued();
     drainers.decrementAndGet();
     termination.complete(null);
-  }
-
-  /** Runs a lifecycle callback; returns false if it threw (the error goes to onError). */
-  private boolean call(RpcThread thread, String what, Runnable callback) {
-    if (thread != null) {
-      thread.beginLifecycle(what);
-    }
-    try {
-      callback.run();
-      return true;
-    } catch (Throwable t) {
-      if (t instanceof VirtualMachineError) {
-        LOG.error("Endpoint {} hit {} in {}", describe(), t, what, t);
-      } else {
-        onError(t, what);
-      }
-      return false;
-    } finally {
-      if (thread != null) {
-        thread.endLifecycle();
-      }
-    }
-  }
-
-  private void onError(Throwable error, String during) {
-    try {
-      endpoint.onError(error);
-    } catch (Throwable thrown) {
-      if (thrown == error) {
-        LOG.error("Ignoring error in endpoint {} while handling {}", describe(), during, error);
-      } else {
-        thrown.addSuppressed(error);
-        LOG.error(
-            "Ignoring error thrown by onError of endpoint {} while handling {}",
-            describe(),
-            during,
-            thrown);
-      }
-    }
   }
 
   private void signal() {

@@ -1,9 +1,11 @@
 package io.rpcenv.internal.dispatch;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.rpcenv.internal.metrics.EndpointMetrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -78,9 +80,16 @@ public final class RpcThread extends FastThreadLocalThread {
   /** Messages this thread handled: which of them to time. This thread only. */
   private int handled;
 
-  /** Whether to time the message this thread is about to handle: one in {@code sample}. */
-  boolean timeNext(int sample) {
-    return (handled++ & (sample - 1)) == 0;
+  /**
+   * Whether {@code thread} (the caller; null if it is not one of ours) should time the message it
+   * is about to handle: every {@link EndpointMetrics#TIMING_SAMPLE}th one it handles, or one in
+   * that many at random on other threads.
+   */
+  static boolean timeNext(RpcThread thread) {
+    int sample = EndpointMetrics.TIMING_SAMPLE;
+    return thread != null
+        ? (thread.handled++ & (sample - 1)) == 0
+        : ThreadLocalRandom.current().nextInt(sample) == 0;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.rpcenv.internal.dispatch;
 
 import io.netty.util.Timer;
+import io.rpcenv.RpcTimeout;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,6 +65,18 @@ public final class StallWatch {
     this.thresholdText = thresholdText;
     this.threads = threads;
     this.sink = sink;
+  }
+
+  /**
+   * Watches {@code threads}, logging what runs longer than {@code threshold}; nothing when it is
+   * zero (spark.rpc.dispatcher.stallWarning turned off).
+   */
+  public static void logTo(
+      Duration threshold, Supplier<? extends Iterable<Thread>> threads, Timer timer) {
+    if (!threshold.isZero()) {
+      new StallWatch(threshold.toNanos(), RpcTimeout.of(threshold).describe(), threads, LOG_SINK)
+          .runOn(timer);
+    }
   }
 
   /** How often {@link #check} should run. */

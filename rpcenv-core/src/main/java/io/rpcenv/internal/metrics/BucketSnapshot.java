@@ -1,6 +1,7 @@
 package io.rpcenv.internal.metrics;
 
 import com.codahale.metrics.Snapshot;
+import io.rpcenv.BucketCounts;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * holds it (capped at the maximum seen); {@link #getValues()} gives each non-empty bucket's middle
  * once, not every value counted.
  */
-public final class BucketSnapshot extends Snapshot {
+public final class BucketSnapshot extends Snapshot implements BucketCounts {
   private final long[] counts;
   private final long total;
   private final long sum;
@@ -27,17 +28,17 @@ public final class BucketSnapshot extends Snapshot {
     this.max = max;
   }
 
-  /** How many values were counted. */
+  @Override
   public long count() {
     return total;
   }
 
-  /** The sum of the values counted. */
+  @Override
   public long sum() {
     return sum;
   }
 
-  /** How many values were below {@code bound}, which should be a power of two to be exact. */
+  @Override
   public long countBelow(long bound) {
     long n = 0;
     for (int i = 0; i < counts.length && LogBuckets.upperBound(i) <= bound; i++) {

@@ -5,6 +5,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.RpcMetricFamily;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -22,6 +23,7 @@ public final class EndpointMetrics {
   public static final int TIMING_SAMPLE = 16;
 
   private final MetricRegistry registry;
+  private final TransportMetrics env;
   private final Map<String, Metric> series;
   private final Counter oneWays = new Counter();
   private final Counter asks = new Counter();
@@ -32,20 +34,22 @@ public final class EndpointMetrics {
   private final Histogram handling = new Histogram(new LogBuckets());
   private final AtomicLong depthMax = new AtomicLong();
 
-  EndpointMetrics(MetricRegistry registry, String endpoint) {
+  EndpointMetrics(MetricRegistry registry, String endpoint, TransportMetrics env) {
     this.registry = registry;
+    this.env = env;
     Gauge<Long> depthNow = this::depth;
     Gauge<Long> depthMost = this::depthMax;
     this.series =
         Map.of(
-            Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way"), oneWays,
-            Family.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask"), asks,
-            Family.ASKS_ANSWERED.series("endpoint", endpoint), answered,
-            Family.ASKS_FAILED.series("endpoint", endpoint), failed,
-            Family.HANDLING.series("endpoint", endpoint), handling,
-            Family.INBOX_DEPTH.series("endpoint", endpoint), depthNow,
-            Family.INBOX_DEPTH_MAX.series("endpoint", endpoint), depthMost,
-            Family.STALL_WARNINGS.series("endpoint", endpoint), stalls);
+            RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way"),
+                oneWays,
+            RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask"), asks,
+            RpcMetricFamily.ASKS_ANSWERED.series("endpoint", endpoint), answered,
+            RpcMetricFamily.ASKS_FAILED.series("endpoint", endpoint), failed,
+            RpcMetricFamily.HANDLING.series("endpoint", endpoint), handling,
+            RpcMetricFamily.INBOX_DEPTH.series("endpoint", endpoint), depthNow,
+            RpcMetricFamily.INBOX_DEPTH_MAX.series("endpoint", endpoint), depthMost,
+            RpcMetricFamily.STALL_WARNINGS.series("endpoint", endpoint), stalls);
     // A new endpoint under the name of one still stopping takes the name's series over.
     series.forEach(
         (name, metric) -> {
@@ -81,6 +85,11 @@ public final class EndpointMetrics {
   public long depthMax() {
     long d = depth();
     return d > depthMax.get() ? depthMax.accumulateAndGet(d, Math::max) : depthMax.get();
+  }
+
+  /** A message for the endpoint could not be deserialized; counted for the env. */
+  public void undeliverable() {
+    env.undeliverable();
   }
 
   /** The endpoint replied to an ask. */

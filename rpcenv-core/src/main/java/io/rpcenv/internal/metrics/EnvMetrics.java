@@ -1,6 +1,7 @@
 package io.rpcenv.internal.metrics;
 
 import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.RpcMetricFamily;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -18,6 +19,12 @@ public final class EnvMetrics {
 
   private final MetricRegistry registry = new MetricRegistry();
   private final ConcurrentMap<String, AskMetrics> asks = new ConcurrentHashMap<>();
+  private final TransportMetrics transport = new TransportMetrics(registry);
+
+  /** The env-wide figures of its connections. */
+  public TransportMetrics transport() {
+    return transport;
+  }
 
   /** The registry every series of the env is in. */
   public MetricRegistry registry() {
@@ -46,10 +53,11 @@ public final class EnvMetrics {
 
   private AskMetrics register(String peer, String endpoint) {
     AskMetrics m = new AskMetrics();
-    registry.register(Family.ASK_LATENCY.series("endpoint", endpoint, "peer", peer), m.latency);
+    registry.register(
+        RpcMetricFamily.ASK_LATENCY.series("endpoint", endpoint, "peer", peer), m.latency);
     for (AskMetrics.Outcome o : AskMetrics.Outcome.values()) {
       registry.register(
-          Family.ASKS.series("endpoint", endpoint, "peer", peer, "outcome", o.label()),
+          RpcMetricFamily.ASKS.series("endpoint", endpoint, "peer", peer, "outcome", o.label()),
           m.outcomes.get(o));
     }
     return m;
@@ -57,6 +65,6 @@ public final class EnvMetrics {
 
   /** New metrics for endpoint {@code name}, registered until {@link EndpointMetrics#unregister}. */
   public EndpointMetrics endpoint(String name) {
-    return new EndpointMetrics(registry, name);
+    return new EndpointMetrics(registry, name, transport);
   }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.rpcenv.RpcException;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +132,7 @@ final class Acceptor {
       return true;
     }
     handshaking.decrementAndGet();
+    transport.metrics().handshakeRefused(TransportMetrics.LIMIT);
     long n = refused.incrementAndGet();
     if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th...: visible, but not a flood
       LOG.warn(

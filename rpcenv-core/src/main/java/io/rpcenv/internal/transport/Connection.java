@@ -61,10 +61,9 @@ public final class Connection {
     this.transport = transport;
     this.target = target;
     TransportSettings s = transport.settings();
-    this.asks =
-        new OutstandingAsks(this, transport.replies(), s.maxOutstandingAsks(), s.maxMessageSize());
-    this.windows = new SendWindows(this, s.maxOutboxBytes());
-    this.writes = new WriteQueue(this, asks, windows, s.maxOutboxBytes());
+    this.asks = new OutstandingAsks(this, transport);
+    this.windows = new SendWindows(this, s.maxOutboxBytes(), transport.metrics());
+    this.writes = new WriteQueue(this, asks, windows, s.maxOutboxBytes(), transport.metrics());
     this.inbound = new InboundFlow(this, s.maxInflightMessages(), s.maxInflightBytes());
   }
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.rpcenv.RpcAuthenticationException;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -62,10 +63,16 @@ final class ConnectionCloser {
               + " failed: "
               + TlsFailures.describe(root);
       LOG.warn(what);
+      transport.metrics().handshakeRefused(TransportMetrics.TLS);
       connection.fail(new RpcAuthenticationException(what, connection.peerAddress(), root));
       connection.reason(what, root);
       ctx.close();
     } else if (root instanceof FrameTooLargeException || root instanceof ProtocolException) {
+      if (root instanceof FrameTooLargeException) {
+        transport.metrics().frameTooLarge();
+      } else if (!connection.handshakeDone()) {
+        transport.metrics().handshakeRefused(TransportMetrics.PROTOCOL);
+      }
       LOG.warn("Closing connection with {}: {}", connection.socketAddress(), root.getMessage());
       if (connection.handshakeDone()) {
         transport.host().onNetworkError(connection, root);

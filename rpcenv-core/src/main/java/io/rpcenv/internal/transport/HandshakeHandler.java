@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rpcenv.RpcAuthenticationException;
 import io.rpcenv.RpcTimeout;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(ChannelHandlerContext ctx, HandshakeFailure f) {
+    transport
+        .metrics()
+        .handshakeRefused(
+            f.failure() instanceof RpcAuthenticationException
+                ? TransportMetrics.AUTHENTICATION
+                : TransportMetrics.PROTOCOL);
     if (f.failure() instanceof RpcAuthenticationException) {
       LOG.warn("{}", f.getMessage());
     } else {

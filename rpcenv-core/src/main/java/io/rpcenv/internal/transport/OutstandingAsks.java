@@ -6,6 +6,7 @@ import io.netty.util.collection.LongObjectHashMap;
 import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.RpcSerializationException;
 import io.rpcenv.internal.call.PendingAsk;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
  */
 final class OutstandingAsks implements PendingAsk.Owner {
   private final Connection connection;
+  private final TransportMetrics metrics;
   private final ReplyDecoder decoder;
   private final int limit;
   private final long maxReplySize;
@@ -32,11 +34,13 @@ final class OutstandingAsks implements PendingAsk.Owner {
   private final AtomicLong ids = new AtomicLong();
   private final LateReplies late;
 
-  OutstandingAsks(Connection connection, ReplyDecoder decoder, int limit, long maxReplySize) {
+  /** The asks of {@code connection}, with {@code transport}'s limits, decoder and metrics. */
+  OutstandingAsks(Connection connection, Transport transport) {
+    this.metrics = transport.metrics();
     this.connection = connection;
-    this.decoder = decoder;
-    this.limit = limit;
-    this.maxReplySize = maxReplySize;
+    this.decoder = transport.replies();
+    this.limit = transport.settings().maxOutstandingAsks();
+    this.maxReplySize = transport.settings().maxMessageSize();
     this.late = new LateReplies(connection);
   }
 
@@ -51,6 +55,7 @@ final class OutstandingAsks implements PendingAsk.Owner {
       return true;
     }
     count.decrementAndGet();
+    metrics.backpressure();
     ask.fail(
         new RpcBackpressureException(
             "Too many asks to "
@@ -94,6 +99,7 @@ final class OutstandingAsks implements PendingAsk.Owner {
         return;
       }
       if (body.size() > maxReplySize) {
+        metrics.frameTooLarge();
         ask.fail(
             Frames.tooLarge(
                 "reply from " + connection.peerAddress() + " to the " + ask.describe(),

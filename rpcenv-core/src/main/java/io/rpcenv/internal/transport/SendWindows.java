@@ -2,6 +2,7 @@ package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.rpcenv.RpcBackpressureException;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
@@ -12,10 +13,12 @@ import java.util.function.ToIntFunction;
  */
 final class SendWindows {
   private final Connection connection;
+  private final TransportMetrics metrics;
   private final long maxHeldBytes;
   private final ConcurrentHashMap<String, SendWindow> windows = new ConcurrentHashMap<>(4);
 
-  SendWindows(Connection connection, long maxHeldBytes) {
+  SendWindows(Connection connection, long maxHeldBytes, TransportMetrics metrics) {
+    this.metrics = metrics;
     this.connection = connection;
     this.maxHeldBytes = maxHeldBytes;
   }
@@ -34,6 +37,7 @@ final class SendWindows {
     long held = window.heldBytes();
     if (held + frame.readableBytes() > maxHeldBytes) {
       frame.release();
+      metrics.backpressure();
       throw new RpcBackpressureException(
           "Endpoint '"
               + window.endpoint()

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcException;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class Transport {
   private final AtomicLong unexpectedErrors = new AtomicLong();
   private final AtomicLong oneWaysNotSent = new AtomicLong();
   private final AtomicLong oneWaysUnconfirmed = new AtomicLong();
+  private final TransportMetrics metrics;
   private volatile Hello hello;
   private volatile boolean closing;
   private volatile RpcException closingReason;
@@ -51,7 +53,10 @@ public final class Transport {
       TransportSettings settings,
       EventLoopGroup group,
       IoTransport io,
-      ByteBufAllocator alloc) {
+      ByteBufAllocator alloc,
+      TransportMetrics metrics) {
+    this.metrics = metrics;
+    metrics.connections(() -> count(false), () -> count(true));
     this.host = host;
     this.replies = replies;
     this.settings = settings;
@@ -67,6 +72,22 @@ public final class Transport {
 
   TransportSettings settings() {
     return settings;
+  }
+
+  /** Where refusals are counted. */
+  TransportMetrics metrics() {
+    return metrics;
+  }
+
+  /** Open connections this env accepted ({@code outbound} false) or dialed; read by a gauge. */
+  private long count(boolean outbound) {
+    long n = 0;
+    for (Connection c : connections) {
+      if (c.isOutbound() == outbound) {
+        n++;
+      }
+    }
+    return n;
   }
 
   TransportHost host() {

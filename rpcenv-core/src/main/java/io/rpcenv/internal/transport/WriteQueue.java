@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.internal.call.PendingAsk;
+import io.rpcenv.internal.metrics.TransportMetrics;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
  */
 final class WriteQueue {
   private final Connection connection;
+  private final TransportMetrics metrics;
   private final OutstandingAsks asks;
   private final SendWindows windows;
 
@@ -42,7 +44,13 @@ final class WriteQueue {
   /** Written straight to the channel, awaiting the next drain's flush; event loop only. */
   private boolean unflushed;
 
-  WriteQueue(Connection connection, OutstandingAsks asks, SendWindows windows, long maxBytes) {
+  WriteQueue(
+      Connection connection,
+      OutstandingAsks asks,
+      SendWindows windows,
+      long maxBytes,
+      TransportMetrics metrics) {
+    this.metrics = metrics;
     this.connection = connection;
     this.asks = asks;
     this.windows = windows;
@@ -95,6 +103,7 @@ final class WriteQueue {
     long pendingNow = pendingBytes();
     if (pendingNow + frame.readableBytes() > maxBytes) {
       frame.release();
+      metrics.backpressure();
       throw new RpcBackpressureException(
           pendingNow
               + " bytes already wait to be written to "

@@ -1,56 +1,57 @@
-package io.rpcenv.internal.metrics;
+package io.rpcenv;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One metric family of the env: its Prometheus name, type and help. A series of the family is
- * registered in the env's Dropwizard registry under {@link #series}, its name with the labels, so
- * the registry alone says everything the Prometheus text needs.
+ * One family of the metrics every env keeps ({@link RpcEnv#metrics()}): its Prometheus name, type,
+ * labels and meaning. A series of the family is in the registry under {@link #series}, its name
+ * with the labels ({@code rpcenv_endpoint_handling_seconds{endpoint="echo"}}), so the registry
+ * alone says everything the Prometheus text needs. {@link #ALL} lists them, as the README does.
  */
-public record Family(String name, String type, String labels, String help) {
+public record RpcMetricFamily(String name, String type, String labels, String help) {
   /** Every family, by name: the table the README documents. */
-  public static final Map<String, Family> ALL = new TreeMap<>();
+  public static final Map<String, RpcMetricFamily> ALL = new TreeMap<>();
 
-  public static final Family MESSAGES_RECEIVED =
+  public static final RpcMetricFamily MESSAGES_RECEIVED =
       define(
           "rpcenv_endpoint_messages_received_total",
           "counter",
           "endpoint, kind",
           "Messages an endpoint received, by kind (one_way, ask), counted as its inbox handles"
               + " them.");
-  public static final Family ASKS_ANSWERED =
+  public static final RpcMetricFamily ASKS_ANSWERED =
       define(
           "rpcenv_endpoint_asks_answered_total",
           "counter",
           "endpoint",
           "Asks an endpoint replied to.");
-  public static final Family ASKS_FAILED =
+  public static final RpcMetricFamily ASKS_FAILED =
       define(
           "rpcenv_endpoint_asks_failed_total",
           "counter",
           "endpoint",
           "Asks an endpoint failed (sendFailure, or its code threw).");
-  public static final Family HANDLING =
+  public static final RpcMetricFamily HANDLING =
       define(
           "rpcenv_endpoint_handling_seconds",
           "histogram",
           "endpoint",
           "Time an endpoint's code took per message (until receive or receiveAndReply returned),"
               + " measured for one message in 16.");
-  public static final Family INBOX_DEPTH =
+  public static final RpcMetricFamily INBOX_DEPTH =
       define(
           "rpcenv_endpoint_inbox_depth",
           "gauge",
           "endpoint",
           "Messages and network events waiting in an endpoint's inbox.");
-  public static final Family INBOX_DEPTH_MAX =
+  public static final RpcMetricFamily INBOX_DEPTH_MAX =
       define(
           "rpcenv_endpoint_inbox_depth_max",
           "gauge",
           "endpoint",
           "The deepest an endpoint's inbox was when its depth was read.");
-  public static final Family STALL_WARNINGS =
+  public static final RpcMetricFamily STALL_WARNINGS =
       define(
           "rpcenv_endpoint_stall_warnings_total",
           "counter",
@@ -58,14 +59,14 @@ public record Family(String name, String type, String labels, String help) {
           "Warnings that an endpoint ran one message longer than"
               + " spark.rpc.dispatcher.stallWarning.");
 
-  public static final Family ASK_LATENCY =
+  public static final RpcMetricFamily ASK_LATENCY =
       define(
           "rpcenv_ask_seconds",
           "histogram",
           "endpoint, peer",
           "Time from ask to outcome on the asking side, per endpoint asked and its peer (host:port,"
               + " or local), measured for one ask in 16.");
-  public static final Family ASKS =
+  public static final RpcMetricFamily ASKS =
       define(
           "rpcenv_asks_total",
           "counter",
@@ -73,8 +74,44 @@ public record Family(String name, String type, String labels, String help) {
           "Asks made, per remote endpoint and peer, by outcome (answered, failed, timed_out,"
               + " connection_lost, abandoned).");
 
-  private static Family define(String name, String type, String labels, String help) {
-    Family f = new Family(name, type, labels, help);
+  public static final RpcMetricFamily CONNECTIONS =
+      define(
+          "rpcenv_connections_open",
+          "gauge",
+          "direction",
+          "Connections open now: in (accepted) or out (this env dialed), handshaking or ready.");
+  public static final RpcMetricFamily HANDSHAKES_REFUSED =
+      define(
+          "rpcenv_handshakes_refused_total",
+          "counter",
+          "reason",
+          "Connections closed during their handshake, by reason (authentication, tls, protocol,"
+              + " limit: spark.rpc.io.maxHandshakingConnections).");
+  public static final RpcMetricFamily FRAMES_REFUSED =
+      define(
+          "rpcenv_frames_refused_total",
+          "counter",
+          "reason",
+          "Messages refused, by reason: too_large (over spark.rpc.message.maxSize) or"
+              + " undeliverable (could not be deserialized: refused by the filter, or broken).");
+  public static final RpcMetricFamily BACKPRESSURE =
+      define(
+          "rpcenv_backpressure_rejections_total",
+          "counter",
+          "",
+          "Sends and asks refused with RpcBackpressureException (outbox, window or ask limit"
+              + " full).");
+  public static final RpcMetricFamily LOOKUPS =
+      define("rpcenv_lookups_total", "counter", "", "Endpoint lookups (setupEndpointRef) made.");
+  public static final RpcMetricFamily LOOKUP_FAILURES =
+      define(
+          "rpcenv_lookup_failures_total",
+          "counter",
+          "",
+          "Endpoint lookups that failed (not found, unreachable, timed out).");
+
+  private static RpcMetricFamily define(String name, String type, String labels, String help) {
+    RpcMetricFamily f = new RpcMetricFamily(name, type, labels, help);
     ALL.put(name, f);
     return f;
   }
@@ -83,7 +120,7 @@ public record Family(String name, String type, String labels, String help) {
   public static String markdownTable() {
     StringBuilder b =
         new StringBuilder("| Metric | Type | Labels | Meaning |\n|---|---|---|---|\n");
-    for (Family f : ALL.values()) {
+    for (RpcMetricFamily f : ALL.values()) {
       b.append("| `")
           .append(f.name)
           .append("` | ")

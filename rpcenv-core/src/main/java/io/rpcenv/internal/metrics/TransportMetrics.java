@@ -1,0 +1,82 @@
+package io.rpcenv.internal.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.RpcMetricFamily;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The env-wide figures of its connections: those open now, and everything refused. All are counted
+ * on paths that already do rare work (a refusal, a lookup, a connection opening), so none costs
+ * anything per message.
+ */
+public final class TransportMetrics {
+  /** Why a handshake was refused: the values of the {@code reason} label. */
+  public static final String AUTHENTICATION = "authentication";
+
+  public static final String TLS = "tls";
+  public static final String PROTOCOL = "protocol";
+  public static final String LIMIT = "limit";
+
+  private final MetricRegistry registry;
+  private final Map<String, Counter> refused = new TreeMap<>();
+  private final Counter tooLarge = new Counter();
+  private final Counter undeliverable = new Counter();
+  private final Counter backpressure = new Counter();
+  private final Counter lookups = new Counter();
+  private final Counter lookupFailures = new Counter();
+
+  TransportMetrics(MetricRegistry registry) {
+    this.registry = registry;
+    for (String reason : new String[] {AUTHENTICATION, TLS, PROTOCOL, LIMIT}) {
+      Counter c = new Counter();
+      refused.put(reason, c);
+      registry.register(RpcMetricFamily.HANDSHAKES_REFUSED.series("reason", reason), c);
+    }
+    registry.register(RpcMetricFamily.FRAMES_REFUSED.series("reason", "too_large"), tooLarge);
+    registry.register(
+        RpcMetricFamily.FRAMES_REFUSED.series("reason", "undeliverable"), undeliverable);
+    registry.register(RpcMetricFamily.BACKPRESSURE.series(), backpressure);
+    registry.register(RpcMetricFamily.LOOKUPS.series(), lookups);
+    registry.register(RpcMetricFamily.LOOKUP_FAILURES.series(), lookupFailures);
+  }
+
+  /** Gauges of the connections open now, read from {@code inbound} and {@code outbound}. */
+  public void connections(LongSupplier inbound, LongSupplier outbound) {
+    registry.register(
+        RpcMetricFamily.CONNECTIONS.series("direction", "in"), (Gauge<Long>) inbound::getAsLong);
+    registry.register(
+        RpcMetricFamily.CONNECTIONS.series("direction", "out"), (Gauge<Long>) outbound::getAsLong);
+  }
+
+  /** A handshake was refused for {@code reason} (one of this class's constants). */
+  public void handshakeRefused(String reason) {
+    refused.get(reason).inc();
+  }
+
+  /** A frame was refused for being larger than spark.rpc.message.maxSize allows. */
+  public void frameTooLarge() {
+    tooLarge.inc();
+  }
+
+  /** A message could not be deserialized (refused by the filter, or broken). */
+  public void undeliverable() {
+    undeliverable.inc();
+  }
+
+  /** A send or ask was refused because an outbox, window or ask limit was full. */
+  public void backpressure() {
+    backpressure.inc();
+  }
+
+  /** A lookup ended; {@code ok} whether it found its endpoint. */
+  public void lookup(boolean ok) {
+    lookups.inc();
+    if (!ok) {
+      lookupFailures.inc();
+    }
+  }
+}

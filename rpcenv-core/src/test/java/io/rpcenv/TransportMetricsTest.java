@@ -1,0 +1,110 @@
+package io.rpcenv;
+
+import static io.rpcenv.EndpointMetricsTest.counter;
+import static io.rpcenv.EndpointMetricsTest.gauge;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.example.untrusted.Tripwire;
+import io.rpcenv.testkit.Resources;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The env-wide figures: connections open, and each kind of refusal, counted once. */
+class TransportMetricsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @RegisterExtension final Resources resources = new Resources();
+  final TestEnvs envs = new TestEnvs(resources);
+
+  @Test
+  void connectionsAreCountedByDirectionWhileOpen() {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("echo", new EndpointMetricsTest.Echo());
+    RpcEnv client = envs.client("client");
+    client.setupEndpointRef(server.address(), "echo").askSync("hi");
+
+    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"out\"}")).isEqualTo(1);
+    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"in\"}")).isZero();
+    await()
+        .atMost(WAIT)
+        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 1);
+
+    client.close();
+    await()
+        .atMost(WAIT)
+        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 0);
+  }
+
+  @Test
+  void aClientWithoutTheSecretIsCountedAsAnAuthenticationRefusal() {
+    RpcEnv server = envs.server("server", AuthenticationTest.secret("a secret of sixteen+ chars"));
+    RpcEnv client = envs.client("client");
+
+    assertThatThrownBy(() -> client.setupEndpointRef(server.address(), "echo"))
+        .isInstanceOf(RpcAuthenticationException.class);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                counter(
+                        server.metrics(),
+                        "rpcenv_handshakes_refused_total{reason=\"authentication\"}")
+                    == 1);
+    assertThat(counter(server.metrics(), "rpcenv_handshakes_refused_total{reason=\"protocol\"}"))
+        .isZero();
+  }
+
+  @Test
+  void aFrameOverTheLimitAndAMessageTheFilterRefusesAreCounted() {
+    RpcEnv server = envs.server("server", TestEnvs.conf().set("spark.rpc.message.maxSize", "64k"));
+    server.setupEndpoint("echo", new EndpointMetricsTest.Echo());
+    RpcEnv client = envs.client("client", TestEnvs.conf().set("spark.rpc.message.maxSize", "4m"));
+    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+
+    assertThatThrownBy(() -> echo.askSync(new Tripwire("refused")))
+        .isInstanceOf(RpcSerializationException.class);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                counter(server.metrics(), "rpcenv_frames_refused_total{reason=\"undeliverable\"}")
+                    == 1);
+
+    echo.send(new byte[1 << 20]);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                counter(server.metrics(), "rpcenv_frames_refused_total{reason=\"too_large\"}")
+                    == 1);
+  }
+
+  @Test
+  void asksOverTheOutstandingLimitAreCountedAsBackpressure() {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("silent", new AskMetricsTest.Silent());
+    RpcEnv client =
+        envs.client("client", TestEnvs.conf().set("spark.rpc.io.maxOutstandingAsks", "1"));
+    RpcEndpointRef silent = client.setupEndpointRef(server.address(), "silent");
+    silent.ask("first");
+
+    assertThatThrownBy(() -> silent.askSync("second")).isInstanceOf(RpcBackpressureException.class);
+    assertThat(counter(client.metrics(), "rpcenv_backpressure_rejections_total")).isEqualTo(1);
+  }
+
+  @Test
+  void lookupsAndTheirFailuresAreCounted() {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("echo", new EndpointMetricsTest.Echo());
+    RpcEnv client = envs.client("client");
+    client.setupEndpointRef(server.address(), "echo");
+    assertThatThrownBy(() -> client.setupEndpointRef(server.address(), "nobody"))
+        .isInstanceOf(RpcEndpointNotFoundException.class);
+
+    await().atMost(WAIT).until(() -> counter(client.metrics(), "rpcenv_lookups_total") == 2);
+    assertThat(counter(client.metrics(), "rpcenv_lookup_failures_total")).isEqualTo(1);
+  }
+}
