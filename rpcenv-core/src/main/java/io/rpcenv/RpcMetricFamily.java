@@ -80,6 +80,24 @@ public record RpcMetricFamily(String name, String type, String labels, String he
           "gauge",
           "direction",
           "Connections open now: in (accepted) or out (this env dialed), handshaking or ready.");
+  public static final RpcMetricFamily FRAMES =
+      define(
+          "rpcenv_frames_total",
+          "counter",
+          "direction",
+          "Frames read (in) and written (out) on all connections, closed ones included.");
+  public static final RpcMetricFamily BYTES =
+      define(
+          "rpcenv_bytes_total",
+          "counter",
+          "direction",
+          "Bytes of those frames (before TLS), read (in) and written (out).");
+  public static final RpcMetricFamily PEER_ASKS =
+      define(
+          "rpcenv_peer_asks_outstanding",
+          "gauge",
+          "peer, direction",
+          "Asks this env made on one open connection and still awaits; peer is host:port.");
   public static final RpcMetricFamily HANDSHAKES_REFUSED =
       define(
           "rpcenv_handshakes_refused_total",

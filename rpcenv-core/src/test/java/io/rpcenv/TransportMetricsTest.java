@@ -107,4 +107,51 @@ class TransportMetricsTest {
     await().atMost(WAIT).until(() -> counter(client.metrics(), "rpcenv_lookups_total") == 2);
     assertThat(counter(client.metrics(), "rpcenv_lookup_failures_total")).isEqualTo(1);
   }
+
+  @Test
+  void framesAndBytesAreCountedBothWaysAndKeptWhenTheConnectionCloses() {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("echo", new EndpointMetricsTest.Echo());
+    RpcEnv client = envs.client("client");
+    RpcEndpointRef echo = client.setupEndpointRef(server.address(), "echo");
+    for (int i = 0; i < 50; i++) {
+      echo.askSync(new byte[1000]);
+    }
+    String framesIn = "rpcenv_frames_total{direction=\"in\"}";
+    String bytesIn = "rpcenv_bytes_total{direction=\"in\"}";
+
+    assertThat(counter(client.metrics(), "rpcenv_frames_total{direction=\"out\"}"))
+        .isGreaterThanOrEqualTo(50);
+    assertThat(counter(client.metrics(), "rpcenv_bytes_total{direction=\"out\"}"))
+        .isGreaterThanOrEqualTo(50_000);
+    assertThat(counter(client.metrics(), bytesIn)).isGreaterThanOrEqualTo(50_000);
+    long read = counter(server.metrics(), framesIn);
+    assertThat(read).isGreaterThanOrEqualTo(50);
+
+    client.close();
+    await()
+        .atMost(WAIT)
+        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 0);
+    assertThat(counter(server.metrics(), framesIn)).isGreaterThanOrEqualTo(read);
+    assertThat(counter(server.metrics(), bytesIn)).isGreaterThanOrEqualTo(50_000);
+  }
+
+  @Test
+  void asksOutstandingAreShownPerPeerWhileTheConnectionIsOpen() {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("silent", new AskMetricsTest.Silent());
+    RpcEnv client = envs.client("client");
+    RpcEndpointRef silent = client.setupEndpointRef(server.address(), "silent");
+    for (int i = 0; i < 3; i++) {
+      silent.ask(i);
+    }
+    String peer =
+        "rpcenv_peer_asks_outstanding{peer=\""
+            + server.address().hostPort()
+            + "\",direction=\"out\"}";
+    await().atMost(WAIT).until(() -> gauge(client.metrics(), peer) == 3);
+
+    server.shutdown();
+    await().atMost(WAIT).until(() -> !client.metrics().getGauges().containsKey(peer));
+  }
 }

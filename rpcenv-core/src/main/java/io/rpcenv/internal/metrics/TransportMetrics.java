@@ -52,6 +52,42 @@ public final class TransportMetrics {
         RpcMetricFamily.CONNECTIONS.series("direction", "out"), (Gauge<Long>) outbound::getAsLong);
   }
 
+  /** Counters of all frames and bytes read and written, summed when read. */
+  public void traffic(
+      LongSupplier framesIn, LongSupplier bytesIn, LongSupplier framesOut, LongSupplier bytesOut) {
+    registry.register(RpcMetricFamily.FRAMES.series("direction", "in"), new Summed(framesIn));
+    registry.register(RpcMetricFamily.BYTES.series("direction", "in"), new Summed(bytesIn));
+    registry.register(RpcMetricFamily.FRAMES.series("direction", "out"), new Summed(framesOut));
+    registry.register(RpcMetricFamily.BYTES.series("direction", "out"), new Summed(bytesOut));
+  }
+
+  /**
+   * A gauge of the asks outstanding on one connection, to {@code peer} ({@code host:port}) in
+   * {@code direction}; returns what takes it out of the registry again. A newer connection to the
+   * same peer takes the series over.
+   */
+  public Runnable peer(String peer, String direction, LongSupplier asksOutstanding) {
+    String name = RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction);
+    Gauge<Long> gauge = asksOutstanding::getAsLong;
+    registry.remove(name);
+    registry.register(name, gauge);
+    return () -> registry.removeMatching((n, m) -> m == gauge);
+  }
+
+  /** A counter whose count is computed when read. */
+  private static final class Summed extends Counter {
+    private final LongSupplier count;
+
+    Summed(LongSupplier count) {
+      this.count = count;
+    }
+
+    @Override
+    public long getCount() {
+      return count.getAsLong();
+    }
+  }
+
   /** A handshake was refused for {@code reason} (one of this class's constants). */
   public void handshakeRefused(String reason) {
     refused.get(reason).inc();

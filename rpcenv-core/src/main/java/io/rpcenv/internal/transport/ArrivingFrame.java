@@ -82,6 +82,11 @@ final class ArrivingFrame {
     return bytes.length;
   }
 
+  /** The frame's length, as its header declared it. */
+  long length() {
+    return declaredLength;
+  }
+
   /** How much of the frame has arrived, and how much its header declared. */
   String progress() {
     long arrived = (long) filled + (head == null ? 0 : head.length);

@@ -27,6 +27,7 @@ public final class Connection {
   private final SendWindows windows;
   private final WriteQueue writes;
   private final InboundFlow inbound;
+  final Traffic traffic = new Traffic(); // frames and bytes in and out, for the metrics
 
   /** Made once: a method reference written at each call would be a new object per message. */
   private final Consumer<PendingAsk<?>> failClosed = this::failClosed;

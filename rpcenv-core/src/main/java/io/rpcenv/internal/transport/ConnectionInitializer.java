@@ -62,6 +62,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline().addFirst("gate", gate);
     FrameDecoder decoder =
         new FrameDecoder(peer, s.maxMessageSize(), s.frameTimeout(), transport.frameBudget(), gate);
+    decoder.countInto(c.traffic);
     ConnectionCloser closer = new ConnectionCloser(transport, c);
     ch.pipeline()
         .addLast("frames", decoder)

@@ -49,6 +49,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private boolean waitingForBudget;
   private boolean pausedOnce;
   private long framesDone;
+  private Traffic traffic = new Traffic(); // the connection's, once countInto is called
   private long framesAtLastTick;
   private int quietTicks;
   private boolean ticking;
@@ -67,6 +68,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
     this.frameTimeout = frameTimeout;
     this.budget = budget;
     this.gate = gate;
+  }
+
+  /** Counts the frames this decoder reads into {@code connectionTraffic}. Before it reads. */
+  void countInto(Traffic connectionTraffic) {
+    this.traffic = connectionTraffic;
   }
 
   /** After the handshake: accept frames up to the configured message size. */
@@ -131,6 +137,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(4);
     framesDone++;
+    traffic.read(4L + length);
     out.add(in.readRetainedSlice(length));
   }
 
@@ -209,6 +216,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     arriving.fill(in);
     if (arriving.isComplete()) {
+      traffic.read(4L + arriving.length());
       out.add(arriving.frame());
       arriving = null;
       framesDone++;

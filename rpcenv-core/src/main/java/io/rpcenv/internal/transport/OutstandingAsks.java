@@ -49,6 +49,11 @@ final class OutstandingAsks implements PendingAsk.Owner {
     return ids.incrementAndGet();
   }
 
+  /** Asks queued or written and not yet answered, for the metrics. */
+  int outstanding() {
+    return count.get();
+  }
+
   /** Takes a place for {@code ask}; if every place is taken, fails it and returns false. */
   boolean take(PendingAsk<?> ask) {
     if (count.incrementAndGet() <= limit) {

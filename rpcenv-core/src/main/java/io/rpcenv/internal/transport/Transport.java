@@ -43,6 +43,7 @@ public final class Transport {
   private final AtomicLong oneWaysNotSent = new AtomicLong();
   private final AtomicLong oneWaysUnconfirmed = new AtomicLong();
   private final TransportMetrics metrics;
+  private final ConnectionFigures figures;
   private volatile Hello hello;
   private volatile boolean closing;
   private volatile RpcException closingReason;
@@ -56,7 +57,7 @@ public final class Transport {
       ByteBufAllocator alloc,
       TransportMetrics metrics) {
     this.metrics = metrics;
-    metrics.connections(() -> count(false), () -> count(true));
+    this.figures = new ConnectionFigures(connections, metrics);
     this.host = host;
     this.replies = replies;
     this.settings = settings;
@@ -77,17 +78,6 @@ public final class Transport {
   /** Where refusals are counted. */
   TransportMetrics metrics() {
     return metrics;
-  }
-
-  /** Open connections this env accepted ({@code outbound} false) or dialed; read by a gauge. */
-  private long count(boolean outbound) {
-    long n = 0;
-    for (Connection c : connections) {
-      if (c.isOutbound() == outbound) {
-        n++;
-      }
-    }
-    return n;
   }
 
   TransportHost host() {
@@ -186,6 +176,7 @@ public final class Transport {
    */
   void onReady(Connection c) {
     acceptor.handshakeOver(c);
+    figures.ready(c);
     if (!c.isOutbound()) {
       RpcAddress listen = claims.verify(c);
       if (listen != null) {
@@ -225,6 +216,7 @@ public final class Transport {
 
   private void removed(Connection c) {
     connections.remove(c);
+    figures.removed(c);
     claims.removed(c);
     RpcAddress listen = c.peerListenAddress();
     if (listen != null) {

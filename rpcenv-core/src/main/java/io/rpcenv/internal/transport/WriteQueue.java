@@ -162,7 +162,7 @@ final class WriteQueue {
   boolean enqueueReply(ByteBuf frame, Consumer<PendingAsk<?>> failClosed) {
     Channel ch = writableNow();
     if (ch != null) {
-      ch.write(frame, ch.voidPromise());
+      writeFrame(ch, frame);
       unflushed = true;
       scheduleDrain();
       return true;
@@ -268,11 +268,10 @@ final class WriteQueue {
       return m.window.admit(m, connection.peerHello()) && writeAdmitted(ch, m);
     }
     if (item instanceof CreditGrant grant) {
-      ch.write(
-          grant.window().creditFrame(ch.alloc(), grant.count(), grant.weight()), ch.voidPromise());
+      writeFrame(ch, grant.window().creditFrame(ch.alloc(), grant.count(), grant.weight()));
       return true;
     }
-    ch.write(((QueuedWrite.Reply) item).frame(), ch.voidPromise());
+    writeFrame(ch, ((QueuedWrite.Reply) item).frame());
     return true;
   }
 
@@ -308,7 +307,7 @@ final class WriteQueue {
       connection.keepalive().askWritten();
     }
     m.window.written(m.ask == null);
-    ch.write(frame, ch.voidPromise());
+    writeFrame(ch, frame);
     return true;
   }
 
@@ -341,5 +340,11 @@ final class WriteQueue {
       failClosed.accept(m.ask);
     }
     return 0;
+  }
+
+  /** Writes {@code frame} without flushing, counting it. Event loop. */
+  private void writeFrame(Channel ch, ByteBuf frame) {
+    connection.traffic.wrote(frame.readableBytes());
+    ch.write(frame, ch.voidPromise());
   }
 }

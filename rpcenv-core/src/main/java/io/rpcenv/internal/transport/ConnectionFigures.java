@@ -1,0 +1,83 @@
+package io.rpcenv.internal.transport;
+
+import io.rpcenv.internal.metrics.TransportMetrics;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
+
+/**
+ * The metrics of a transport's connections, computed when read: how many are open, what they read
+ * and wrote (the open ones' {@link Traffic} plus what closed ones had), and each ready connection's
+ * outstanding asks under its peer's address. Nothing here runs per message.
+ */
+final class ConnectionFigures {
+  private final Set<Connection> connections;
+  private final TransportMetrics metrics;
+  private final LongAdder[] closed = {
+    new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
+  };
+  private final Map<Connection, Runnable> peerSeries = new ConcurrentHashMap<>();
+
+  /** Reads {@code connections}, the transport's set of open connections. */
+  ConnectionFigures(Set<Connection> connections, TransportMetrics metrics) {
+    this.connections = connections;
+    this.metrics = metrics;
+    metrics.connections(() -> count(false), () -> count(true));
+    metrics.traffic(
+        () -> sum(0, Traffic::framesIn),
+        () -> sum(1, Traffic::bytesIn),
+        () -> sum(2, Traffic::framesOut),
+        () -> sum(3, Traffic::bytesOut));
+  }
+
+  /** {@code c}'s handshake is done: its peer is known, its series can be named. */
+  void ready(Connection c) {
+    if (c.peerAddress() != null) {
+      peerSeries.put(
+          c,
+          metrics.peer(
+              c.peerAddress().hostPort(),
+              c.isOutbound() ? "out" : "in",
+              () -> c.asks().outstanding()));
+      if (!connections.contains(c)) { // removed meanwhile: removed() may have missed the series
+        Runnable unregister = peerSeries.remove(c);
+        if (unregister != null) {
+          unregister.run();
+        }
+      }
+    }
+  }
+
+  /** {@code c} left the transport's set: keep its traffic in the totals, drop its series. */
+  void removed(Connection c) {
+    Traffic t = c.traffic;
+    closed[0].add(t.framesIn());
+    closed[1].add(t.bytesIn());
+    closed[2].add(t.framesOut());
+    closed[3].add(t.bytesOut());
+    Runnable unregister = peerSeries.remove(c);
+    if (unregister != null) {
+      unregister.run();
+    }
+  }
+
+  private long count(boolean outbound) {
+    long n = 0;
+    for (Connection c : connections) {
+      if (c.isOutbound() == outbound) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private long sum(int which, ToLongFunction<Traffic> open) {
+    long n = closed[which].sum();
+    for (Connection c : connections) {
+      n += open.applyAsLong(c.traffic);
+    }
+    return n;
+  }
+}
