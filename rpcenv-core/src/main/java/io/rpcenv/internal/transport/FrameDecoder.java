@@ -48,8 +48,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
   private boolean waitingForBudget;
   private boolean pausedOnce;
-  private long framesDone;
-  private Traffic traffic = new Traffic(); // the connection's, once countInto is called
+
+  /** Frames read (also what the frame timeout watches): the connection's, once countInto. */
+  private Traffic traffic = new Traffic();
+
   private long framesAtLastTick;
   private int quietTicks;
   private boolean ticking;
@@ -136,7 +138,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(4);
-    framesDone++;
     traffic.read(4L + length);
     out.add(in.readRetainedSlice(length));
   }
@@ -219,7 +220,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
       traffic.read(4L + arriving.length());
       out.add(arriving.frame());
       arriving = null;
-      framesDone++;
     }
   }
 
@@ -245,7 +245,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     if (held > 0 && !ticking) {
       ticking = true;
-      framesAtLastTick = framesDone;
+      framesAtLastTick = traffic.framesIn();
       quietTicks = 0;
       scheduleTick(ctx);
     }
@@ -291,8 +291,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
       ticking = false;
       return;
     }
-    if (framesDone != framesAtLastTick) {
-      framesAtLastTick = framesDone;
+    if (traffic.framesIn() != framesAtLastTick) {
+      framesAtLastTick = traffic.framesIn();
       quietTicks = 0;
     } else if (!gate.isClosed() && ++quietTicks >= TICKS) {
       ticking = false;

@@ -48,7 +48,6 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
    * arrived; {@code frame} then ends with the tag.
    */
   private void route(ChannelHandlerContext ctx, ByteBuf frame, byte[] largeRest) {
-    connection.keepalive().frameRead();
     byte type = frame.readByte();
     switch (type) {
       case Protocol.REQUEST -> request(ctx, frame, largeRest);

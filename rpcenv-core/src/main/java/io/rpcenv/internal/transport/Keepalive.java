@@ -37,10 +37,9 @@ final class Keepalive implements Runnable {
   private final Duration timeout;
   private final boolean ping;
 
-  /** Frames read and asks written since the handshake. */
-  private long framesRead;
-
+  /** Asks written since the handshake (frames read are the connection's {@link Traffic}). */
   private long asksWritten;
+
   private long framesSeen;
   private long asksSeen;
   private long asksWhenLastHeard;
@@ -69,6 +68,7 @@ final class Keepalive implements Runnable {
   }
 
   void start() {
+    framesSeen = connection.traffic.framesIn(); // the handshake's frames are not news
     period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / CHECKS_PER_TIMEOUT);
     lastLook = System.nanoTime();
     // With a fixed delay, looks missed during a pause are not made up in a burst on resuming.
@@ -81,11 +81,6 @@ final class Keepalive implements Runnable {
     if (t != null) {
       t.cancel(false);
     }
-  }
-
-  /** A frame arrived. */
-  void frameRead() {
-    framesRead++;
   }
 
   /** An ask's request was written. */
@@ -104,7 +99,7 @@ final class Keepalive implements Runnable {
     boolean late = now - lastLook > 2 * period;
     lastLook = now;
     asks.late().flushIfDue(now);
-    long frames = framesRead;
+    long frames = connection.traffic.framesIn(); // counted by the connection's decoder
     long written = asksWritten;
     boolean heard = frames != framesSeen;
     checksSinceAsk = written != asksSeen ? 0 : checksSinceAsk + 1;
