@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * shown to the stall watch through the calling {@link RpcThread}.
  */
 final class EndpointCalls {
-  private static final Logger LOG =
-      LoggerFactory.getLogger(Inbox.class); // the inbox's logger, as before;
+  /** The inbox's logger, as before this code moved here: log settings keep applying. */
+  private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
   private final RpcEndpoint endpoint;
   private final EndpointMetrics metrics;

@@ -3,7 +3,6 @@ package io.rpcenv.internal.metrics;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
-import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.RpcMetricFamily;
 import java.util.Map;
@@ -22,9 +21,8 @@ public final class EndpointMetrics {
   /** Under load, one message in this many is timed (a power of two). */
   public static final int TIMING_SAMPLE = 16;
 
-  private final MetricRegistry registry;
   private final TransportMetrics env;
-  private final Map<String, Metric> series;
+  private final TakenOverSeries series;
   private final Counter oneWays = new Counter();
   private final Counter asks = new Counter();
   private final Counter answered = new Counter();
@@ -35,27 +33,22 @@ public final class EndpointMetrics {
   private final AtomicLong depthMax = new AtomicLong();
 
   EndpointMetrics(MetricRegistry registry, String endpoint, TransportMetrics env) {
-    this.registry = registry;
     this.env = env;
     Gauge<Long> depthNow = this::depth;
     Gauge<Long> depthMost = this::depthMax;
     this.series =
-        Map.of(
-            RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way"),
-                oneWays,
-            RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask"), asks,
-            RpcMetricFamily.ASKS_ANSWERED.series("endpoint", endpoint), answered,
-            RpcMetricFamily.ASKS_FAILED.series("endpoint", endpoint), failed,
-            RpcMetricFamily.HANDLING.series("endpoint", endpoint), handling,
-            RpcMetricFamily.INBOX_DEPTH.series("endpoint", endpoint), depthNow,
-            RpcMetricFamily.INBOX_DEPTH_MAX.series("endpoint", endpoint), depthMost,
-            RpcMetricFamily.STALL_WARNINGS.series("endpoint", endpoint), stalls);
-    // A new endpoint under the name of one still stopping takes the name's series over.
-    series.forEach(
-        (name, metric) -> {
-          registry.remove(name);
-          registry.register(name, metric);
-        });
+        new TakenOverSeries(
+            registry,
+            Map.of(
+                RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "one_way"),
+                    oneWays,
+                RpcMetricFamily.MESSAGES_RECEIVED.series("endpoint", endpoint, "kind", "ask"), asks,
+                RpcMetricFamily.ASKS_ANSWERED.series("endpoint", endpoint), answered,
+                RpcMetricFamily.ASKS_FAILED.series("endpoint", endpoint), failed,
+                RpcMetricFamily.HANDLING.series("endpoint", endpoint), handling,
+                RpcMetricFamily.INBOX_DEPTH.series("endpoint", endpoint), depthNow,
+                RpcMetricFamily.INBOX_DEPTH_MAX.series("endpoint", endpoint), depthMost,
+                RpcMetricFamily.STALL_WARNINGS.series("endpoint", endpoint), stalls));
   }
 
   /**
@@ -114,6 +107,6 @@ public final class EndpointMetrics {
 
   /** Takes the endpoint's series out of the registry (it has stopped), unless taken over. */
   public void unregister() {
-    registry.removeMatching((name, metric) -> series.get(name) == metric);
+    series.unregister();
   }
 }

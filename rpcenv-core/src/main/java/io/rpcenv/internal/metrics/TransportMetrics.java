@@ -69,9 +69,7 @@ public final class TransportMetrics {
   public Runnable peer(String peer, String direction, LongSupplier asksOutstanding) {
     String name = RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction);
     Gauge<Long> gauge = asksOutstanding::getAsLong;
-    registry.remove(name);
-    registry.register(name, gauge);
-    return () -> registry.removeMatching((n, m) -> m == gauge);
+    return new TakenOverSeries(registry, Map.of(name, gauge))::unregister;
   }
 
   /** A counter whose count is computed when read. */

@@ -42,10 +42,7 @@ final class ConnectionFigures {
               c.isOutbound() ? "out" : "in",
               () -> c.asks().outstanding()));
       if (!connections.contains(c)) { // removed meanwhile: removed() may have missed the series
-        Runnable unregister = peerSeries.remove(c);
-        if (unregister != null) {
-          unregister.run();
-        }
+        dropSeries(c);
       }
     }
   }
@@ -57,6 +54,10 @@ final class ConnectionFigures {
     closed[1].add(t.bytesIn());
     closed[2].add(t.framesOut());
     closed[3].add(t.bytesOut());
+    dropSeries(c);
+  }
+
+  private void dropSeries(Connection c) {
     Runnable unregister = peerSeries.remove(c);
     if (unregister != null) {
       unregister.run();
