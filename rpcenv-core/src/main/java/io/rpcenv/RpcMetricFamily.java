@@ -98,6 +98,21 @@ public record RpcMetricFamily(String name, String type, String labels, String he
           "gauge",
           "peer, direction",
           "Asks this env made on one open connection and still awaits; peer is host:port.");
+  public static final RpcMetricFamily PEER_OUTBOX =
+      define(
+          "rpcenv_peer_outbox_bytes",
+          "gauge",
+          "peer, direction",
+          "Bytes queued on one open connection: not yet written to its socket, or held for"
+              + " endpoints whose window is full (spark.rpc.io.maxInflightBytes); peer is"
+              + " host:port.");
+  public static final RpcMetricFamily PINGS =
+      define(
+          "rpcenv_keepalive_pings_total",
+          "counter",
+          "result",
+          "Keepalive pings written to quiet connections with asks outstanding (sent), and those"
+              + " that went unanswered, so the connection was closed as dead (missed).");
   public static final RpcMetricFamily HANDSHAKES_REFUSED =
       define(
           "rpcenv_handshakes_refused_total",

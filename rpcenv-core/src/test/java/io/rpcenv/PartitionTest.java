@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import io.rpcenv.testkit.Resources;
 import io.rpcenv.testkit.TcpProxy;
 import java.time.Duration;
@@ -27,14 +28,15 @@ class PartitionTest {
   final TestEnvs envs = new TestEnvs(resources);
 
   private RpcEnv server;
+  private RpcEnv client;
   private TcpProxy proxy;
 
   private RpcEndpointRef echoThroughProxy(RpcConf clientConf) throws Exception {
     server = envs.server("server");
     server.setupEndpoint("echo", Endpoints.echo());
     proxy = resources.add(TcpProxy.start("127.0.0.1", server.address().port()));
-    return envs.client("client", clientConf)
-        .setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
+    client = envs.client("client", clientConf);
+    return client.setupEndpointRef(new RpcAddress("127.0.0.1", proxy.port()), "echo");
   }
 
   /** An echo ref through the proxy, used once, then cut off by a blackhole. */
@@ -91,6 +93,12 @@ class PartitionTest {
         .hasMessageContaining("keepalive ping went unanswered")
         .hasMessageContaining("127.0.0.1:" + proxy.port());
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
+    // The client's metrics: the ping was written and went unanswered, once.
+    MetricRegistry m = client.metrics();
+    assertThat(EndpointMetricsTest.counter(m, "rpcenv_keepalive_pings_total{result=\"sent\"}"))
+        .isPositive();
+    assertThat(EndpointMetricsTest.counter(m, "rpcenv_keepalive_pings_total{result=\"missed\"}"))
+        .isEqualTo(1);
     proxy.pass();
     assertThat(ref.<String>askSync("after")).isEqualTo("after");
   }

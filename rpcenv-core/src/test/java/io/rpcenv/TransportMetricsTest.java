@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.example.untrusted.Tripwire;
 import io.rpcenv.testkit.Resources;
+import io.rpcenv.testkit.TcpProxy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -153,5 +154,30 @@ class TransportMetricsTest {
 
     server.shutdown();
     await().atMost(WAIT).until(() -> !client.metrics().getGauges().containsKey(peer));
+  }
+
+  @Test
+  void outboxBytesRiseWhileThePeerStopsReadingAndFallWhenItReadsAgain() throws Exception {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("sink", new EndpointMetricsTest.Echo());
+    TcpProxy proxy =
+        resources.add(TcpProxy.startWithoutRecording("127.0.0.1", server.address().port()));
+    RpcEnv client = envs.client("client");
+    RpcAddress through = new RpcAddress("127.0.0.1", proxy.port());
+    RpcEndpointRef sink = client.setupEndpointRef(through, "sink");
+    String outbox =
+        "rpcenv_peer_outbox_bytes{peer=\"" + through.hostPort() + "\",direction=\"out\"}";
+    sink.askSync("connected");
+    assertThat(gauge(client.metrics(), outbox)).isZero();
+
+    proxy.stall(TcpProxy.Direction.TO_TARGET);
+    // Far more than the socket buffers on both sides of the proxy hold.
+    for (int i = 0; i < 64; i++) {
+      sink.send(new byte[1 << 20]);
+    }
+    await().atMost(WAIT).until(() -> gauge(client.metrics(), outbox) > 8L << 20);
+
+    proxy.pass();
+    await().atMost(WAIT).until(() -> gauge(client.metrics(), outbox) == 0);
   }
 }

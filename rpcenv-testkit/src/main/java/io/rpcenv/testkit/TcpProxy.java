@@ -42,6 +42,7 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<Long> acceptNanos = new CopyOnWriteArrayList<>();
   private final boolean[] dropping = new boolean[2];
+  private final boolean[] stalled = new boolean[2];
   private final long[] delayMillis = new long[2];
   private final AtomicLong forwarded = new AtomicLong();
   private volatile boolean refusing;
@@ -87,6 +88,24 @@ public final class TcpProxy implements AutoCloseable {
     dropping[0] = dropping[1] = false;
     delayMillis[0] = delayMillis[1] = 0;
     refusing = false;
+    stalled[0] = stalled[1] = false;
+    notifyAll();
+  }
+
+  /**
+   * Stop reading what flows in {@code direction}, so the sender's socket buffers fill and its
+   * writes back up, as behind a peer that stopped reading; {@link #pass()} reads again.
+   */
+  public synchronized void stall(Direction direction) {
+    stalled[direction.ordinal()] = true;
+  }
+
+  /** Waits while {@code direction} is stalled; false once the proxy is closed. */
+  private synchronized boolean awaitNotStalled(int direction) throws InterruptedException {
+    while (stalled[direction] && !closed) {
+      wait();
+    }
+    return !closed;
   }
 
   /** Silently discard what flows in {@code direction}; the connections stay open. */
@@ -200,7 +219,7 @@ public final class TcpProxy implements AutoCloseable {
                 try (InputStream in = from.getInputStream()) {
                   OutputStream out = to.getOutputStream();
                   int n;
-                  while ((n = in.read(buf)) >= 0) {
+                  while (awaitNotStalled(d) && (n = in.read(buf)) >= 0) {
                     if (dropping(d)) {
                       continue;
                     }
@@ -269,7 +288,10 @@ public final class TcpProxy implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    closed = true;
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+    }
     server.close();
     for (Link l : links) {
       l.close();

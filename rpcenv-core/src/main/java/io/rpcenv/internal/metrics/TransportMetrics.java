@@ -28,6 +28,8 @@ public final class TransportMetrics {
   private final Counter backpressure = new Counter();
   private final Counter lookups = new Counter();
   private final Counter lookupFailures = new Counter();
+  private final Counter pingsSent = new Counter();
+  private final Counter pingsMissed = new Counter();
 
   TransportMetrics(MetricRegistry registry) {
     this.registry = registry;
@@ -42,6 +44,8 @@ public final class TransportMetrics {
     registry.register(RpcMetricFamily.BACKPRESSURE.series(), backpressure);
     registry.register(RpcMetricFamily.LOOKUPS.series(), lookups);
     registry.register(RpcMetricFamily.LOOKUP_FAILURES.series(), lookupFailures);
+    registry.register(RpcMetricFamily.PINGS.series("result", "sent"), pingsSent);
+    registry.register(RpcMetricFamily.PINGS.series("result", "missed"), pingsMissed);
   }
 
   /** Gauges of the connections open now, read from {@code inbound} and {@code outbound}. */
@@ -62,14 +66,22 @@ public final class TransportMetrics {
   }
 
   /**
-   * A gauge of the asks outstanding on one connection, to {@code peer} ({@code host:port}) in
-   * {@code direction}; returns what takes it out of the registry again. A newer connection to the
-   * same peer takes the series over.
+   * Gauges of the asks outstanding and the outbox bytes on one connection, to {@code peer} ({@code
+   * host:port}) in {@code direction}; returns what takes it out of the registry again. A newer
+   * connection to the same peer takes the series over.
    */
-  public Runnable peer(String peer, String direction, LongSupplier asksOutstanding) {
-    String name = RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction);
-    Gauge<Long> gauge = asksOutstanding::getAsLong;
-    return new TakenOverSeries(registry, Map.of(name, gauge))::unregister;
+  public Runnable peer(
+      String peer, String direction, LongSupplier asksOutstanding, LongSupplier outboxBytes) {
+    Gauge<Long> asks = asksOutstanding::getAsLong;
+    Gauge<Long> outbox = outboxBytes::getAsLong;
+    return new TakenOverSeries(
+            registry,
+            Map.of(
+                RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction),
+                asks,
+                RpcMetricFamily.PEER_OUTBOX.series("peer", peer, "direction", direction),
+                outbox))
+        ::unregister;
   }
 
   /** A counter whose count is computed when read. */
@@ -104,6 +116,16 @@ public final class TransportMetrics {
   /** A send or ask was refused because an outbox, window or ask limit was full. */
   public void backpressure() {
     backpressure.inc();
+  }
+
+  /** A keepalive ping was written to a quiet connection. */
+  public void pingSent() {
+    pingsSent.inc();
+  }
+
+  /** A keepalive ping went unanswered, so the connection was closed as dead. */
+  public void pingMissed() {
+    pingsMissed.inc();
   }
 
   /** A lookup ended; {@code ok} whether it found its endpoint. */

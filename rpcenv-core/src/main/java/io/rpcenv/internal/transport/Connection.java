@@ -24,8 +24,8 @@ public final class Connection {
   private final Transport transport;
   private final RpcAddress target;
   private final OutstandingAsks asks;
-  private final SendWindows windows;
-  private final WriteQueue writes;
+  final SendWindows windows; // this and writes are read by ConnectionFigures for the outbox
+  final WriteQueue writes;
   private final InboundFlow inbound;
   final Traffic traffic = new Traffic(); // frames and bytes in and out, for the metrics
 

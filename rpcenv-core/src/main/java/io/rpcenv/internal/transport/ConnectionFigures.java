@@ -10,7 +10,7 @@ import java.util.function.ToLongFunction;
 /**
  * The metrics of a transport's connections, computed when read: how many are open, what they read
  * and wrote (the open ones' {@link Traffic} plus what closed ones had), and each ready connection's
- * outstanding asks under its peer's address. Nothing here runs per message.
+ * outstanding asks and outbox bytes under its peer's address. Nothing here runs per message.
  */
 final class ConnectionFigures {
   private final Set<Connection> connections;
@@ -40,7 +40,8 @@ final class ConnectionFigures {
           metrics.peer(
               c.peerAddress().hostPort(),
               c.isOutbound() ? "out" : "in",
-              () -> c.asks().outstanding()));
+              () -> c.asks().outstanding(),
+              () -> c.writes.pendingBytes() + c.windows.heldBytes()));
       if (!connections.contains(c)) { // removed meanwhile: removed() may have missed the series
         dropSeries(c);
       }

@@ -132,6 +132,7 @@ final class Keepalive implements Runnable {
               sent -> {
                 if (sent.isSuccess() && pingOutstanding) {
                   pingWritten = true;
+                  asks.metrics().pingSent();
                 }
               });
       return;
@@ -151,6 +152,9 @@ final class Keepalive implements Runnable {
               + (ping ? " and a keepalive ping went unanswered" : "")
               + " (spark.rpc.io.connectionTimeout); assuming the connection is dead";
       LOG.warn("Closing the connection: {}", why);
+      if (ping) {
+        asks.metrics().pingMissed();
+      }
       connection.reason(why, null);
       stop();
       channel.close();

@@ -49,6 +49,11 @@ final class OutstandingAsks implements PendingAsk.Owner {
     return ids.incrementAndGet();
   }
 
+  /** Where the connection's figures are counted. */
+  TransportMetrics metrics() {
+    return metrics;
+  }
+
   /** Asks queued or written and not yet answered, for the metrics. */
   int outstanding() {
     return count.get();

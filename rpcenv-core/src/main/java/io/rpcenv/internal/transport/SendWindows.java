@@ -79,6 +79,15 @@ final class SendWindows {
     return n;
   }
 
+  /** Bytes held in every window until the peer gives credit, for the metrics. Any thread. */
+  long heldBytes() {
+    long n = 0;
+    for (SendWindow w : windows.values()) {
+      n += w.heldBytes();
+    }
+    return n;
+  }
+
   /** One-way messages written that the peer has not confirmed handling. Event loop. */
   long unconfirmedOneWays() {
     long n = 0;
