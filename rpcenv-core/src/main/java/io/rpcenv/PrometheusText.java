@@ -8,9 +8,12 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
+import io.rpcenv.PrometheusFamily.Sample;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -29,15 +32,22 @@ public final class PrometheusText {
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final double NANOS_PER_SECOND = 1e9;
 
-  /** One family's header and its sample lines so far. */
+  /** One family's header and its samples so far, each series once. */
   private static final class Out {
     final String type;
     final String help;
-    final List<String> lines = new ArrayList<>();
+    final List<Sample> lines = new ArrayList<>();
+    final Set<String> series = new HashSet<>();
 
     Out(String type, String help) {
       this.type = type;
       this.help = help;
+    }
+
+    void add(Sample s) {
+      if (series.add(s.name() + '{' + s.labels())) {
+        lines.add(s);
+      }
     }
   }
 
@@ -57,6 +67,48 @@ public final class PrometheusText {
    * @throws IllegalArgumentException if a label name is not a valid Prometheus label name
    */
   public PrometheusText add(MetricRegistry registry, Map<String, String> labels) {
+    String extra = labels(labels);
+    for (Map.Entry<String, Metric> e : registry.getMetrics().entrySet()) {
+      add(e.getKey(), e.getValue(), extra);
+    }
+    return this;
+  }
+
+  /**
+   * Adds families taken elsewhere with {@link #families()} (another process's, say), with {@code
+   * labels} on each series. What would make the text invalid is left out: a family whose name is
+   * already here with another type, a series that already carries one of {@code labels}, and a
+   * series already here.
+   *
+   * @throws IllegalArgumentException if a label name is not a valid Prometheus label name
+   */
+  public PrometheusText add(List<PrometheusFamily> taken, Map<String, String> labels) {
+    String extra = labels(labels);
+    for (PrometheusFamily f : taken) {
+      Out out = families.computeIfAbsent(f.name(), n -> new Out(f.type(), f.help()));
+      if (!out.type.equals(f.type())) {
+        continue;
+      }
+      for (Sample s : f.samples()) {
+        if (labels.keySet().stream().noneMatch(s::hasLabel)) {
+          out.add(new Sample(s.name(), join(extra, s.labels()), s.value()));
+        }
+      }
+    }
+    return this;
+  }
+
+  /** What has been added so far, as data, in name order. */
+  public List<PrometheusFamily> families() {
+    List<PrometheusFamily> all = new ArrayList<>(families.size());
+    for (Map.Entry<String, Out> f : families.entrySet()) {
+      Out o = f.getValue();
+      all.add(new PrometheusFamily(f.getKey(), o.type, o.help, o.lines));
+    }
+    return all;
+  }
+
+  private static String labels(Map<String, String> labels) {
     StringBuilder extra = new StringBuilder();
     for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) {
       if (!LABEL.matcher(l.getKey()).matches()) {
@@ -66,10 +118,11 @@ public final class PrometheusText {
       RpcMetricFamily.escape(l.getValue(), extra);
       extra.append('"');
     }
-    for (Map.Entry<String, Metric> e : registry.getMetrics().entrySet()) {
-      add(e.getKey(), e.getValue(), extra.toString());
-    }
-    return this;
+    return extra.toString();
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + "," + b;
   }
 
   private void add(String registered, Metric metric, String extra) {
@@ -81,14 +134,14 @@ public final class PrometheusText {
       own = registered.substring(brace + 1, registered.length() - 1);
     }
     base = validName(base);
-    String labels = extra.isEmpty() ? own : own.isEmpty() ? extra : extra + "," + own;
+    String labels = join(extra, own);
     RpcMetricFamily known = RpcMetricFamily.ALL.get(base);
     if (metric instanceof Counter c) {
       String name = base.endsWith("_total") ? base : base + "_total";
-      family(name, "counter", known, registered).lines.add(sample(name, labels, c.getCount()));
+      family(name, "counter", known, registered).add(sample(name, labels, c.getCount()));
     } else if (metric instanceof Meter m) {
       String name = base.endsWith("_total") ? base : base + "_total";
-      family(name, "counter", known, registered).lines.add(sample(name, labels, m.getCount()));
+      family(name, "counter", known, registered).add(sample(name, labels, m.getCount()));
     } else if (metric instanceof Gauge<?> g) {
       Object v = g.getValue();
       double value;
@@ -99,7 +152,7 @@ public final class PrometheusText {
       } else {
         return; // not a number: nothing Prometheus can hold
       }
-      family(base, "gauge", known, registered).lines.add(sample(base, labels, value));
+      family(base, "gauge", known, registered).add(sample(base, labels, value));
     } else if (metric instanceof Histogram h) {
       Snapshot s = h.getSnapshot();
       if (s instanceof BucketCounts b && base.endsWith("_seconds")) {
@@ -121,40 +174,43 @@ public final class PrometheusText {
 
   private Out family(String name, String type, @Nullable RpcMetricFamily known, String registered) {
     String help = known != null ? known.help() : "Dropwizard metric " + registered + ".";
-    return families.computeIfAbsent(name, n -> new Out(type, help));
+    Out out = families.computeIfAbsent(name, n -> new Out(type, help));
+    // Two metrics whose names become one of different types: the first keeps the name.
+    return out.type.equals(type) ? out : new Out(type, help);
   }
 
   private static void histogram(Out out, String name, String labels, BucketCounts b) {
     String pre = labels.isEmpty() ? "" : labels + ",";
     for (int k = 10; k <= 35; k++) {
       long bound = 1L << k;
-      out.lines.add(
+      out.add(
           sample(
               name + "_bucket",
               pre + "le=\"" + format(bound / NANOS_PER_SECOND) + "\"",
               b.countBelow(bound)));
     }
-    out.lines.add(sample(name + "_bucket", pre + "le=\"+Inf\"", b.count()));
-    out.lines.add(sample(name + "_sum", labels, b.sum() / NANOS_PER_SECOND));
-    out.lines.add(sample(name + "_count", labels, b.count()));
+    out.add(sample(name + "_bucket", pre + "le=\"+Inf\"", b.count()));
+    out.add(sample(name + "_sum", labels, b.sum() / NANOS_PER_SECOND));
+    out.add(sample(name + "_count", labels, b.count()));
   }
 
   private static void summary(
       Out out, String name, String labels, Snapshot s, long count, double divisor) {
     String pre = labels.isEmpty() ? "" : labels + ",";
     for (double q : new double[] {0.5, 0.99}) {
-      out.lines.add(sample(name, pre + "quantile=\"" + q + "\"", s.getValue(q) / divisor));
+      out.add(sample(name, pre + "quantile=\"" + q + "\"", s.getValue(q) / divisor));
     }
-    out.lines.add(sample(name + "_sum", labels, s.getMean() * count / divisor));
-    out.lines.add(sample(name + "_count", labels, count));
+    out.add(sample(name + "_sum", labels, s.getMean() * count / divisor));
+    out.add(sample(name + "_count", labels, count));
   }
 
-  private static String sample(String name, String labels, long value) {
-    return (labels.isEmpty() ? name : name + "{" + labels + "}") + " " + value;
+  /** A count, held as a double as Prometheus holds every value (exact up to 2^53). */
+  private static Sample sample(String name, String labels, long value) {
+    return new Sample(name, labels, (double) value);
   }
 
-  private static String sample(String name, String labels, double value) {
-    return (labels.isEmpty() ? name : name + "{" + labels + "}") + " " + format(value);
+  private static Sample sample(String name, String labels, double value) {
+    return new Sample(name, labels, value);
   }
 
   private static String format(double v) {
@@ -194,8 +250,12 @@ public final class PrometheusText {
       b.append("# HELP ").append(f.getKey()).append(' ');
       b.append(f.getValue().help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
       b.append("# TYPE ").append(f.getKey()).append(' ').append(f.getValue().type).append('\n');
-      for (String line : f.getValue().lines) {
-        b.append(line).append('\n');
+      for (Sample line : f.getValue().lines) {
+        b.append(line.name());
+        if (!line.labels().isEmpty()) {
+          b.append('{').append(line.labels()).append('}');
+        }
+        b.append(' ').append(format(line.value())).append('\n');
       }
     }
     return b.toString();

@@ -111,4 +111,105 @@ class PrometheusTextTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Not a Prometheus label name: bad-name");
   }
+
+  @Test
+  void familiesCarriedToAnotherProcessAreWrittenThereWithItsLabelsAndPassPromtool()
+      throws Exception {
+    RpcEnv server = envs.server("server");
+    server.setupEndpoint("echo", new EndpointMetricsTest.Echo());
+    envs.client("client").setupEndpointRef(server.address(), "echo").askSync("hi");
+    List<PrometheusFamily> fromExecutor =
+        new PrometheusText()
+            .add(server.metrics(), Map.of())
+            .add(pluginRegistry(), Map.of())
+            .families();
+    // As the heartbeat carries them: serialized and back, each part checked again on arrival.
+    List<PrometheusFamily> arrived = roundTrip(fromExecutor);
+
+    String text =
+        new PrometheusText()
+            .add(pluginRegistry(), Map.of("executor", "driver"))
+            .add(arrived, Map.of("executor", "1"))
+            .add(arrived, Map.of("executor", "2"))
+            .toString();
+
+    assertPromtoolAccepts(text);
+    assertThat(text)
+        .contains("plugin_com_example_Demo_hellos_total{executor=\"1\"} 3")
+        .contains("plugin_com_example_Demo_hellos_total{executor=\"2\"} 3")
+        .contains("plugin_com_example_Demo_hellos_total{executor=\"driver\"} 3")
+        .contains("rpcenv_connections_open{executor=\"2\",direction=\"in\"} ");
+  }
+
+  @Test
+  void whatWouldMakeTheTextInvalidIsLeftOutWhenFamiliesAreAdded() throws Exception {
+    PrometheusFamily asCounter =
+        new PrometheusFamily(
+            "jobs_total",
+            "counter",
+            "h",
+            List.of(new PrometheusFamily.Sample("jobs_total", "", 1)));
+    PrometheusFamily asGauge =
+        new PrometheusFamily(
+            "jobs_total", "gauge", "h", List.of(new PrometheusFamily.Sample("jobs_total", "", 2)));
+    PrometheusFamily ownExecutor =
+        new PrometheusFamily(
+            "x", "gauge", "h", List.of(new PrometheusFamily.Sample("x", "executor=\"9\"", 1)));
+
+    String text =
+        new PrometheusText()
+            .add(List.of(asCounter, asGauge, ownExecutor), Map.of("executor", "1"))
+            .add(List.of(asCounter), Map.of("executor", "1"))
+            .toString();
+
+    assertPromtoolAccepts(text);
+    assertThat(text.lines().filter(l -> l.startsWith("jobs_total")))
+        .containsExactly("jobs_total{executor=\"1\"} 1");
+    assertThat(text).doesNotContain("executor=\"9\"");
+  }
+
+  @Test
+  void familiesThatAreNotValidExpositionFormatAreRefusedWhenMadeOrDeserialized() {
+    assertThatThrownBy(() -> new PrometheusFamily("bad name", "gauge", "h", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Not valid in Prometheus text: the family name 'bad name'");
+    assertThatThrownBy(() -> new PrometheusFamily("x", "untyped!", "h", List.of()))
+        .hasMessageContaining("the type of x 'untyped!'");
+    assertThatThrownBy(
+            () ->
+                new PrometheusFamily(
+                    "x", "gauge", "h", List.of(new PrometheusFamily.Sample("y", "", 1))))
+        .hasMessageContaining("the sample of gauge x 'y'");
+    for (String labels :
+        List.of(
+            "a=\"1\"}\nevil 1",
+            "a=\"1",
+            "a=1",
+            "a=\"1\",",
+            "a=\"1\",a=\"2\"",
+            "a=\"\\x\"",
+            "1a=\"x\"",
+            "a=\"x\"b=\"y\"",
+            "a=\"line\nbreak\"")) {
+      assertThatThrownBy(() -> new PrometheusFamily.Sample("x", labels, 1))
+          .as(labels)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("Not valid in Prometheus text: the labels of x");
+    }
+    assertThat(new PrometheusFamily.Sample("x", "a=\"q\\\"\\n\\\\\",b=\"\"", 1).hasLabel("b"))
+        .isTrue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<PrometheusFamily> roundTrip(List<PrometheusFamily> families)
+      throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(new java.util.ArrayList<>(families));
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (List<PrometheusFamily>) in.readObject();
+    }
+  }
 }
