@@ -1,7 +1,9 @@
 package io.rpcenv;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,12 +42,17 @@ public record PrometheusFamily(String name, String type, String help, List<Sampl
     public Sample {
       check(name != null && NAME.matcher(name).matches(), "sample name", name);
       check(labels != null && labels.length() <= MAX_TEXT, "labels of " + name, labels);
-      labelNames(labels, name);
+      parse(labels, name);
     }
 
     /** Whether a label of this sample is called {@code label}. */
     public boolean hasLabel(String label) {
-      return labelNames(labels, name).contains(label);
+      return labelMap().containsKey(label);
+    }
+
+    /** Its labels, names to (unescaped) values, in their order. */
+    public Map<String, String> labelMap() {
+      return parse(labels, name);
     }
   }
 
@@ -69,41 +76,40 @@ public record PrometheusFamily(String name, String type, String help, List<Sampl
     }
   }
 
-  /** The label names in {@code labels}; throws if it is not {@code a="x",b="y"} or empty. */
-  private static List<String> labelNames(String labels, String sample) {
-    List<String> names = new java.util.ArrayList<>();
+  /**
+   * The labels in {@code labels}, names to unescaped values in their order; throws if it is not
+   * {@code a="x",b="y"} or empty.
+   */
+  private static Map<String, String> parse(String labels, String sample) {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    String what = "labels of " + sample;
     int i = 0;
     int n = labels.length();
     while (i < n) {
       int eq = labels.indexOf('=', i);
-      check(
-          eq > i && LABEL.matcher(labels.substring(i, eq)).matches(),
-          "labels of " + sample,
-          labels);
-      check(!names.contains(labels.substring(i, eq)), "labels of " + sample, labels);
-      names.add(labels.substring(i, eq));
-      check(eq + 1 < n && labels.charAt(eq + 1) == '"', "labels of " + sample, labels);
+      check(eq > i && LABEL.matcher(labels.substring(i, eq)).matches(), what, labels);
+      check(eq + 1 < n && labels.charAt(eq + 1) == '"', what, labels);
+      StringBuilder value = new StringBuilder();
       int j = eq + 2;
       while (j < n && labels.charAt(j) != '"') {
         char c = labels.charAt(j);
-        check(c != '\n', "labels of " + sample, labels);
+        check(c != '\n', what, labels);
         if (c == '\\') {
-          check(
-              j + 1 < n && "\\\"n".indexOf(labels.charAt(j + 1)) >= 0,
-              "labels of " + sample,
-              labels);
-          j++;
+          check(j + 1 < n && "\\\"n".indexOf(labels.charAt(j + 1)) >= 0, what, labels);
+          c = labels.charAt(++j) == 'n' ? '\n' : labels.charAt(j);
         }
+        value.append(c);
         j++;
       }
-      check(j < n, "labels of " + sample, labels);
+      check(j < n, what, labels);
+      check(parsed.put(labels.substring(i, eq), value.toString()) == null, what, labels);
       i = j + 1;
       if (i < n) {
-        check(labels.charAt(i) == ',' && i + 1 < n, "labels of " + sample, labels);
+        check(labels.charAt(i) == ',' && i + 1 < n, what, labels);
         i++;
       }
     }
-    return names;
+    return parsed;
   }
 
   private static void check(boolean ok, String what, String value) {

@@ -198,6 +198,8 @@ class PrometheusTextTest {
     }
     assertThat(new PrometheusFamily.Sample("x", "a=\"q\\\"\\n\\\\\",b=\"\"", 1).hasLabel("b"))
         .isTrue();
+    assertThat(new PrometheusFamily.Sample("x", "a=\"q\\\"\\n\",b=\"\"", 1).labelMap())
+        .containsExactly(Map.entry("a", "q\"\n"), Map.entry("b", ""));
   }
 
   @SuppressWarnings("unchecked")

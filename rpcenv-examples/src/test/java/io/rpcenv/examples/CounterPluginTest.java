@@ -25,6 +25,8 @@ class CounterPluginTest {
                 Map.of(),
                 "driver",
                 "--conf",
+                "spark.ui.port=0",
+                "--conf",
                 "spark.plugins=" + CounterPlugin.class.getName(),
                 "--local-executors",
                 "2"));

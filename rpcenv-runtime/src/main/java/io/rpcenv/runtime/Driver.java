@@ -15,9 +15,13 @@ import io.rpcenv.plugin.host.DriverPluginContainer;
 import io.rpcenv.plugin.host.ExecutorDirectory;
 import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.runtime.internal.DriverEndpoint;
+import io.rpcenv.runtime.internal.LiveExecutor;
 import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.runtime.internal.SecretSettings;
+import io.rpcenv.runtime.internal.status.StatusServer;
+import io.rpcenv.runtime.internal.status.StatusSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +62,7 @@ public final class Driver implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Object changes = new Object();
   private volatile LocalExecutors localExecutors;
+  private final StatusServer status; // null with spark.ui.enabled=false
 
   /** The secret this driver generated for its local executors, or null. */
   private final String generatedSecret;
@@ -105,7 +110,7 @@ public final class Driver implements AutoCloseable {
 
             @Override
             public RpcEndpointRef pluginEndpoint(String executorId) {
-              DriverEndpoint.Live l = self[0] == null ? null : self[0].live().get(executorId);
+              LiveExecutor l = self[0] == null ? null : self[0].live().get(executorId);
               return l == null ? null : l.plugins();
             }
           };
@@ -134,6 +139,24 @@ public final class Driver implements AutoCloseable {
               });
       self[0] = endpointImpl;
       this.endpoint = env.setupEndpoint(Messages.DRIVER_ENDPOINT, endpointImpl);
+      this.status =
+          this.conf.get(RuntimeConfigKeys.UI_ENABLED)
+              ? StatusServer.start(
+                  this.conf,
+                  bind != null ? bind : host,
+                  env.address().host(),
+                  new StatusSource(
+                      this.conf.get(RuntimeConfigKeys.APP_NAME),
+                      appId,
+                      Instant.now(),
+                      url(),
+                      this.conf::getAll,
+                      env,
+                      metrics,
+                      this::pluginNames,
+                      endpointImpl),
+                  secretForLocalExecutors())
+              : null;
       this.expiry =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -149,7 +172,13 @@ public final class Driver implements AutoCloseable {
       env.close();
       throw e;
     }
-    LOG.info("Driver of {} listening at {}", appId, url());
+    LOG.info(
+        "Driver of {} listening at {}{}",
+        appId,
+        url(),
+        status == null
+            ? ""
+            : "; status page at " + status.url().replaceFirst("\\?token=.*", " (token omitted)"));
   }
 
   /**
@@ -220,9 +249,17 @@ public final class Driver implements AutoCloseable {
     return endpointImpl == null
         ? List.of()
         : endpointImpl.live().values().stream()
-            .map(DriverEndpoint.Live::info)
+            .map(LiveExecutor::info)
             .sorted(Comparator.comparing(ExecutorInfo::registeredAt))
             .toList();
+  }
+
+  /**
+   * Where the status page is ({@code http://host:port/}, with {@code ?token=...} when
+   * authentication is on), or empty with {@code spark.ui.enabled=false}.
+   */
+  public Optional<String> statusPageUrl() {
+    return Optional.ofNullable(status).map(StatusServer::url);
   }
 
   /** The running driver plugins' class names. */
@@ -308,6 +345,9 @@ public final class Driver implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RpcException e) {
       LOG.warn("Could not tell executors to stop: {}", e.getMessage());
+    }
+    if (status != null) {
+      status.close();
     }
     plugins.ifPresent(DriverPluginContainer::shutdown);
     env.close();

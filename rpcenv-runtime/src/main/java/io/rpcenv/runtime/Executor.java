@@ -1,6 +1,7 @@
 package io.rpcenv.runtime;
 
 import com.codahale.metrics.MetricRegistry;
+import io.rpcenv.PrometheusText;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEndpointAddress;
 import io.rpcenv.RpcEndpointRef;
@@ -17,6 +18,7 @@ import io.rpcenv.runtime.internal.Messages;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +51,7 @@ public final class Executor {
   private final CompletableFuture<ExitCode> exit = new CompletableFuture<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicInteger failedHeartbeats = new AtomicInteger();
+  private final MetricRegistry pluginMetrics = new MetricRegistry();
 
   private Executor(RpcConf localConf, String driverUrl, String executorId) {
     this.executorId = executorId;
@@ -91,7 +94,7 @@ public final class Executor {
               executorId,
               host,
               DriverLink.lookup(env, driverAddress.address()),
-              new MetricRegistry(),
+              pluginMetrics,
               PluginLoader.contextLoader(Executor.class));
       driver.askSync(
           new Messages.RegisterExecutor(
@@ -101,11 +104,9 @@ public final class Executor {
       Duration every = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
       int maxFailures = conf.get(RuntimeConfigKeys.HEARTBEAT_MAX_FAILURES);
       try {
+        // The first at once, so the driver shows this executor's metrics from the start.
         heartbeats.scheduleAtFixedRate(
-            () -> heartbeat(every, maxFailures),
-            every.toMillis(),
-            every.toMillis(),
-            TimeUnit.MILLISECONDS);
+            () -> heartbeat(every, maxFailures), 0, every.toMillis(), TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException stoppedAlready) {
         // the driver told us to stop right after registering: the stop is under way
       }
@@ -170,7 +171,12 @@ public final class Executor {
     }
     driver
         .<Boolean>ask(
-            new Messages.Heartbeat(executorId),
+            new Messages.Heartbeat(
+                executorId,
+                new PrometheusText()
+                    .add(env.metrics(), Map.of())
+                    .add(pluginMetrics, Map.of())
+                    .families()),
             new RpcTimeout(timeout, RuntimeConfigKeys.HEARTBEAT_INTERVAL.key()))
         .whenComplete(
             (known, error) -> {

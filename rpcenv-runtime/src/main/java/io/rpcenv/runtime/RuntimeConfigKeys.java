@@ -87,6 +87,57 @@ public final class RuntimeConfigKeys {
           "How long a stopping driver waits for its executors to exit before it shuts its plugins"
               + " down anyway.");
 
+  /** Application name. */
+  public static final ConfigKey<String> APP_NAME =
+      ConfigKey.string(
+          "spark.app.name", "rpcenv", "The application's name, shown on the driver's status page.");
+
+  /** Status page on or off. */
+  public static final ConfigKey<Boolean> UI_ENABLED =
+      ConfigKey.bool(
+          "spark.ui.enabled",
+          true,
+          "Whether the driver serves its status page, /metrics and /api/v1 over HTTP.");
+
+  /** Status page port. */
+  public static final ConfigKey<Integer> UI_PORT =
+      ConfigKey.integer(
+              "spark.ui.port",
+              4040,
+              "Port of the driver's status page, on the driver's bind address; when taken, the"
+                  + " following ports are tried (spark.port.maxRetries); 0 picks a free one.")
+          .checked(v -> v < 0 || v > 65_535 ? "must be between 0 and 65535" : null);
+
+  /** Status page TLS. */
+  public static final ConfigKey<Boolean> UI_TLS_ENABLED =
+      ConfigKey.bool(
+          "spark.ssl.ui.enabled",
+          false,
+          "Serve the status page over HTTPS, with the key in spark.ssl.ui.keyStore.");
+
+  /** Status page key store. */
+  public static final ConfigKey<String> UI_KEY_STORE =
+      ConfigKey.string(
+          "spark.ssl.ui.keyStore",
+          null,
+          "Key store (PKCS12 or JKS) with the status page's key and certificate.");
+
+  /** Its password. */
+  public static final ConfigKey<String> UI_KEY_STORE_PASSWORD =
+      ConfigKey.string("spark.ssl.ui.keyStorePassword", null, "Password of spark.ssl.ui.keyStore.");
+
+  /** Its type. */
+  public static final ConfigKey<String> UI_KEY_STORE_TYPE =
+      ConfigKey.string(
+          "spark.ssl.ui.keyStoreType", "PKCS12", "Type of spark.ssl.ui.keyStore: PKCS12 or JKS.");
+
+  /** The key's password. */
+  public static final ConfigKey<String> UI_KEY_PASSWORD =
+      ConfigKey.string(
+          "spark.ssl.ui.keyPassword",
+          null,
+          "Password of the key in spark.ssl.ui.keyStore, if it differs from the store's.");
+
   /** All keys declared here. */
   public static List<ConfigKey<?>> all() {
     return ConfigKey.declaredIn(RuntimeConfigKeys.class);

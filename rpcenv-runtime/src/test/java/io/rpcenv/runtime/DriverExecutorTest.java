@@ -39,6 +39,7 @@ class DriverExecutorTest {
 
   static RpcConf conf() {
     return new RpcConf()
+        .set("spark.ui.port", "0")
         .set("spark.plugins", PLUGIN)
         .set("spark.rpc.askTimeout", "20s")
         .set("spark.executor.heartbeatInterval", "200ms")

@@ -32,6 +32,7 @@ class DriverRefusesStrangersTest {
     return resources.add(
         Driver.start(
             new RpcConf()
+                .set("spark.ui.port", "0")
                 .set("spark.plugins", RuntimeTestPlugin.class.getName())
                 .set("spark.rpc.askTimeout", "20s")
                 .set("spark.executor.heartbeatInterval", "200ms")
@@ -83,7 +84,8 @@ class DriverRefusesStrangersTest {
         .isInstanceOf(RpcRemoteException.class)
         .hasMessageContaining("Executor e1 registered from")
         .hasMessageContaining("is not accepted");
-    Throwable beat = catchThrowable(() -> stranger.askSync(new Messages.Heartbeat("e1")));
+    Throwable beat =
+        catchThrowable(() -> stranger.askSync(new Messages.Heartbeat("e1", java.util.List.of())));
     assertThat(beat).isInstanceOf(RpcRemoteException.class).hasMessageContaining("a heartbeat");
     assertThat(driver.executors()).extracting(ExecutorInfo::executorId).containsExactly("e1");
     assertThat(e1.exit()).isNotDone();

@@ -28,6 +28,7 @@ class ExecutorLossTest {
       throws Exception {
     RpcConf conf =
         new RpcConf()
+            .set("spark.ui.port", "0")
             .set("spark.plugins", RuntimeTestPlugin.class.getName())
             .set("spark.executor.heartbeatInterval", "500ms")
             .set("spark.network.timeout", "10s")

@@ -35,6 +35,7 @@ class LivenessUnderLoadTest {
         new RpcConf()
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.ui.port", "0")
             .set("spark.plugins", FloodPlugin.class.getName())
             .setAll(extra.getAll());
     Driver d = Driver.start(conf);

@@ -34,12 +34,13 @@ class QuietShutdownTest {
   }
 
   private ChildJvm driver(String... extra) throws Exception {
-    String[] args = new String[4 + extra.length];
+    String[] args = new String[5 + extra.length];
     args[0] = "driver";
     args[1] = "--host";
     args[2] = "127.0.0.1";
     args[3] = "--conf=" + PLUGINS;
-    System.arraycopy(extra, 0, args, 4, extra.length);
+    args[4] = "--conf=spark.ui.port=0";
+    System.arraycopy(extra, 0, args, 5, extra.length);
     return resources.add(ChildJvm.start("driver", RpcenvCli.class, Map.of(), args));
   }
 

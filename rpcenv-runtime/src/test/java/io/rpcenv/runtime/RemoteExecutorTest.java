@@ -86,6 +86,8 @@ class RemoteExecutorTest {
                 "--port",
                 String.valueOf(port),
                 "--conf",
+                "spark.ui.port=0",
+                "--conf",
                 "spark.plugins=" + RuntimeTestPlugin.class.getName()));
     for (String c : conf) {
       args.add("--conf");

@@ -38,6 +38,7 @@ class SecureRuntimeTest {
 
   private static RpcConf authenticated() {
     return new RpcConf()
+        .set("spark.ui.port", "0")
         .set("spark.authenticate", "true")
         .set("spark.plugins", RuntimeTestPlugin.class.getName())
         .set("spark.rpc.askTimeout", "20s");
@@ -124,7 +125,7 @@ class SecureRuntimeTest {
     try (Reader r = Files.newBufferedReader(dir.resolve("tls/rpcenv-tls.conf"))) {
       p.load(r);
     }
-    RpcConf tls = new RpcConf();
+    RpcConf tls = new RpcConf().set("spark.ui.port", "0");
     p.stringPropertyNames().forEach(k -> tls.set(k, p.getProperty(k)));
     assertThat(tls.get("spark.ssl.rpc.enabled")).isEqualTo("true");
     Driver driver =

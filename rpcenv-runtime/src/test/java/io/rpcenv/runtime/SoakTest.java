@@ -102,6 +102,7 @@ class SoakTest {
     Duration sampleEvery = Duration.ofSeconds(Math.max(5, Math.min(30, minutes * 60 / 8)));
     RpcConf conf =
         new RpcConf()
+            .set("spark.ui.port", "0")
             .set("spark.plugins", SoakPlugin.class.getName())
             .set("spark.executor.heartbeatInterval", "1s")
             .set("spark.network.timeout", "10s")

@@ -2,6 +2,7 @@ package io.rpcenv.runtime.cli;
 
 import io.rpcenv.RpcConf;
 import io.rpcenv.runtime.Driver;
+import io.rpcenv.runtime.RuntimeConfigKeys;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,7 +33,12 @@ final class DemoCommand implements Callable<Integer> {
               + "with ./rpcenv demo, which uses the jar of module rpcenv-examples");
       return 1;
     }
-    try (Driver driver = Driver.start(new RpcConf().set("spark.plugins", DEMO_PLUGIN))) {
+    // No status page: the demo is over in seconds (./rpcenv driver serves one).
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.plugins", DEMO_PLUGIN)
+            .set(RuntimeConfigKeys.UI_ENABLED.key(), "false");
+    try (Driver driver = Driver.start(conf)) {
       System.out.println("driver listening at " + driver.url() + "; starting 2 executor processes");
       driver.startLocalExecutors(2);
       if (!driver.awaitExecutors(2, Duration.ofSeconds(60))) {

@@ -88,6 +88,7 @@ final class DriverCommand implements Callable<Integer> {
                 "rpcenv-driver-shutdown-hook"));
     Driver driver = starting.run(() -> Driver.start(settings));
     System.out.println("driver " + driver.appId() + " listening at " + driver.url());
+    driver.statusPageUrl().ifPresent(url -> System.out.println("status page at " + url));
     if (localExecutors > 0) {
       driver.startLocalExecutors(localExecutors);
     }

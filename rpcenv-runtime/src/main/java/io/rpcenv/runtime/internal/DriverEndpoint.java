@@ -4,7 +4,6 @@ import io.rpcenv.IsolatedRpcEndpoint;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcCallContext;
 import io.rpcenv.RpcEndpoint;
-import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcException;
 import io.rpcenv.ThreadSafeRpcEndpoint;
 import io.rpcenv.plugin.ExecutorInfo;
@@ -20,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,36 +49,6 @@ public final class DriverEndpoint extends RpcEndpoint
     void removed(ExecutorInfo executor, String reason);
   }
 
-  /** A registered executor, as the driver sees it. */
-  public static final class Live {
-    final ExecutorInfo info;
-    final RpcEndpointRef executor;
-    final RpcEndpointRef plugins;
-    final RpcAddress address;
-    long lastSeenNanos;
-
-    Live(
-        ExecutorInfo info,
-        RpcEndpointRef executor,
-        RpcEndpointRef plugins,
-        RpcAddress address,
-        long nowNanos) {
-      this.info = info;
-      this.executor = executor;
-      this.plugins = plugins;
-      this.address = address;
-      this.lastSeenNanos = nowNanos;
-    }
-
-    public ExecutorInfo info() {
-      return info;
-    }
-
-    public RpcEndpointRef plugins() {
-      return plugins;
-    }
-  }
-
   private final String appId;
   private final Supplier<Map<String, String>> settings;
   private final Duration timeout;
@@ -86,7 +58,13 @@ public final class DriverEndpoint extends RpcEndpoint
   /** When the last expiry check ran, or 0 before the first. */
   private long lastCheckNanos;
 
-  private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private final Map<String, LiveExecutor> live = new ConcurrentHashMap<>();
+
+  /** The executors removed last, newest first, at most {@link #REMEMBERED}. */
+  private final Deque<RemovedExecutor> removed = new ConcurrentLinkedDeque<>();
+
+  /** How many removed executors the driver remembers, for the status page. */
+  static final int REMEMBERED = 100;
 
   /** Proves a control message came from this process; never sent anywhere. */
   private final String token = newToken();
@@ -131,7 +109,7 @@ public final class DriverEndpoint extends RpcEndpoint
   }
 
   /** The registered executors, by id; written only by this endpoint. */
-  public Map<String, Live> live() {
+  public Map<String, LiveExecutor> live() {
     return live;
   }
 
@@ -158,16 +136,16 @@ public final class DriverEndpoint extends RpcEndpoint
     } else if (message instanceof RegisterExecutor r) {
       register(r, context);
     } else if (message instanceof Heartbeat h) {
-      Live l = live.get(h.executorId());
+      LiveExecutor l = live.get(h.executorId());
       if (l != null && !fromItsConnection(l, "a heartbeat", context)) {
         return;
       }
       if (l != null) {
-        l.lastSeenNanos = clock.getAsLong();
+        l.heartbeat(clock.getAsLong(), h.metrics());
       }
       context.reply(l != null);
     } else if (message instanceof ExecutorExiting e) {
-      Live l = live.get(e.executorId());
+      LiveExecutor l = live.get(e.executorId());
       if (l != null && fromItsConnection(l, "its exit", context)) {
         remove(e.executorId(), "exited: " + e.reason());
         context.reply(true);
@@ -183,23 +161,23 @@ public final class DriverEndpoint extends RpcEndpoint
    * Whether an executor's message came over the connection it registered from; if not, the sender
    * is told why and the message has no effect.
    */
-  private boolean fromItsConnection(Live l, String what, RpcCallContext context) {
+  private boolean fromItsConnection(LiveExecutor l, String what, RpcCallContext context) {
     RpcAddress sender = context.senderAddress();
-    if (l.address.equals(sender)) {
+    if (l.address().equals(sender)) {
       return true;
     }
     LOG.warn(
         "Ignored {} for executor {} from {}: it registered from {}",
         what,
-        l.info.executorId(),
+        l.info().executorId(),
         sender,
-        l.address);
+        l.address());
     context.sendFailure(
         new IllegalArgumentException(
             "Executor "
-                + l.info.executorId()
+                + l.info().executorId()
                 + " registered from "
-                + l.address
+                + l.address()
                 + "; "
                 + what
                 + " from "
@@ -216,20 +194,21 @@ public final class DriverEndpoint extends RpcEndpoint
               "The driver is shutting down; executor " + id + " cannot register"));
       return;
     }
-    Live existing = live.get(id);
+    LiveExecutor existing = live.get(id);
     if (existing != null) {
       context.sendFailure(
           new IllegalArgumentException(
               "Executor id '"
                   + id
                   + "' is already registered (on host "
-                  + existing.info.host()
+                  + existing.info().host()
                   + "); give each executor a distinct --id"));
       return;
     }
     live.put(
         id,
-        new Live(r.info(), r.executor(), r.plugins(), context.senderAddress(), clock.getAsLong()));
+        new LiveExecutor(
+            r.info(), r.executor(), r.plugins(), context.senderAddress(), clock.getAsLong()));
     LOG.info("Executor {} registered from {} ({} cores)", id, r.info().host(), r.info().cores());
     context.reply(true);
     listener.added(r.info());
@@ -239,11 +218,11 @@ public final class DriverEndpoint extends RpcEndpoint
   public void receive(Object message) {
     if (message instanceof StopExecutors s && ownToken(s.token(), s)) {
       stopping = true;
-      for (Live l : new ArrayList<>(live.values())) {
+      for (LiveExecutor l : new ArrayList<>(live.values())) {
         try {
-          l.executor.send(new StopExecutor("the driver is shutting down"));
+          l.executor().send(new StopExecutor("the driver is shutting down"));
         } catch (RpcException ex) {
-          remove(l.info.executorId(), "lost: " + ex.getMessage());
+          remove(l.info().executorId(), "lost: " + ex.getMessage());
         }
       }
     } else if (message instanceof CheckExpiry c && ownToken(c.token(), c)) {
@@ -276,16 +255,16 @@ public final class DriverEndpoint extends RpcEndpoint
   private void expireSilent() {
     long now = clock.getAsLong();
     forgivePause(now);
-    List<Live> expired = new ArrayList<>();
-    for (Live l : live.values()) {
-      if (now - l.lastSeenNanos > timeout.toNanos()) {
+    List<LiveExecutor> expired = new ArrayList<>();
+    for (LiveExecutor l : live.values()) {
+      if (now - l.lastSeenNanos() > timeout.toNanos()) {
         expired.add(l);
       }
     }
-    for (Live l : expired) {
-      long silentMs = Duration.ofNanos(now - l.lastSeenNanos).toMillis();
+    for (LiveExecutor l : expired) {
+      long silentMs = Duration.ofNanos(now - l.lastSeenNanos()).toMillis();
       remove(
-          l.info.executorId(),
+          l.info().executorId(),
           "heartbeat timed out: silent for "
               + silentMs
               + " ms, more than "
@@ -293,7 +272,7 @@ public final class DriverEndpoint extends RpcEndpoint
               + timeout.toMillis()
               + " ms)");
       try {
-        l.executor.send(new StopExecutor("expired by the driver"));
+        l.executor().send(new StopExecutor("expired by the driver"));
       } catch (RpcException ignored) {
         // it is gone anyway
       }
@@ -320,22 +299,22 @@ public final class DriverEndpoint extends RpcEndpoint
         "The driver did not run for about {} ms (its expiry check came that late: a pause of the"
             + " process or the machine); executors are not held responsible for that silence",
         Duration.ofNanos(late).toMillis());
-    for (Live l : live.values()) {
-      l.lastSeenNanos = Math.min(now, l.lastSeenNanos + late);
+    for (LiveExecutor l : live.values()) {
+      l.seen(Math.min(now, l.lastSeenNanos() + late));
     }
   }
 
   @Override
   public void onDisconnected(RpcAddress remoteAddress) {
-    for (Live l : new ArrayList<>(live.values())) {
-      if (remoteAddress.equals(l.address)) {
-        remove(l.info.executorId(), "lost: its connection (" + remoteAddress + ") closed");
+    for (LiveExecutor l : new ArrayList<>(live.values())) {
+      if (remoteAddress.equals(l.address())) {
+        remove(l.info().executorId(), "lost: its connection (" + remoteAddress + ") closed");
       }
     }
   }
 
   private void remove(String executorId, String reason) {
-    Live l = live.remove(executorId);
+    LiveExecutor l = live.remove(executorId);
     if (l == null) {
       return;
     }
@@ -344,6 +323,15 @@ public final class DriverEndpoint extends RpcEndpoint
     } else {
       LOG.warn("Executor {} removed: {}", executorId, reason);
     }
-    listener.removed(l.info, reason);
+    removed.addFirst(new RemovedExecutor(l.info(), reason, Instant.now()));
+    while (removed.size() > REMEMBERED) {
+      removed.pollLast();
+    }
+    listener.removed(l.info(), reason);
+  }
+
+  /** The executors removed last, newest first (at most a hundred). */
+  public List<RemovedExecutor> removed() {
+    return List.copyOf(removed);
   }
 }

@@ -1,8 +1,10 @@
 package io.rpcenv.runtime.internal;
 
+import io.rpcenv.PrometheusFamily;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.plugin.ExecutorInfo;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /** What the driver and its executors say to each other. */
@@ -26,9 +28,15 @@ public final class Messages {
       implements Serializable {}
 
   /**
-   * Executor to driver, every heartbeat interval; the reply says whether the driver still knows it.
+   * Executor to driver, every heartbeat interval, with the executor's metrics (its env's and its
+   * plugins') as they are now; the reply says whether the driver still knows it.
    */
-  public record Heartbeat(String executorId) implements Serializable {}
+  public record Heartbeat(String executorId, List<PrometheusFamily> metrics)
+      implements Serializable {
+    public Heartbeat {
+      metrics = List.copyOf(metrics);
+    }
+  }
 
   /**
    * Executor to driver, when it stops by itself. An ask, so that the driver knows which connection

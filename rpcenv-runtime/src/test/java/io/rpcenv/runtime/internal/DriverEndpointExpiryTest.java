@@ -46,7 +46,7 @@ class DriverEndpointExpiryTest {
     d.live()
         .put(
             id,
-            new DriverEndpoint.Live(
+            new LiveExecutor(
                 new ExecutorInfo(id, "host", 1, Instant.EPOCH),
                 executor,
                 null,
