@@ -65,6 +65,12 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, req, status, TEXT, status.reasonPhrase() + ": malformed request\n", false);
       return;
     }
+    if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        && !req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      HttpResponseStatus status = HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
+      respond(ctx, req, status, TEXT, "Only HTTP/1.0 and HTTP/1.1 are served here\n", false);
+      return;
+    }
     boolean head = req.method().equals(HttpMethod.HEAD);
     if (!head && !req.method().equals(HttpMethod.GET)) {
       respond(
