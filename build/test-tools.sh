@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system tools some tests run, when they are missing: promtool (Prometheus' own format
-# checker, Debian package prometheus). mvn verify runs this first (root pom, validate phase), so the
+# checker, Debian package prometheus), and Chromium with its WebDriver (packages chromium and
+# chromium-driver) for the status page's browser test. mvn verify runs this first (root pom, validate phase), so the
 # README's test command works on a fresh Debian machine. Without root or apt-get it only says what
 # is missing; the tests that need a tool then fail with the same advice (they never skip).
 set -euo pipefail
 
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -22,7 +25,7 @@ if [ "$(id -u)" != 0 ]; then
   fi
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "test-tools: the tests need ${missing[*]} (promtool); this machine has no apt-get" >&2
+  echo "test-tools: the tests need the Debian packages ${missing[*]}; this machine has no apt-get" >&2
   exit 0
 fi
 echo "test-tools: installing ${missing[*]} for the tests" >&2

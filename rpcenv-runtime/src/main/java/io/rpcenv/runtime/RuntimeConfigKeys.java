@@ -120,7 +120,8 @@ public final class RuntimeConfigKeys {
       ConfigKey.string(
           "spark.ssl.ui.keyStore",
           null,
-          "Key store (PKCS12 or JKS) with the status page's key and certificate.");
+          "Key store (PKCS12 or JKS) with the status page's key and certificate; when not set,"
+              + " spark.ssl.rpc.keyStore with its type and passwords serves the page too.");
 
   /** Its password. */
   public static final ConfigKey<String> UI_KEY_STORE_PASSWORD =
