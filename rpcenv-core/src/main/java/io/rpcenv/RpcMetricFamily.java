@@ -78,8 +78,15 @@ public record RpcMetricFamily(String name, String type, String labels, String he
       define(
           "rpcenv_connections_open",
           "gauge",
+          "direction, tls",
+          "Connections open now: in (accepted) or out (this env dialed), handshaking or ready;"
+              + " tls is true when spark.ssl.rpc.enabled is.");
+  public static final RpcMetricFamily CONNECTIONS_HANDSHAKING =
+      define(
+          "rpcenv_connections_handshaking",
+          "gauge",
           "direction",
-          "Connections open now: in (accepted) or out (this env dialed), handshaking or ready.");
+          "Open connections still in their handshake (TLS, hello, authentication).");
   public static final RpcMetricFamily FRAMES =
       define(
           "rpcenv_frames_total",

@@ -138,7 +138,7 @@ class PrometheusTextTest {
         .contains("plugin_com_example_Demo_hellos_total{executor=\"1\"} 3")
         .contains("plugin_com_example_Demo_hellos_total{executor=\"2\"} 3")
         .contains("plugin_com_example_Demo_hellos_total{executor=\"driver\"} 3")
-        .contains("rpcenv_connections_open{executor=\"2\",direction=\"in\"} ");
+        .contains("rpcenv_connections_open{executor=\"2\",direction=\"in\",tls=\"false\"} ");
   }
 
   @Test

@@ -85,8 +85,15 @@ class TlsTest {
   @Test
   void asksWorkOverTlsWithoutClientCertificates() {
     RpcEnv s = echoServer(tls(server));
-    RpcEndpointRef ref = envs.client("client", tls(null)).setupEndpointRef(s.address(), "echo");
+    RpcEnv c = envs.client("client", tls(null));
+    RpcEndpointRef ref = c.setupEndpointRef(s.address(), "echo");
     assertThat(ref.<String>askSync("over tls")).isEqualTo("over tls");
+    assertThat(
+            c.metrics()
+                .getGauges()
+                .get("rpcenv_connections_open{direction=\"out\",tls=\"true\"}")
+                .getValue())
+        .isEqualTo(1L);
   }
 
   @Test

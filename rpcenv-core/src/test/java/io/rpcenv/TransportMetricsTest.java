@@ -27,16 +27,24 @@ class TransportMetricsTest {
     RpcEnv client = envs.client("client");
     client.setupEndpointRef(server.address(), "echo").askSync("hi");
 
-    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"out\"}")).isEqualTo(1);
-    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"in\"}")).isZero();
+    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"out\",tls=\"false\"}"))
+        .isEqualTo(1);
+    assertThat(gauge(client.metrics(), "rpcenv_connections_open{direction=\"in\",tls=\"false\"}"))
+        .isZero();
     await()
         .atMost(WAIT)
-        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 1);
+        .until(
+            () ->
+                gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\",tls=\"false\"}")
+                    == 1);
 
     client.close();
     await()
         .atMost(WAIT)
-        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 0);
+        .until(
+            () ->
+                gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\",tls=\"false\"}")
+                    == 0);
   }
 
   @Test
@@ -132,7 +140,10 @@ class TransportMetricsTest {
     client.close();
     await()
         .atMost(WAIT)
-        .until(() -> gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\"}") == 0);
+        .until(
+            () ->
+                gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\",tls=\"false\"}")
+                    == 0);
     assertThat(counter(server.metrics(), framesIn)).isGreaterThanOrEqualTo(read);
     assertThat(counter(server.metrics(), bytesIn)).isGreaterThanOrEqualTo(50_000);
   }
@@ -179,5 +190,18 @@ class TransportMetricsTest {
 
     proxy.pass();
     await().atMost(WAIT).until(() -> gauge(client.metrics(), outbox) == 0);
+  }
+
+  @Test
+  void aConnectionThatNeverSaysHelloIsCountedAsHandshakingUntilItCloses() throws Exception {
+    RpcEnv server = envs.server("server");
+    String handshaking = "rpcenv_connections_handshaking{direction=\"in\"}";
+    assertThat(gauge(server.metrics(), handshaking)).isZero();
+    try (java.net.Socket silent = new java.net.Socket("127.0.0.1", server.address().port())) {
+      await().atMost(WAIT).until(() -> gauge(server.metrics(), handshaking) == 1);
+      assertThat(gauge(server.metrics(), "rpcenv_connections_open{direction=\"in\",tls=\"false\"}"))
+          .isEqualTo(1);
+    }
+    await().atMost(WAIT).until(() -> gauge(server.metrics(), handshaking) == 0);
   }
 }

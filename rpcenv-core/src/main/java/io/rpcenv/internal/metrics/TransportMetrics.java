@@ -49,11 +49,25 @@ public final class TransportMetrics {
   }
 
   /** Gauges of the connections open now, read from {@code inbound} and {@code outbound}. */
-  public void connections(LongSupplier inbound, LongSupplier outbound) {
+  public void connections(
+      boolean tls,
+      LongSupplier inbound,
+      LongSupplier outbound,
+      LongSupplier inboundHandshaking,
+      LongSupplier outboundHandshaking) {
+    String t = String.valueOf(tls);
     registry.register(
-        RpcMetricFamily.CONNECTIONS.series("direction", "in"), (Gauge<Long>) inbound::getAsLong);
+        RpcMetricFamily.CONNECTIONS.series("direction", "in", "tls", t),
+        (Gauge<Long>) inbound::getAsLong);
     registry.register(
-        RpcMetricFamily.CONNECTIONS.series("direction", "out"), (Gauge<Long>) outbound::getAsLong);
+        RpcMetricFamily.CONNECTIONS.series("direction", "out", "tls", t),
+        (Gauge<Long>) outbound::getAsLong);
+    registry.register(
+        RpcMetricFamily.CONNECTIONS_HANDSHAKING.series("direction", "in"),
+        (Gauge<Long>) inboundHandshaking::getAsLong);
+    registry.register(
+        RpcMetricFamily.CONNECTIONS_HANDSHAKING.series("direction", "out"),
+        (Gauge<Long>) outboundHandshaking::getAsLong);
   }
 
   /** Counters of all frames and bytes read and written, summed when read. */

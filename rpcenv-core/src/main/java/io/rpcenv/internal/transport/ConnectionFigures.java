@@ -21,10 +21,15 @@ final class ConnectionFigures {
   private final Map<Connection, Runnable> peerSeries = new ConcurrentHashMap<>();
 
   /** Reads {@code connections}, the transport's set of open connections. */
-  ConnectionFigures(Set<Connection> connections, TransportMetrics metrics) {
+  ConnectionFigures(Set<Connection> connections, TransportMetrics metrics, boolean tls) {
     this.connections = connections;
     this.metrics = metrics;
-    metrics.connections(() -> count(false), () -> count(true));
+    metrics.connections(
+        tls,
+        () -> count(false, false),
+        () -> count(true, false),
+        () -> count(false, true),
+        () -> count(true, true));
     metrics.traffic(
         () -> sum(0, Traffic::framesIn),
         () -> sum(1, Traffic::bytesIn),
@@ -65,10 +70,11 @@ final class ConnectionFigures {
     }
   }
 
-  private long count(boolean outbound) {
+  /** Open connections in one direction; with {@code handshaking}, those not yet ready. */
+  private long count(boolean outbound, boolean handshaking) {
     long n = 0;
     for (Connection c : connections) {
-      if (c.isOutbound() == outbound) {
+      if (c.isOutbound() == outbound && (!handshaking || c.state() == ConnectionState.CONNECTING)) {
         n++;
       }
     }

@@ -57,7 +57,7 @@ public final class Transport {
       ByteBufAllocator alloc,
       TransportMetrics metrics) {
     this.metrics = metrics;
-    this.figures = new ConnectionFigures(connections, metrics);
+    this.figures = new ConnectionFigures(connections, metrics, settings.tls() != null);
     this.host = host;
     this.replies = replies;
     this.settings = settings;

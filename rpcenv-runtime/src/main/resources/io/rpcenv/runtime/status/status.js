@@ -117,7 +117,7 @@ async function refresh() {
       e.handlingP99Ms, e.handlingMaxMs, e.inboxDepth, e.inboxDepthMax, e.stallWarnings],
   })));
   fill("envs", connections.envs.map(c => ({
-    cells: [c.executor, c.openIn, c.openOut, c.framesIn, c.framesOut, c.bytesIn, c.bytesOut,
+    cells: [c.executor, c.openIn, c.openOut, c.handshaking, c.framesIn, c.framesOut, c.bytesIn, c.bytesOut,
       c.handshakesRefused, c.framesRefused],
   })));
   fill("peers", connections.peers.map(p => ({

@@ -182,6 +182,7 @@ final class StatusApi {
               Map<String, Double> open = f.sumBy("rpcenv_connections_open", "direction");
               env.put("openIn", open.getOrDefault("in", 0.0));
               env.put("openOut", open.getOrDefault("out", 0.0));
+              env.put("handshaking", f.sum("rpcenv_connections_handshaking"));
               Map<String, Double> frames = f.sumBy("rpcenv_frames_total", "direction");
               env.put("framesIn", frames.getOrDefault("in", 0.0));
               env.put("framesOut", frames.getOrDefault("out", 0.0));
