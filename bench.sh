@@ -4,6 +4,7 @@
 #   ./bench.sh                                    full run: 5 interleaved rounds of W1..W6, all systems
 #   ./bench.sh --rounds 1 --workloads W1,W3 --systems rpcenv,spark --measure-ms 2000
 #   ./bench.sh jmh [JMH options]                  the JMH micro-benchmarks of the hot path
+#   ./bench.sh status-page [rate] [rounds] [ms]   RPC asks with and without HTTP load on the status page
 #   ./bench.sh --compare ../base --systems rpcenv,base --workloads W1   A/B against another checkout (built there
 #                                                 with mvn -B -Pbench package -DskipTests)
 set -euo pipefail
@@ -12,6 +13,10 @@ cd "$root"
 echo "building (mvn -Pbench install -DskipTests)..." >&2
 mvn -B -q -Dstyle.color=never -Pbench -DskipTests install 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 cp="$(cat rpcenv-bench/target/bench.classpath):rpcenv-bench/target/classes"
+if [ "${1:-}" = "status-page" ]; then
+  shift
+  exec java -cp "$cp" io.rpcenv.bench.StatusPageLoad "$@"
+fi
 if [ "${1:-}" = "jmh" ]; then
   shift
   exec java -cp "$cp" org.openjdk.jmh.Main "$@"

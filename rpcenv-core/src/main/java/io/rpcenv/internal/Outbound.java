@@ -82,7 +82,13 @@ final class Outbound {
         Connection c = connectionFor(ref);
         long id = c.nextRequestId();
         ByteBuf frame = codec.request(id, ref.nameUtf8(), message, ref);
-        pending.startTimer(timer);
+        try {
+          pending.startTimer(timer);
+        } catch (RuntimeException timerStopped) {
+          frame.release(); // the env closed while the frame was being made
+          env.checkCanSend("ask ", ref);
+          throw timerStopped;
+        }
         c.ask(ref.name(), id, pending, frame);
       }
     } catch (RpcException e) {

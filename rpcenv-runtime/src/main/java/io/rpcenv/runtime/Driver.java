@@ -172,13 +172,9 @@ public final class Driver implements AutoCloseable {
       env.close();
       throw e;
     }
-    LOG.info(
-        "Driver of {} listening at {}{}",
-        appId,
-        url(),
-        status == null
-            ? ""
-            : "; status page at " + status.url().replaceFirst("\\?token=.*", " (token omitted)"));
+    // The status page's address is printed by the CLI and given by statusPageUrl(), not logged:
+    // with authentication on it carries the page's token.
+    LOG.info("Driver of {} listening at {}", appId, url());
   }
 
   /**

@@ -180,6 +180,9 @@ public final class Executor {
             new RpcTimeout(timeout, RuntimeConfigKeys.HEARTBEAT_INTERVAL.key()))
         .whenComplete(
             (known, error) -> {
+              if (stopping.get()) {
+                return; // the env is closing: a heartbeat cut off by it is no news
+              }
               if (error == null) {
                 failedHeartbeats.set(0);
                 if (!known) {

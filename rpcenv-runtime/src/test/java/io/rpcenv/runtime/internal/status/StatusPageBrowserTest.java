@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -92,25 +93,35 @@ class StatusPageBrowserTest {
 
     ChromeDriver browser = browser();
     browser.get(driver.statusPageUrl().orElseThrow());
-    await().atMost(WAIT).until(() -> browser.findElement(By.id("status")).getText().equals("live"));
+    until(() -> browser.findElement(By.id("status")).getText().equals("live"));
     assertThat(browser.getTitle()).isEqualTo("status-test · rpcenv driver");
-    await().atMost(WAIT).until(() -> rows(browser, "active").size() == 2);
+    until(() -> rows(browser, "active").size() == 2);
     assertThat(browser.findElement(By.id("app-id")).getText()).isEqualTo(driver.appId());
 
     // The rates chart is redrawn in place with each second's sample while traffic flows.
-    WebElement chart = browser.findElement(By.id("chart-rates"));
-    await().atMost(WAIT).until(() -> Integer.parseInt(chart.getAttribute("data-samples")) >= 3);
+    until(
+        () ->
+            Integer.parseInt(browser.findElement(By.id("chart-rates")).getAttribute("data-samples"))
+                >= 3);
     String before = line(browser);
-    await().atMost(WAIT).until(() -> !line(browser).equals(before) && lastRate(browser) > 0);
-    assertThat(browser.findElements(By.cssSelector("#endpoints tbody tr"))).isNotEmpty();
+    until(() -> !line(browser).equals(before) && lastRate(browser) > 0);
+    until(() -> !browser.findElements(By.cssSelector("#endpoints tbody tr")).isEmpty());
 
     local.processes().get(0).destroyForcibly().waitFor(); // executor 1: SIGKILL
-    await().atMost(WAIT).until(() -> rows(browser, "removed").size() == 1);
-    WebElement removed = rows(browser, "removed").get(0);
-    assertThat(removed.getAttribute("data-executor")).isEqualTo("1");
-    assertThat(removed.getAttribute("class")).isEqualTo("removed");
-    assertThat(removed.findElement(By.cssSelector("td.reason")).getText()).startsWith("lost");
-    assertThat(rows(browser, "active")).hasSize(1);
+    // The table is rebuilt every second: each check reads one version of it.
+    until(
+        () -> {
+          List<WebElement> removed = rows(browser, "removed");
+          return removed.size() == 1
+              && removed.get(0).getAttribute("data-executor").equals("1")
+              && removed.get(0).getAttribute("class").equals("removed")
+              && removed
+                  .get(0)
+                  .findElement(By.cssSelector("td.reason"))
+                  .getText()
+                  .startsWith("lost")
+              && rows(browser, "active").size() == 1;
+        });
 
     Path shot = Path.of("target", "status-page.png");
     Files.createDirectories(shot.getParent());
@@ -124,6 +135,14 @@ class StatusPageBrowserTest {
             .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
             .toList();
     assertThat(errors).as("the browser's console").isEmpty();
+  }
+
+  /** Waits for {@code condition}, reading again when the page replaced what it was reading. */
+  private static void until(java.util.concurrent.Callable<Boolean> condition) {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   private static List<WebElement> rows(ChromeDriver browser, String state) {

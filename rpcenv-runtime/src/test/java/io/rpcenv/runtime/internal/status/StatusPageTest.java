@@ -58,8 +58,10 @@ class StatusPageTest {
         .until(
             () -> {
               String m = http.get(url + "metrics").body();
-              return m.contains("rpcenv_connections_open{executor=\"1\",direction=\"out\",tls=\"false\"} 1")
-                  && m.contains("rpcenv_connections_open{executor=\"2\",direction=\"out\",tls=\"false\"} 1");
+              return m.contains(
+                      "rpcenv_connections_open{executor=\"1\",direction=\"out\",tls=\"false\"} 1")
+                  && m.contains(
+                      "rpcenv_connections_open{executor=\"2\",direction=\"out\",tls=\"false\"} 1");
             });
     HttpResponse<String> metrics = http.get(url + "metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
