@@ -22,9 +22,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Does a busy status page slow RPC? A driver (status page on) with one executor, and a client env
  * asking an echo endpoint on the driver one ask at a time (as W1), measured in rounds that
- * alternate between no HTTP load and {@code rate} requests a second to the page's documents
- * (the page itself, its API documents and /metrics, in turn) from two HTTP client threads, all in
- * this JVM on 127.0.0.1.
+ * alternate between no HTTP load and {@code rate} requests a second to the page's documents (the
+ * page itself, its API documents and /metrics, in turn) from two HTTP client threads, all in this
+ * JVM on 127.0.0.1.
  *
  * <pre>./bench.sh status-page [rate] [rounds] [measure-ms]</pre>
  */
@@ -51,18 +51,31 @@ public final class StatusPageLoad {
       driver.rpcEnv().setupEndpoint("echo", new Echo());
       Executor executor = Executor.start(new RpcConf(), driver.url(), "1");
       RpcEnv client =
-          RpcEnv.create(RpcEnvConfig.builder("bench-client").clientMode(true).conf(new RpcConf()).build());
+          RpcEnv.create(
+              RpcEnvConfig.builder("bench-client").clientMode(true).conf(new RpcConf()).build());
       try {
         RpcEndpointRef echo = client.setupEndpointRef(driver.address(), "echo");
         String base = driver.statusPageUrl().orElseThrow();
-        measure(echo, 2000, null, 0); // warm-up
-        System.out.printf(Locale.ROOT, "| round | HTTP load | asks/s | p50 µs | p99 µs | HTTP req/s served |%n");
+        measure(echo, 2000, base, rate, PATHS); // warm-up, the HTTP client's too
+        System.out.printf(
+            Locale.ROOT, "| round | HTTP load | asks/s | p50 µs | p99 µs | HTTP req/s served |%n");
         System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|%n");
         for (int r = 1; r <= rounds; r++) {
-          for (boolean load : new boolean[] {false, true}) {
-            String[] row = measure(echo, measureMs, load ? base : null, rate);
-            System.out.printf(
-                Locale.ROOT, "| %d | %s | %s |%n", r, load ? rate + " req/s" : "none", String.join(" | ", row));
+          for (String load : new String[] {"none", "404", "page"}) {
+            String[] row =
+                measure(
+                    echo,
+                    measureMs,
+                    load.equals("none") ? null : base,
+                    rate,
+                    load.equals("404") ? List.of("nothing-here") : PATHS);
+            String what =
+                load.equals("none")
+                    ? "none"
+                    : rate
+                        + " req/s "
+                        + (load.equals("404") ? "to a 404 path" : "to the page's documents");
+            System.out.printf(Locale.ROOT, "| %d | %s | %s |%n", r, what, String.join(" | ", row));
           }
         }
       } finally {
@@ -74,14 +87,17 @@ public final class StatusPageLoad {
   }
 
   /** Asks for {@code ms}, with HTTP load on {@code base} at {@code rate} unless base is null. */
-  private static String[] measure(RpcEndpointRef echo, long ms, String base, int rate)
-      throws Exception {
+  private static String[] measure(
+      RpcEndpointRef echo, long ms, String base, int rate, List<String> paths) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong served = new AtomicLong();
     Thread[] loaders = new Thread[base == null ? 0 : 2];
+    // The page's documents and a 404 path, in turn; the 404 rounds show the cost of the HTTP
+    // client and server themselves, this JVM's load generator included.
     for (int t = 0; t < loaders.length; t++) {
       int offset = t;
-      loaders[t] = new Thread(() -> load(base, rate / loaders.length, offset, running, served));
+      loaders[t] =
+          new Thread(() -> load(base, paths, rate / loaders.length, offset, running, served));
       loaders[t].start();
     }
     Histogram h = new Histogram(3);
@@ -109,7 +125,13 @@ public final class StatusPageLoad {
   }
 
   /** Requests at {@code rate} a second, paced, until told to stop. */
-  private static void load(String base, int rate, int offset, AtomicBoolean running, AtomicLong served) {
+  private static void load(
+      String base,
+      List<String> paths,
+      int rate,
+      int offset,
+      AtomicBoolean running,
+      AtomicLong served) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long every = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
     long next = System.nanoTime();
@@ -123,9 +145,9 @@ public final class StatusPageLoad {
       try {
         HttpResponse<byte[]> r =
             http.send(
-                HttpRequest.newBuilder(URI.create(base + PATHS.get(i % PATHS.size()))).build(),
+                HttpRequest.newBuilder(URI.create(base + paths.get(i % paths.size()))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 200) {
+        if (r.statusCode() == 200 || r.statusCode() == 404) {
           served.incrementAndGet();
         }
       } catch (Exception e) {

@@ -16,12 +16,17 @@ import java.util.function.Predicate;
  * heartbeat carried them), so the page and the API read every process the same way.
  */
 final class Families {
-  private final Map<String, List<Sample>> samples = new HashMap<>();
+  /** A sample with its labels parsed, once. */
+  private record Parsed(Map<String, String> labels, double value) {}
+
+  private final Map<String, List<Parsed>> samples = new HashMap<>();
 
   Families(List<PrometheusFamily> families) {
     for (PrometheusFamily f : families) {
       for (Sample s : f.samples()) {
-        samples.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s);
+        samples
+            .computeIfAbsent(s.name(), n -> new ArrayList<>())
+            .add(new Parsed(s.labelMap(), s.value()));
       }
     }
   }
@@ -29,8 +34,8 @@ final class Families {
   /** The sum of the samples named {@code name} whose labels {@code where} accepts. */
   double sum(String name, Predicate<Map<String, String>> where) {
     double n = 0;
-    for (Sample s : samples.getOrDefault(name, List.of())) {
-      if (where.test(s.labelMap())) {
+    for (Parsed s : samples.getOrDefault(name, List.of())) {
+      if (where.test(s.labels())) {
         n += s.value();
       }
     }
@@ -44,8 +49,8 @@ final class Families {
   /** The samples named {@code name}, summed by the value of their label {@code label}. */
   Map<String, Double> sumBy(String name, String label) {
     Map<String, Double> by = new LinkedHashMap<>();
-    for (Sample s : samples.getOrDefault(name, List.of())) {
-      String v = s.labelMap().get(label);
+    for (Parsed s : samples.getOrDefault(name, List.of())) {
+      String v = s.labels().get(label);
       if (v != null) {
         by.merge(v, s.value(), Double::sum);
       }
@@ -56,8 +61,8 @@ final class Families {
   /** The samples named {@code name}, one per label set, as label maps with a "value". */
   List<Map<String, String>> rows(String name) {
     List<Map<String, String>> rows = new ArrayList<>();
-    for (Sample s : samples.getOrDefault(name, List.of())) {
-      Map<String, String> row = new LinkedHashMap<>(s.labelMap());
+    for (Parsed s : samples.getOrDefault(name, List.of())) {
+      Map<String, String> row = new LinkedHashMap<>(s.labels());
       row.put("value", Double.toString(s.value()));
       rows.add(row);
     }
@@ -70,8 +75,8 @@ final class Families {
    */
   NavigableMap<Double, Double> buckets(String family, Predicate<Map<String, String>> where) {
     TreeMap<Double, Double> b = new TreeMap<>();
-    for (Sample s : samples.getOrDefault(family + "_bucket", List.of())) {
-      Map<String, String> labels = s.labelMap();
+    for (Parsed s : samples.getOrDefault(family + "_bucket", List.of())) {
+      Map<String, String> labels = s.labels();
       String le = labels.get("le");
       if (le != null && where.test(labels)) {
         double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);

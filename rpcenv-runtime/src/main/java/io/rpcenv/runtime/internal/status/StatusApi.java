@@ -15,14 +15,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bodies the driver's HTTP server answers with: {@code /metrics} as Prometheus text, and the
- * {@code /api/v1} documents as JSON. Each is computed from the live figures when asked for.
+ * {@code /api/v1} documents as JSON, computed from the live figures when asked for (the driver's
+ * own reused for a quarter second, so a page's burst of requests reads its registry once). Used on
+ * the server's one thread.
  */
 final class StatusApi {
+  /** How long the driver's families read for one document serve the next ones. */
+  private static final long REUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   private final StatusSource source;
   private final History history;
+
+  // Read and written on the server's one thread only.
+  private List<PrometheusFamily> driverFamilies = List.of();
+  private long driverFamiliesAt;
 
   StatusApi(StatusSource source, History history) {
     this.source = source;
@@ -117,7 +127,13 @@ final class StatusApi {
   /** Every process's families, the driver's first, by executor id. */
   private Map<String, List<PrometheusFamily>> processes() {
     Map<String, List<PrometheusFamily>> all = new LinkedHashMap<>();
-    all.put("driver", source.driverFamilies());
+    long now = System.nanoTime();
+    if (driverFamiliesAt == 0 || now - driverFamiliesAt > REUSE_NANOS) {
+      // The page asks for six documents a second: one reading of the registry serves them all.
+      driverFamilies = source.driverFamilies();
+      driverFamiliesAt = now;
+    }
+    all.put("driver", driverFamilies);
     for (LiveExecutor l : live()) {
       all.put(l.info().executorId(), l.metrics());
     }
