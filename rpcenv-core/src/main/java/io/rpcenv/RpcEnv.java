@@ -105,6 +105,29 @@ public abstract class RpcEnv implements AutoCloseable {
   public abstract MetricRegistry metrics();
 
   /**
+   * The files this env serves to its peers ({@link RpcEnvFileServer}).
+   *
+   * @throws IllegalStateException for a client-mode env, which has no address to serve from
+   */
+  public abstract RpcEnvFileServer fileServer();
+
+  /**
+   * Opens a file another env serves ({@link RpcEnvFileServer}) by its URI ({@code
+   * spark://host:port/jars/a.jar}), over this env's connection to that env. The file arrives in
+   * chunks as it is read, a few ahead at most, so neither side holds it whole and a slow reader
+   * slows the sender. The length is learned first and the content checked against the SHA-256 the
+   * server took when the file was added: a read fails with an {@link java.io.IOException} naming
+   * the URI and the peer when the connection is lost, the file is shorter, changed or gone, or the
+   * digest does not match, and end of stream is reported only after the whole file arrived intact.
+   *
+   * @throws java.io.IOException if the URI names no file there (the message lists what is
+   *     registered under its base) or the env cannot be reached
+   * @throws IllegalArgumentException if {@code uri} is not {@code spark://host:port/path}
+   */
+  public abstract java.nio.channels.ReadableByteChannel openChannel(String uri)
+      throws java.io.IOException;
+
+  /**
    * Registers {@code endpoint} under {@code name} and returns its ref at once; {@code onStart} runs
    * later on a dispatcher thread, before any message. Throws {@link IllegalArgumentException} if
    * the name is taken or the endpoint object is already registered, and {@link

@@ -164,6 +164,18 @@ final class EnvShutdown {
     joinThread(Long.MAX_VALUE);
   }
 
+  /** Throws if {@code ownThread}: a thread of the env waiting for its end would wait for itself. */
+  void refuseWaitOnOwnThread(boolean ownThread) {
+    if (ownThread) {
+      throw new IllegalStateException(
+          "awaitTermination called on "
+              + Thread.currentThread().getName()
+              + ", a thread of "
+              + where.get()
+              + " that shutdown must end; it would wait for itself");
+    }
+  }
+
   /** Waits at most {@code timeout}; returns whether the shutdown and its thread have ended. */
   boolean await(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -10,6 +10,7 @@ import io.rpcenv.RpcEndpoint;
 import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
+import io.rpcenv.RpcEnvFileServer;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
 import io.rpcenv.RpcTimeout;
@@ -19,10 +20,13 @@ import io.rpcenv.internal.dispatch.Dispatcher;
 import io.rpcenv.internal.dispatch.Inbox;
 import io.rpcenv.internal.dispatch.RpcThread;
 import io.rpcenv.internal.dispatch.StallWatch;
+import io.rpcenv.internal.files.EnvFiles;
 import io.rpcenv.internal.metrics.EnvMetrics;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -54,13 +58,14 @@ public final class NettyRpcEnv extends RpcEnv {
   private final EnvThreads threads;
   private final EnvShutdown lifecycle;
   private final EnvMetrics metrics = new EnvMetrics();
+  private final EnvFiles files = new EnvFiles(this);
   private volatile RpcAddress address;
 
   NettyRpcEnv(RpcEnvConfig config, EndpointBinder binder) {
     this.name = config.name();
     this.binder = binder;
     this.conf = config.conf().copy();
-    this.envId = newEnvId();
+    this.envId = ThreadLocalRandom.current().nextLong() | 1; // never 0: 0 means unknown
     this.threads = new EnvThreads(this, name);
     // First everything that can be wrong with the settings, before any thread or buffer exists.
     RpcSettingsCheck settings;
@@ -137,14 +142,6 @@ public final class NettyRpcEnv extends RpcEnv {
       throw e;
     }
     LOG.debug("Started {} ({} transport)", where(), transport.ioName());
-  }
-
-  private static long newEnvId() {
-    long id;
-    do {
-      id = ThreadLocalRandom.current().nextLong();
-    } while (id == 0);
-    return id;
   }
 
   // ---- RpcEnv ----
@@ -300,25 +297,14 @@ public final class NettyRpcEnv extends RpcEnv {
 
   @Override
   public void awaitTermination() {
-    checkNotOwnThread();
+    lifecycle.refuseWaitOnOwnThread(isOwnThread());
     lifecycle.await();
   }
 
   @Override
   public boolean awaitTermination(Duration timeout) {
-    checkNotOwnThread();
+    lifecycle.refuseWaitOnOwnThread(isOwnThread());
     return lifecycle.await(timeout);
-  }
-
-  private void checkNotOwnThread() {
-    if (isOwnThread()) {
-      throw new IllegalStateException(
-          "awaitTermination called on "
-              + Thread.currentThread().getName()
-              + ", a thread of "
-              + where()
-              + " that shutdown must end; it would wait for itself");
-    }
   }
 
   @Override
@@ -340,6 +326,16 @@ public final class NettyRpcEnv extends RpcEnv {
   /** The transport, for tests inside this module. */
   Transport transport() {
     return transport;
+  }
+
+  @Override
+  public RpcEnvFileServer fileServer() {
+    return files.server();
+  }
+
+  @Override
+  public ReadableByteChannel openChannel(String uri) throws IOException {
+    return files.open(uri);
   }
 
   @Override

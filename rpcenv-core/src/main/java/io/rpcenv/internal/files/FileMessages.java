@@ -1,0 +1,24 @@
+package io.rpcenv.internal.files;
+
+import java.io.Serializable;
+
+/** What a reader and a file server say to each other, as asks to {@link #ENDPOINT}. */
+final class FileMessages {
+  private FileMessages() {}
+
+  /** The name of every env's file server endpoint. */
+  static final String ENDPOINT = "rpcenv-file-server";
+
+  /** Reader to server: what is at {@code path} (as in the URI, {@code /jars/a.jar})? */
+  record Open(String path) implements Serializable {}
+
+  /** Server to reader: the file's length and its SHA-256 (hex), as taken when it was added. */
+  record Opened(long length, String sha256) implements Serializable {}
+
+  /** Reader to server: {@code length} bytes of {@code path} from {@code offset}. */
+  record Read(String path, long offset, int length) implements Serializable {}
+
+  /** Server to reader: the bytes asked for, all of them. */
+  @SuppressWarnings("ArrayRecordComponent") // a wire value, made once and read once
+  record Chunk(byte[] bytes) implements Serializable {}
+}

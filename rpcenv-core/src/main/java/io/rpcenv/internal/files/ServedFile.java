@@ -1,0 +1,100 @@
+package io.rpcenv.internal.files;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A file as it was when added: where it is, its length, its modification time and its SHA-256.
+ * Reads check that it is still that file.
+ */
+record ServedFile(Path file, long length, long modifiedMillis, String sha256) {
+  /** Reads {@code file} once to take its digest. */
+  static ServedFile of(Path file) {
+    Path real;
+    BasicFileAttributes attrs;
+    try {
+      real = file.toRealPath();
+      attrs = Files.readAttributes(real, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot serve " + file + ": " + e, e);
+    }
+    if (!attrs.isRegularFile()) {
+      throw new IllegalArgumentException("Cannot serve " + file + ": not a regular file");
+    }
+    try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
+      MessageDigest sha = newDigest();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        sha.update(buf);
+        buf.clear();
+      }
+      return new ServedFile(
+          real,
+          attrs.size(),
+          attrs.lastModifiedTime().toMillis(),
+          HexFormat.of().formatHex(sha.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file + " to serve it", e);
+    }
+  }
+
+  static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  /**
+   * {@code length} bytes from {@code offset}, exactly.
+   *
+   * @throws IOException if the file is gone, changed since it was added, or shorter than then
+   */
+  byte[] read(long offset, int length) throws IOException {
+    BasicFileAttributes now;
+    try {
+      now = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new IOException(file + " is gone since it was added to the file server (" + e + ")", e);
+    }
+    if (now.size() != this.length || now.lastModifiedTime().toMillis() != modifiedMillis) {
+      throw new IOException(
+          file
+              + " changed since it was added to the file server (length "
+              + this.length
+              + " then, "
+              + now.size()
+              + " now): add it again to serve the new content");
+    }
+    if (offset < 0 || length < 0 || offset + length > this.length) {
+      throw new IOException(
+          "Bytes " + offset + "+" + length + " are outside " + file + " (" + this.length + ")");
+    }
+    byte[] bytes = new byte[length];
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          throw new IOException(
+              file
+                  + " ended at "
+                  + (offset + buf.position())
+                  + " bytes, before its length "
+                  + this.length);
+        }
+      }
+    }
+    return bytes;
+  }
+}
