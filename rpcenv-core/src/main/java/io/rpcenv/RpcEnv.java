@@ -124,8 +124,7 @@ public abstract class RpcEnv implements AutoCloseable {
    *     registered under its base) or the env cannot be reached
    * @throws IllegalArgumentException if {@code uri} is not {@code spark://host:port/path}
    */
-  public abstract java.nio.channels.ReadableByteChannel openChannel(String uri)
-      throws java.io.IOException;
+  public abstract RpcFileChannel openChannel(String uri) throws java.io.IOException;
 
   /**
    * Registers {@code endpoint} under {@code name} and returns its ref at once; {@code onStart} runs

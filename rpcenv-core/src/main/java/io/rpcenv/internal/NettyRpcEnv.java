@@ -13,6 +13,7 @@ import io.rpcenv.RpcEnvConfig;
 import io.rpcenv.RpcEnvFileServer;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcException;
+import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.call.PendingAsk;
 import io.rpcenv.internal.codec.Codec;
@@ -26,7 +27,6 @@ import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
 import java.io.IOException;
-import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -334,7 +334,7 @@ public final class NettyRpcEnv extends RpcEnv {
   }
 
   @Override
-  public ReadableByteChannel openChannel(String uri) throws IOException {
+  public RpcFileChannel openChannel(String uri) throws IOException {
     return files.open(uri);
   }
 

@@ -5,11 +5,11 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvFileServer;
 import io.rpcenv.RpcException;
+import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcRemoteException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.channels.ReadableByteChannel;
 
 /**
  * One env's side of file serving: its file server (made, with its endpoint, when first asked for)
@@ -39,7 +39,7 @@ public final class EnvFiles {
   }
 
   /** Opens {@code uri} ({@code spark://host:port/path}) on the env that serves it. */
-  public ReadableByteChannel open(String uri) throws IOException {
+  public RpcFileChannel open(String uri) throws IOException {
     URI parsed;
     try {
       parsed = new URI(uri);

@@ -1,13 +1,13 @@
 package io.rpcenv.internal.files;
 
 import io.rpcenv.RpcEndpointRef;
+import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcRemoteException;
 import io.rpcenv.RpcTimeout;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
  * is reported. Any failure is sticky: later reads fail the same way. Not thread-safe, like most
  * channels' readers.
  */
-final class RemoteFileChannel implements ReadableByteChannel {
+final class RemoteFileChannel implements RpcFileChannel {
   static final int CHUNK = 1 << 20;
   static final int AHEAD = 4;
 
@@ -54,9 +54,14 @@ final class RemoteFileChannel implements ReadableByteChannel {
     this.timeout = timeout;
   }
 
-  /** The file's length, as the server gave it before the first byte. */
-  long length() {
+  @Override
+  public long length() {
     return length;
+  }
+
+  @Override
+  public String sha256() {
+    return sha256;
   }
 
   @Override
