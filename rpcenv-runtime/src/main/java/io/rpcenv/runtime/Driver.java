@@ -14,12 +14,15 @@ import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverPluginContainer;
 import io.rpcenv.plugin.host.ExecutorDirectory;
 import io.rpcenv.plugin.host.PluginLoader;
+import io.rpcenv.runtime.internal.ApplicationJars;
 import io.rpcenv.runtime.internal.DriverEndpoint;
 import io.rpcenv.runtime.internal.LiveExecutor;
 import io.rpcenv.runtime.internal.Messages;
 import io.rpcenv.runtime.internal.SecretSettings;
+import io.rpcenv.runtime.internal.SettingChecks;
 import io.rpcenv.runtime.internal.status.StatusServer;
 import io.rpcenv.runtime.internal.status.StatusSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -67,9 +70,9 @@ public final class Driver implements AutoCloseable {
   /** The secret this driver generated for its local executors, or null. */
   private final String generatedSecret;
 
-  private Driver(RpcConf conf) {
+  private Driver(RpcConf conf, List<Path> jars) {
     this.conf = conf.copy();
-    checkHeartbeat(this.conf);
+    SettingChecks.checkHeartbeat(this.conf);
     this.appId =
         this.conf.get(RuntimeConfigKeys.APP_ID) != null
             ? this.conf.get(RuntimeConfigKeys.APP_ID)
@@ -80,7 +83,8 @@ public final class Driver implements AutoCloseable {
     String host = this.conf.get(RuntimeConfigKeys.DRIVER_HOST);
     String bind = this.conf.get(RuntimeConfigKeys.DRIVER_BIND_ADDRESS);
     this.conf.set("spark.executor.id", "driver").set(RuntimeConfigKeys.APP_ID.key(), appId);
-    this.generatedSecret = secretToGenerate(this.conf);
+    PluginLoader.allowPluginPackages(this.conf); // as on Spark: a plugin's messages beside it
+    this.generatedSecret = SettingChecks.secretToGenerate(this.conf);
     if (generatedSecret != null) {
       this.conf.set(SecurityConfigKeys.AUTH_SECRET.key(), generatedSecret);
       LOG.info(
@@ -97,6 +101,10 @@ public final class Driver implements AutoCloseable {
                 .conf(this.conf)
                 .build());
     try {
+      if (!jars.isEmpty()) { // served to the executors, which fetch them before their plugins
+        List<String> uris = jars.stream().map(env.fileServer()::addJar).toList();
+        this.conf.set(ApplicationJars.URIS, String.join(",", uris));
+      }
       this.conf
           .set(RuntimeConfigKeys.DRIVER_HOST.key(), env.address().host())
           .set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(env.address().port()));
@@ -184,18 +192,17 @@ public final class Driver implements AutoCloseable {
    * {@link io.rpcenv.plugin.PluginException}) if it cannot start.
    */
   public static Driver start(RpcConf conf) {
-    return new Driver(conf);
-  }
-
-  /** A fresh secret when authentication is on and none is given anywhere; else null. */
-  private static String secretToGenerate(RpcConf conf) {
-    boolean given =
-        conf.get(SecurityConfigKeys.AUTH_SECRET) != null
-            || conf.get(SecurityConfigKeys.AUTH_SECRET_FILE) != null
-            || System.getenv(RpcSecurityManager.SECRET_ENV) != null;
-    return conf.get(SecurityConfigKeys.AUTHENTICATE) && !given
-        ? RpcSecurityManager.generateSecret()
-        : null;
+    // The env, its threads and the plugins see spark.jars: plugins and their messages load from it.
+    List<Path> jars = ApplicationJars.configured(conf);
+    Thread self = Thread.currentThread();
+    ClassLoader was = self.getContextClassLoader();
+    self.setContextClassLoader(
+        ApplicationJars.loader(jars, PluginLoader.contextLoader(Driver.class)));
+    try {
+      return new Driver(conf, jars);
+    } finally {
+      self.setContextClassLoader(was);
+    }
   }
 
   /** The shared secret local executors must use, or null when authentication is off. */
@@ -204,20 +211,6 @@ public final class Driver implements AutoCloseable {
       return null;
     }
     return RpcSecurityManager.resolveSecret(conf);
-  }
-
-  static void checkHeartbeat(RpcConf conf) {
-    Duration hb = conf.get(RuntimeConfigKeys.HEARTBEAT_INTERVAL);
-    Duration timeout = conf.get(RpcConfigKeys.NETWORK_TIMEOUT);
-    if (hb.compareTo(timeout) >= 0) {
-      throw new IllegalArgumentException(
-          "spark.executor.heartbeatInterval ("
-              + hb.toMillis()
-              + " ms) must be less "
-              + "than spark.network.timeout ("
-              + timeout.toMillis()
-              + " ms), or every executor would be expired");
-    }
   }
 
   /** The application id. */

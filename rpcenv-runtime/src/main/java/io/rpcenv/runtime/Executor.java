@@ -13,11 +13,17 @@ import io.rpcenv.plugin.ExecutorInfo;
 import io.rpcenv.plugin.host.DriverLink;
 import io.rpcenv.plugin.host.ExecutorPluginContainer;
 import io.rpcenv.plugin.host.PluginLoader;
+import io.rpcenv.runtime.internal.ApplicationJars;
 import io.rpcenv.runtime.internal.ExecutorEndpoint;
 import io.rpcenv.runtime.internal.Messages;
+import io.rpcenv.runtime.internal.SettingChecks;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,14 +59,10 @@ public final class Executor {
   private final AtomicInteger failedHeartbeats = new AtomicInteger();
   private final MetricRegistry pluginMetrics = new MetricRegistry();
 
-  private Executor(RpcConf localConf, String driverUrl, String executorId) {
+  private Executor(RpcConf conf, String driverUrl, String executorId) {
     this.executorId = executorId;
     RpcEndpointAddress driverAddress = RpcEndpointAddress.parse(driverUrl);
-    // The driver's settings, with this executor's own on top, are what its env runs with: its
-    // timeouts, keepalive and limits. They are fetched first over a short-lived env of the local
-    // settings, as Spark's executors do.
-    RpcConf conf = fetchConf(localConf, driverUrl, executorId);
-    Driver.checkHeartbeat(conf);
+    SettingChecks.checkHeartbeat(conf);
     // Made before the env (its thread starts with its first task): once registered, the driver may
     // tell this
     // executor to stop at any moment, and the stop must find everything it shuts down.
@@ -126,10 +128,25 @@ public final class Executor {
    * @param conf this executor's own settings, applied over the driver's
    */
   public static Executor start(RpcConf conf, String driverUrl, String executorId) {
-    return new Executor(conf, driverUrl, executorId);
+    // The driver's settings, with this executor's own on top, are what its env runs with: its
+    // timeouts, keepalive and limits. They and the application's jars are fetched first over a
+    // short-lived env of the local settings, as Spark's executors do; the env, its threads and the
+    // plugins then load classes through those jars.
+    List<Path> jars = new ArrayList<>();
+    RpcConf fetched = fetchConf(conf, driverUrl, executorId, jars);
+    Thread self = Thread.currentThread();
+    ClassLoader was = self.getContextClassLoader();
+    self.setContextClassLoader(
+        ApplicationJars.loader(jars, PluginLoader.contextLoader(Executor.class)));
+    try {
+      return new Executor(fetched, driverUrl, executorId);
+    } finally {
+      self.setContextClassLoader(was);
+    }
   }
 
-  private static RpcConf fetchConf(RpcConf localConf, String driverUrl, String executorId) {
+  private static RpcConf fetchConf(
+      RpcConf localConf, String driverUrl, String executorId, List<Path> jars) {
     RpcEnv fetching =
         RpcEnv.create(
             RpcEnvConfig.builder("executor-" + executorId + "-conf")
@@ -139,9 +156,20 @@ public final class Executor {
     try {
       Messages.AppConf app =
           fetching.setupEndpointRefByURI(driverUrl).askSync(new Messages.FetchConf(executorId));
-      return RpcConf.of(app.settings())
-          .setAll(localConf.getAll())
-          .set("spark.executor.id", executorId);
+      RpcConf conf =
+          RpcConf.of(app.settings())
+              .setAll(localConf.getAll())
+              .set("spark.executor.id", executorId);
+      PluginLoader.allowPluginPackages(conf); // as on Spark: a plugin's messages beside it
+      jars.addAll(ApplicationJars.fetch(fetching, conf));
+      return conf;
+    } catch (IOException e) {
+      throw new RpcException(
+          "Executor "
+              + executorId
+              + " cannot fetch the application's jars (spark.jars) from the driver: "
+              + e.getMessage(),
+          e);
     } finally {
       fetching.close();
     }

@@ -87,6 +87,23 @@ public final class RuntimeConfigKeys {
           "How long a stopping driver waits for its executors to exit before it shuts its plugins"
               + " down anyway.");
 
+  /** Jars the driver serves to its executors. */
+  public static final ConfigKey<String> JARS =
+      ConfigKey.string(
+          "spark.jars",
+          "",
+          "Comma-separated jars (paths on the driver's machine) that the driver loads plugins from"
+              + " and serves to every executor, which fetches them before loading its plugins.");
+
+  /** Where executors keep fetched jars. */
+  public static final ConfigKey<String> JAR_CACHE =
+      ConfigKey.string(
+              "spark.rpcenv.jarCache",
+              null,
+              "Folder where an executor keeps the jars it fetched, by SHA-256, so a restart or"
+                  + " another executor on the machine does not fetch them again.")
+          .computedDefault("<java.io.tmpdir>/rpcenv-jar-cache");
+
   /** Application name. */
   public static final ConfigKey<String> APP_NAME =
       ConfigKey.string(

@@ -66,6 +66,7 @@ public final class ChildJvm implements AutoCloseable {
       throws IOException {
     return launch(
         name,
+        null,
         prefix,
         System.getProperty("java.class.path"),
         mainClass.getName(),
@@ -87,7 +88,23 @@ public final class ChildJvm implements AutoCloseable {
       Map<String, String> env,
       String... args)
       throws IOException {
-    return launch(name, List.of(), classPath, mainClass, jvmOptions, env, args);
+    return launch(name, null, List.of(), classPath, mainClass, jvmOptions, env, args);
+  }
+
+  /**
+   * As {@link #startOnClassPath}, with {@code workingDir} as the process's working directory (a
+   * program that must not find anything relative to the test's).
+   */
+  public static ChildJvm startOnClassPathIn(
+      String name,
+      Path workingDir,
+      String classPath,
+      String mainClass,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String... args)
+      throws IOException {
+    return launch(name, workingDir, List.of(), classPath, mainClass, jvmOptions, env, args);
   }
 
   /**
@@ -104,6 +121,7 @@ public final class ChildJvm implements AutoCloseable {
 
   private static ChildJvm launch(
       String name,
+      Path workingDir,
       List<String> prefix,
       String classPath,
       String mainClass,
@@ -129,6 +147,9 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (workingDir != null) {
+      pb.directory(workingDir.toFile());
+    }
     pb.environment().putAll(env);
     return new ChildJvm(name, pb.start());
   }

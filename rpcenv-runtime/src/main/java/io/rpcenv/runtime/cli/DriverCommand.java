@@ -40,6 +40,14 @@ final class DriverCommand implements Callable<Integer> {
   @CommandLine.Mixin ConfOptions confOptions;
 
   @Option(
+      names = "--jars",
+      paramLabel = "JARS",
+      description =
+          "Comma-separated jars with plugins (spark.jars): the driver loads them and serves them to"
+              + " every executor, which needs nothing else on its class path.")
+  String jars;
+
+  @Option(
       names = "--local-executors",
       paramLabel = "N",
       defaultValue = "0",
@@ -68,6 +76,9 @@ final class DriverCommand implements Callable<Integer> {
     }
     if (port != null) {
       settings.set(RuntimeConfigKeys.DRIVER_PORT.key(), String.valueOf(port));
+    }
+    if (jars != null) {
+      settings.set(RuntimeConfigKeys.JARS.key(), jars);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Cli.Starting<Driver> starting = new Cli.Starting<>();
