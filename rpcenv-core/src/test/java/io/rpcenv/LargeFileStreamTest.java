@@ -41,7 +41,8 @@ class LargeFileStreamTest {
     String uri = server.fileServer().addFile(big);
 
     ChildJvm reader =
-        resources.add(ChildJvm.start("reader", ReadToDigest.class, List.of("-Xmx128m"), Map.of(), uri));
+        resources.add(
+            ChildJvm.start("reader", ReadToDigest.class, List.of("-Xmx128m"), Map.of(), uri));
     String line = reader.awaitLine(l -> l.startsWith("read sha256="), Duration.ofMinutes(3));
     assertThat(reader.waitFor(Duration.ofSeconds(30))).isZero();
     System.out.println("1 GiB stream: " + line);
