@@ -150,7 +150,7 @@ public final class BenchMain {
             "io.rpcenv.bench.peers.RpcenvPeer",
             benchCp,
             List.of("-Dbench.rpcenv.dispatch=true"),
-            EnumSet.allOf(Workload.class)));
+            EnumSet.complementOf(EnumSet.of(Workload.F1)))); // the file server has one path
     m.put(
         "spark",
         new Peer(
@@ -174,7 +174,8 @@ public final class BenchMain {
             "io.rpcenv.bench.peers.NettyPeer",
             benchCp,
             List.of(),
-            EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
+            EnumSet.of(
+                Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5, Workload.F1)));
     return m;
   }
 

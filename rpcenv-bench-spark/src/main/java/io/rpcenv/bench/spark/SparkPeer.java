@@ -3,6 +3,7 @@ package io.rpcenv.bench.spark;
 import io.rpcenv.bench.harness.BenchClient;
 import io.rpcenv.bench.harness.BenchServer;
 import io.rpcenv.bench.harness.PeerFactory;
+import io.rpcenv.bench.harness.Workloads;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -115,6 +116,10 @@ public final class SparkPeer implements PeerFactory {
       env.setupEndpoint("e" + i, new Echo(env));
     }
     env.setupEndpoint("counter", new Counter(env));
+    String file = System.getProperty("bench.file");
+    if (file != null) {
+      env.fileServer().addFile(new java.io.File(file));
+    }
     return BenchServer.of(
         env.address().port(),
         () -> {
@@ -165,6 +170,12 @@ public final class SparkPeer implements PeerFactory {
       @Override
       public long count() {
         return (Long) counter.askSync("count", ANY);
+      }
+
+      @Override
+      public long fetchFile() throws Exception {
+        return Workloads.drain(
+            env.openChannel("spark://127.0.0.1:" + port + "/files/" + Workloads.FILE_NAME));
       }
 
       @Override

@@ -15,4 +15,11 @@ public interface BenchClient extends AutoCloseable {
 
   /** How many one-way messages the server has received, after all those sent before this call. */
   long count() throws Exception;
+
+  /**
+   * Reads the whole file the server serves as {@link Workloads#FILE_NAME} (F1); returns its length.
+   */
+  default long fetchFile() throws Exception {
+    throw new UnsupportedOperationException("this system has no file server");
+  }
 }

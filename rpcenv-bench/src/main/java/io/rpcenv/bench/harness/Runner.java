@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,9 @@ public final class Runner {
   /** One run; throws if a JVM fails or prints no result. */
   public Result run(Peer peer, Workload w) throws Exception {
     int endpoints = w == Workload.W6 ? params.endpoints() : 1;
-    Process server = start(peer, List.of("server", String.valueOf(endpoints)));
+    List<String> serverOptions =
+        w == Workload.F1 ? List.of("-Dbench.file=" + benchFile()) : List.of();
+    Process server = start(peer, serverOptions, List.of("server", String.valueOf(endpoints)));
     try {
       BufferedReader out =
           new BufferedReader(
@@ -52,6 +55,7 @@ public final class Runner {
         clients.add(
             start(
                 peer,
+                List.of(),
                 List.of(
                     "client",
                     w.name(),
@@ -105,11 +109,33 @@ public final class Runner {
     return result;
   }
 
-  private static Process start(Peer peer, List<String> args) throws IOException {
+  /**
+   * The F1 file: 1 GiB, made once per run as a sparse file (read from the page cache as zeros, the
+   * same for every system), deleted when the run's JVM exits.
+   */
+  private static synchronized Path benchFile() throws IOException {
+    if (file == null) {
+      Path dir = Files.createTempDirectory("rpcenv-bench");
+      Path f = dir.resolve(Workloads.FILE_NAME);
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+        raf.setLength(Workloads.FILE_LENGTH);
+      }
+      f.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      file = f;
+    }
+    return file;
+  }
+
+  private static Path file;
+
+  private static Process start(Peer peer, List<String> extraOptions, List<String> args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(COMMON_JVM_OPTIONS);
     cmd.addAll(peer.jvmOptions());
+    cmd.addAll(extraOptions);
     cmd.add("-cp");
     cmd.add(peer.classpath());
     cmd.add(PeerMain.class.getName());

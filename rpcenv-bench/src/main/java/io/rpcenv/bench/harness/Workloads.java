@@ -27,7 +27,48 @@ public final class Workloads {
       case W4 -> large(connect.get(), p);
       case W5 -> fanIn(connect, p);
       case W6 -> windowed(connect.get(), 64, p.endpoints(), new byte[SMALL], p);
+      case F1 -> fetch(connect.get(), p);
     };
+  }
+
+  /** The name the servers serve the F1 file under, and its length. */
+  public static final String FILE_NAME = "bench-file.bin";
+
+  public static final long FILE_LENGTH = 1L << 30;
+
+  /** Whole fetches for the measurement time (at least one) after one to warm up; MiB/s. */
+  private static Result fetch(BenchClient c, Params p) throws Exception {
+    try (c) {
+      check(c.fetchFile());
+      long start = System.nanoTime();
+      long end = start + TimeUnit.MILLISECONDS.toNanos(p.measureMillis());
+      long bytes = 0;
+      do {
+        bytes += check(c.fetchFile());
+      } while (System.nanoTime() < end);
+      return new Result(bytes / ((System.nanoTime() - start) / 1e9) / (1 << 20), null);
+    }
+  }
+
+  private static long check(long fetched) {
+    if (fetched != FILE_LENGTH) {
+      throw new IllegalStateException("fetched " + fetched + " bytes of " + FILE_LENGTH);
+    }
+    return fetched;
+  }
+
+  /** Reads {@code ch} to its end and closes it; returns how many bytes it gave. */
+  public static long drain(java.nio.channels.ReadableByteChannel ch) throws java.io.IOException {
+    long n = 0;
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 16);
+    try (ch) {
+      int r;
+      while ((r = ch.read(buf)) >= 0) {
+        n += r;
+        buf.clear();
+      }
+    }
+    return n;
   }
 
   /** Durations and sizes of a run. */

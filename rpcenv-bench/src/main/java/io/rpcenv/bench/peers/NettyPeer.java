@@ -39,6 +39,7 @@ public final class NettyPeer implements PeerFactory {
   static final byte ASK = 1;
   static final byte SEND = 2;
   static final byte COUNT = 3;
+  static final byte FETCH = 4;
   static final int MAX_FRAME = 64 << 20;
 
   @Override
@@ -104,6 +105,12 @@ public final class NettyPeer implements PeerFactory {
                             ctx.alloc().buffer(5).writeInt(1 + f.readableBytes()).writeByte(ASK);
                         ctx.write(header);
                         ctx.write(f);
+                      } else if (type == FETCH) {
+                        f.release(); // the file, zero-copy (sendfile) behind an 8-byte length
+                        java.io.File file = new java.io.File(System.getProperty("bench.file"));
+                        ctx.write(ctx.alloc().buffer(8).writeLong(file.length()));
+                        ctx.writeAndFlush(
+                            new io.netty.channel.DefaultFileRegion(file, 0, file.length()));
                       } else if (type == SEND) {
                         count[0]++; // one channel per client: its event loop alone touches it
                         f.release();
@@ -213,6 +220,41 @@ public final class NettyPeer implements PeerFactory {
           unflushed = 0;
           ch.flush();
         }
+      }
+
+      /** A connection of its own, reading the raw bytes that follow the length. */
+      @Override
+      public long fetchFile() throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        long[] got = {0, -1};
+        Channel c =
+            new Bootstrap()
+                .group(group)
+                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .handler(
+                    new ChannelInboundHandlerAdapter() {
+                      @Override
+                      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf b = (ByteBuf) msg;
+                        try {
+                          if (got[1] < 0) {
+                            got[1] = b.readLong(); // the first read holds at least 8 bytes here
+                          }
+                          got[0] += b.readableBytes();
+                          if (got[0] == got[1]) {
+                            done.complete(got[0]);
+                            ctx.close();
+                          }
+                        } finally {
+                          b.release();
+                        }
+                      }
+                    })
+                .connect("127.0.0.1", port)
+                .sync()
+                .channel();
+        c.writeAndFlush(c.alloc().buffer(9).writeInt(5).writeByte(FETCH).writeInt(0));
+        return done.get();
       }
 
       @Override

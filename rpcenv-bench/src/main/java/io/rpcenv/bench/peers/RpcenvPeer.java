@@ -11,6 +11,7 @@ import io.rpcenv.ThreadSafeRpcEndpoint;
 import io.rpcenv.bench.harness.BenchClient;
 import io.rpcenv.bench.harness.BenchServer;
 import io.rpcenv.bench.harness.PeerFactory;
+import io.rpcenv.bench.harness.Workloads;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -90,6 +91,10 @@ public final class RpcenvPeer implements PeerFactory {
       env.setupEndpoint("e" + i, DISPATCH ? new DispatchedEcho() : new InlineEcho());
     }
     env.setupEndpoint("counter", DISPATCH ? new OrderedCounter() : new InlineCounter());
+    String file = System.getProperty("bench.file");
+    if (file != null) {
+      env.fileServer().addFile(java.nio.file.Path.of(file));
+    }
     return BenchServer.of(env.address().port(), env::close);
   }
 
@@ -130,6 +135,12 @@ public final class RpcenvPeer implements PeerFactory {
       @Override
       public long count() {
         return counter.<Long>askSync("count");
+      }
+
+      @Override
+      public long fetchFile() throws Exception {
+        return Workloads.drain(
+            env.openChannel("spark://127.0.0.1:" + port + "/files/" + Workloads.FILE_NAME));
       }
 
       @Override
