@@ -32,7 +32,7 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final String sha256;
   private final RpcTimeout timeout;
   private final MessageDigest digest = ServedFile.newDigest();
-  private final ArrayDeque<CompletableFuture<FileMessages.Chunk>> ahead = new ArrayDeque<>();
+  private final ArrayDeque<CompletableFuture<byte[]>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
   private ByteBuffer current = ByteBuffer.allocate(0);
@@ -104,7 +104,7 @@ final class RemoteFileChannel implements RpcFileChannel {
   private byte[] next() throws IOException {
     byte[] bytes;
     try {
-      bytes = ahead.poll().get().bytes();
+      bytes = ahead.poll().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while reading " + uri);
