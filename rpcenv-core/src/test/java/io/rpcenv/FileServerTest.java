@@ -156,6 +156,25 @@ class FileServerTest {
   }
 
   @Test
+  void contentThatNoLongerMatchesTheDigestFailsTheReadInsteadOfEnding() throws Exception {
+    RpcEnv server = envs.server("server");
+    Path f = file("same-size.bin", 3 << 20);
+    String uri = server.fileServer().addFile(f);
+    // Same length, same modification time, other bytes: only the digest can tell.
+    java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(f);
+    byte[] other = Files.readAllBytes(f);
+    other[other.length / 2] ^= 1;
+    Files.write(f, other);
+    Files.setLastModifiedTime(f, was);
+
+    assertThatThrownBy(() -> readAll(envs.client("client").openChannel(uri)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(uri)
+        .hasMessageContaining(server.address().hostPort())
+        .hasMessageContaining("not the server's");
+  }
+
+  @Test
   void aConnectionLostMidStreamFailsTheReadNamingThePeer() throws Exception {
     RpcEnv server = envs.server("server");
     String uri = server.fileServer().addFile(file("big.bin", 16 << 20));
