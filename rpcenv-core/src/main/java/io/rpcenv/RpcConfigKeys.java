@@ -156,14 +156,16 @@ public final class RpcConfigKeys {
       ConfigKey.string(
               "spark.rpc.io.mode",
               "auto",
-              "auto (native epoll when it loads, else NIO), epoll, or nio.")
+              "auto (native epoll when it loads, else NIO), epoll, io_uring (Netty 4.2's, where the"
+                  + " kernel has it), or nio.")
           .checked(
               v ->
                   v.equalsIgnoreCase("auto")
                           || v.equalsIgnoreCase("epoll")
+                          || v.equalsIgnoreCase("io_uring")
                           || v.equalsIgnoreCase("nio")
                       ? null
-                      : "must be auto, epoll or nio");
+                      : "must be auto, epoll, io_uring or nio");
 
   /** Direct (off-heap) network buffers. */
   public static final ConfigKey<Boolean> PREFER_DIRECT_BUFS =

@@ -13,12 +13,18 @@ public final class TestEnvs {
     this.resources = resources;
   }
 
-  /** Default conf with short timeouts so that a failing test fails fast. */
+  /**
+   * Default conf with short timeouts so that a failing test fails fast. {@code
+   * -Drpcenv.test.ioMode=io_uring} (or nio, epoll) runs the tests on that transport.
+   */
   public static RpcConf conf() {
-    return new RpcConf()
-        .set("spark.rpc.askTimeout", "20s")
-        .set("spark.rpc.lookupTimeout", "20s")
-        .set("spark.rpc.retry.wait", "100ms");
+    RpcConf conf =
+        new RpcConf()
+            .set("spark.rpc.askTimeout", "20s")
+            .set("spark.rpc.lookupTimeout", "20s")
+            .set("spark.rpc.retry.wait", "100ms");
+    String mode = System.getProperty("rpcenv.test.ioMode");
+    return mode == null ? conf : conf.set("spark.rpc.io.mode", mode);
   }
 
   /** A server-mode env with the short-timeout {@link #conf()}. */

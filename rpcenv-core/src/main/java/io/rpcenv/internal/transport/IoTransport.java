@@ -12,14 +12,19 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The kind of sockets and event loops in use: native epoll when it loads (and is allowed by {@code
- * spark.rpc.io.mode}), NIO otherwise.
+ * The kind of sockets and event loops in use, as {@code spark.rpc.io.mode} chooses: native epoll or
+ * io_uring when asked for (refused with the reason when the machine lacks it); with {@code auto},
+ * epoll when it loads, else NIO.
  *
- * @param name "epoll" or "nio"
+ * @param name "epoll", "io_uring" or "nio"
  * @param handlerFactory creates the event loops' I/O handlers
  * @param socketChannel the client socket channel class
  * @param serverChannel the server socket channel class
@@ -30,9 +35,22 @@ public record IoTransport(
     Class<? extends SocketChannel> socketChannel,
     Class<? extends ServerChannel> serverChannel) {
 
-  /** Chooses the transport for {@code mode} (auto, epoll, nio). */
+  /** Chooses the transport for {@code mode} (auto, epoll, io_uring, nio). */
   public static IoTransport select(String mode) {
     String m = mode.toLowerCase(Locale.ROOT);
+    if (m.equals("io_uring")) {
+      if (!IoUring.isAvailable()) {
+        throw new IllegalStateException(
+            "spark.rpc.io.mode=io_uring, but io_uring is unavailable on this machine: "
+                + IoUring.unavailabilityCause()
+                + ". Use spark.rpc.io.mode=auto, epoll or nio.");
+      }
+      return new IoTransport(
+          "io_uring",
+          IoUringIoHandler.newFactory(),
+          IoUringSocketChannel.class,
+          IoUringServerSocketChannel.class);
+    }
     boolean epoll = Epoll.isAvailable();
     if (m.equals("epoll") && !epoll) {
       throw new IllegalStateException(

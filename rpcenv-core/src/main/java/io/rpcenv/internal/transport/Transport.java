@@ -105,7 +105,7 @@ public final class Transport {
     return alloc;
   }
 
-  /** "epoll" or "nio". */
+  /** "epoll", "io_uring" or "nio". */
   public String ioName() {
     return io.name();
   }
