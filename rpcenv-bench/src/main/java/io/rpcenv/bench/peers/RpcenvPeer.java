@@ -26,7 +26,8 @@ public final class RpcenvPeer implements PeerFactory {
 
   @Override
   public String name() {
-    return DISPATCH ? "rpcenv (dispatcher)" : "rpcenv";
+    String mode = System.getProperty("bench.rpcenv.ioMode");
+    return (DISPATCH ? "rpcenv (dispatcher)" : "rpcenv") + (mode == null ? "" : " " + mode);
   }
 
   static final class InlineEcho extends RpcEndpoint implements InlineRpcEndpoint {
@@ -71,6 +72,10 @@ public final class RpcenvPeer implements PeerFactory {
    */
   static RpcConf conf() {
     RpcConf conf = new RpcConf();
+    String mode = System.getProperty("bench.rpcenv.ioMode"); // the rpcenv-io_uring system
+    if (mode != null) {
+      conf.set("spark.rpc.io.mode", mode);
+    }
     String extra = System.getenv("RPCENV_BENCH_CONF");
     if (extra != null && !extra.isBlank()) {
       for (String kv : extra.split(",", -1)) {
