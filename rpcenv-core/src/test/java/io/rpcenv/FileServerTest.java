@@ -220,6 +220,36 @@ class FileServerTest {
   }
 
   @Test
+  void underTlsTheBytesAreReadAndEncryptedAndArriveTheSame() throws Exception {
+    io.rpcenv.testkit.TestCertificates certs =
+        new io.rpcenv.testkit.TestCertificates(Files.createDirectories(dir.resolve("certs")));
+    io.rpcenv.testkit.TestCertificates.Authority ca = certs.authority("ca");
+    Path trust = certs.trustStore("trust", ca);
+    RpcConf tls =
+        TestEnvs.conf()
+            .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.trustStore", trust.toString())
+            .set("spark.ssl.rpc.trustStorePassword", io.rpcenv.testkit.TestCertificates.PASSWORD);
+    RpcConf serverTls =
+        tls.copy()
+            .set("spark.ssl.rpc.keyStore", certs.identity("server", ca).keyStore().toString())
+            .set("spark.ssl.rpc.keyStorePassword", io.rpcenv.testkit.TestCertificates.PASSWORD);
+    RpcEnv server = envs.server("server", serverTls);
+    Path f = file("secret.bin", 3 * (1 << 20) + 5);
+    String uri = server.fileServer().addFile(f);
+    assertThat(readAll(envs.client("client", tls).openChannel(uri)))
+        .isEqualTo(Files.readAllBytes(f));
+  }
+
+  @Test
+  void anEnvReadsItsOwnFiles() throws Exception {
+    RpcEnv server = envs.server("server");
+    Path f = file("own.bin", (1 << 20) + 3);
+    assertThat(readAll(server.openChannel(server.fileServer().addFile(f))))
+        .isEqualTo(Files.readAllBytes(f));
+  }
+
+  @Test
   void authenticationIsRequiredToReadWhenItIsOn() throws Exception {
     RpcConf auth =
         TestEnvs.conf().set("spark.authenticate", "true").set("spark.authenticate.secret", "s");

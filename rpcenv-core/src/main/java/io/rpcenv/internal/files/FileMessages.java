@@ -18,6 +18,6 @@ final class FileMessages {
   /** Reader to server: {@code length} bytes of {@code path} from {@code offset}. */
   record Read(String path, long offset, int length) implements Serializable {}
 
-  // Server to reader: the bytes asked for, all of them, as a plain byte[]: a large byte[] reply
-  // arrives in the array its frame was assembled in, with no copy on the way.
+  // Server to reader: the bytes asked for, all of them, as a plain byte[] (sent from the file, see
+  // FileSlice): a large byte[] reply arrives in the array its frame was assembled in.
 }

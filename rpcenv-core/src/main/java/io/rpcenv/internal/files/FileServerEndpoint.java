@@ -35,7 +35,7 @@ final class FileServerEndpoint extends RpcEndpoint implements IsolatedRpcEndpoin
         if (r.length() <= 0 || r.length() > MAX_CHUNK) {
           throw new IOException("A chunk is 1 to " + MAX_CHUNK + " bytes, not " + r.length());
         }
-        context.reply(files.get(r.path()).read(r.offset(), r.length()));
+        context.reply(files.get(r.path()).slice(r.offset(), r.length()));
       } else {
         context.sendFailure(
             new IllegalArgumentException("The file server does not answer " + message));

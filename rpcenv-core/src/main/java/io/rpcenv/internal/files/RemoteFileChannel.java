@@ -4,6 +4,7 @@ import io.rpcenv.RpcEndpointRef;
 import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcRemoteException;
 import io.rpcenv.RpcTimeout;
+import io.rpcenv.internal.transport.FileSlice;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final String sha256;
   private final RpcTimeout timeout;
   private final MessageDigest digest = ServedFile.newDigest();
-  private final ArrayDeque<CompletableFuture<byte[]>> ahead = new ArrayDeque<>();
+  private final ArrayDeque<CompletableFuture<Object>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
   private ByteBuffer current = ByteBuffer.allocate(0);
@@ -104,7 +105,9 @@ final class RemoteFileChannel implements RpcFileChannel {
   private byte[] next() throws IOException {
     byte[] bytes;
     try {
-      bytes = ahead.poll().get();
+      Object reply = ahead.poll().get();
+      // From an env's own file server the reply is not sent anywhere: the slice itself arrives.
+      bytes = reply instanceof FileSlice slice ? slice.read() : (byte[]) reply;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while reading " + uri);

@@ -1,5 +1,6 @@
 package io.rpcenv.internal.files;
 
+import io.rpcenv.internal.transport.FileSlice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -57,11 +58,11 @@ record ServedFile(Path file, long length, long modifiedMillis, String sha256) {
   }
 
   /**
-   * {@code length} bytes from {@code offset}, exactly.
+   * {@code length} bytes from {@code offset}, as a reply that sends them from the file.
    *
    * @throws IOException if the file is gone, changed since it was added, or shorter than then
    */
-  byte[] read(long offset, int length) throws IOException {
+  FileSlice slice(long offset, int length) throws IOException {
     BasicFileAttributes now;
     try {
       now = Files.readAttributes(file, BasicFileAttributes.class);
@@ -81,20 +82,6 @@ record ServedFile(Path file, long length, long modifiedMillis, String sha256) {
       throw new IOException(
           "Bytes " + offset + "+" + length + " are outside " + file + " (" + this.length + ")");
     }
-    byte[] bytes = new byte[length];
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, offset + buf.position()) < 0) {
-          throw new IOException(
-              file
-                  + " ended at "
-                  + (offset + buf.position())
-                  + " bytes, before its length "
-                  + this.length);
-        }
-      }
-    }
-    return bytes;
+    return new FileSlice(file, offset, length);
   }
 }

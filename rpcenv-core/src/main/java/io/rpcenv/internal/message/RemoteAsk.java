@@ -7,8 +7,11 @@ import io.rpcenv.internal.call.FailureCode;
 import io.rpcenv.internal.call.Failures;
 import io.rpcenv.internal.codec.Codec;
 import io.rpcenv.internal.transport.Connection;
+import io.rpcenv.internal.transport.FileSlice;
 import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
+import io.rpcenv.internal.transport.Protocol;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,10 @@ public final class RemoteAsk extends AskMessage {
 
   @Override
   protected void doReply(Object response) {
+    if (response instanceof FileSlice slice) {
+      replyFromFile(slice);
+      return;
+    }
     ByteBuf frame;
     try {
       frame = codec.reply(requestId, response, this);
@@ -82,8 +89,34 @@ public final class RemoteAsk extends AskMessage {
 
   /** Sends the one answer this ask gets; from then on it no longer counts as in progress. */
   private void write(ByteBuf frame) {
-    connection.sendReply(frame);
+    connection.sendReply(frame, null);
     window.done(body.weight());
+  }
+
+  /**
+   * A file's bytes as a {@code byte[]} reply. On a plaintext connection the frame is that of an
+   * empty {@code byte[]} (its tag and nothing after), lengthened to carry the bytes, which then go
+   * from the file to the socket; under TLS (which must encrypt them) they are read first.
+   */
+  private void replyFromFile(FileSlice slice) {
+    if (connection.sendsFilesDirectly()) {
+      ByteBuf frame = codec.reply(requestId, new byte[0], this);
+      if (frame.readableBytes() == Protocol.FRAME_HEADER + 8 + 1) { // request id, tag: no bytes
+        frame.setInt(0, frame.getInt(0) + slice.count());
+        connection.sendReply(frame, slice);
+        window.done(body.weight());
+        return;
+      }
+      frame.release(); // a serializer that writes byte[] otherwise: send them as it does
+    }
+    byte[] bytes;
+    try {
+      bytes = slice.read();
+    } catch (IOException e) {
+      doFail(e);
+      return;
+    }
+    doReply(bytes);
   }
 
   @Override

@@ -83,9 +83,7 @@ public final class Connection {
     return target != null ? target : verifiedListen;
   }
 
-  /**
-   * The listen address the peer claimed in its HELLO, verified or not; null before the handshake.
-   */
+  /** The listen address the peer claimed in its HELLO, verified or not; null before it. */
   RpcAddress claimedListenAddress() {
     return peer != null ? peer.listenAddress() : null;
   }
@@ -111,13 +109,15 @@ public final class Connection {
     return s != null ? s : target;
   }
 
-  /**
-   * The best name for the peer in messages, and the sender address endpoints see: its verified
-   * listen address, else its socket address.
-   */
+  /** The peer's name in messages and for endpoints: verified listen address, else socket's. */
   public RpcAddress peerAddress() {
     RpcAddress a = peerListenAddress();
     return a != null ? a : socketAddress();
+  }
+
+  /** Whether file bytes may go from the file to the socket (not under TLS, which encrypts). */
+  public boolean sendsFilesDirectly() {
+    return transport.settings().tls() == null;
   }
 
   public boolean isClosed() {
@@ -159,13 +159,14 @@ public final class Connection {
   }
 
   /**
-   * Queues an answer to the peer's ask. A peer that lets our answers pile up beyond {@code
-   * spark.rpc.outbox.maxBytes} is not reading: the connection is closed rather than buffering
-   * without end. Never throws.
+   * Queues an answer to the peer's ask, and the file bytes that end it unless null. A peer that
+   * lets our answers pile up beyond {@code spark.rpc.outbox.maxBytes} is not reading: the
+   * connection is closed rather than buffering without end. Never throws.
    */
-  public void sendReply(ByteBuf frame) {
-    if (!writes.hasRoomForReply(frame)) {
-      frame.release();
+  public void sendReply(ByteBuf frame, FileSlice fileBytes) {
+    QueuedWrite.Reply reply = QueuedWrite.Reply.of(frame, fileBytes);
+    if (!writes.hasRoomForReply(reply.bytes())) {
+      reply.release();
       String why =
           "answers to "
               + peerAddress()
@@ -178,9 +179,7 @@ public final class Connection {
       if (ch != null) {
         ch.close();
       }
-      return;
-    }
-    if (!writes.enqueueReply(frame, failClosed)) {
+    } else if (!writes.enqueueReply(reply, failClosed)) {
       LOG.debug("Answer not sent: the connection to {} is closed", peerAddress());
     }
   }

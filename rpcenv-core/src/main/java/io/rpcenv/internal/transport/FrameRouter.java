@@ -109,7 +109,8 @@ final class FrameRouter extends ChannelInboundHandlerAdapter {
                   + " bytes) of the receiving env",
               null,
               null,
-              0));
+              0),
+          null);
       window.done(body.weight());
       return;
     }

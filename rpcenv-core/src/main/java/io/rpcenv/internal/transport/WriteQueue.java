@@ -118,9 +118,9 @@ final class WriteQueue {
     }
   }
 
-  /** Whether an answer fits within {@code spark.rpc.outbox.maxBytes}. */
-  boolean hasRoomForReply(ByteBuf frame) {
-    return pendingBytes() + frame.readableBytes() <= maxBytes;
+  /** Whether an answer of {@code bytes} fits within {@code spark.rpc.outbox.maxBytes}. */
+  boolean hasRoomForReply(long bytes) {
+    return pendingBytes() + bytes <= maxBytes;
   }
 
   /**
@@ -159,15 +159,15 @@ final class WriteQueue {
    * Queues a reply or failure frame; on the event loop with nothing queued ahead (an inline
    * endpoint answering) it is written at once, without a command object. False if closed.
    */
-  boolean enqueueReply(ByteBuf frame, Consumer<PendingAsk<?>> failClosed) {
+  boolean enqueueReply(QueuedWrite.Reply reply, Consumer<PendingAsk<?>> failClosed) {
     Channel ch = writableNow();
     if (ch != null) {
-      writeFrame(ch, frame);
+      reply.writeTo(ch, connection.traffic);
       unflushed = true;
       scheduleDrain();
       return true;
     }
-    return enqueue(new QueuedWrite.Reply(frame), failClosed);
+    return enqueue(reply, failClosed);
   }
 
   /**
@@ -271,7 +271,7 @@ final class WriteQueue {
       writeFrame(ch, grant.window().creditFrame(ch.alloc(), grant.count(), grant.weight()));
       return true;
     }
-    writeFrame(ch, ((QueuedWrite.Reply) item).frame());
+    ((QueuedWrite.Reply) item).writeTo(ch, connection.traffic);
     return true;
   }
 
@@ -321,7 +321,7 @@ final class WriteQueue {
     while ((item = queue.poll()) != null) {
       queuedBytes.addAndGet(-item.bytes());
       if (item instanceof QueuedWrite.Reply reply) {
-        reply.frame().release();
+        reply.release();
       } else if (item instanceof OutboundMessage m) {
         n += release(m, failClosed);
       }
