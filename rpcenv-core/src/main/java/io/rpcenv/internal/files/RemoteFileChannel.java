@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * A file another env serves, read as it arrives: {@link #AHEAD} chunks of {@link #CHUNK} bytes are
@@ -32,7 +33,10 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final long length;
   private final String sha256;
   private final RpcTimeout timeout;
-  private final MessageDigest digest = ServedFile.newDigest();
+  private final MessageDigest digest = ServedFile.newDigest(); // the digester's alone until done
+  private final Executor digester;
+  private final ArrayDeque<CompletableFuture<Void>> digesting = new ArrayDeque<>();
+  private CompletableFuture<Void> digested = CompletableFuture.completedFuture(null);
   private final ArrayDeque<CompletableFuture<Object>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
@@ -46,7 +50,9 @@ final class RemoteFileChannel implements RpcFileChannel {
       String uri,
       String path,
       FileMessages.Opened opened,
-      RpcTimeout timeout) {
+      RpcTimeout timeout,
+      Executor digester) {
+    this.digester = digester;
     this.server = server;
     this.uri = uri;
     this.path = path;
@@ -128,7 +134,13 @@ final class RemoteFileChannel implements RpcFileChannel {
               + " were due, at byte "
               + delivered);
     }
-    digest.update(bytes);
+    // Hashed on the digester while this thread hands the bytes over and the next chunk arrives;
+    // in order, and never more than AHEAD chunks behind.
+    digested = digested.thenRunAsync(() -> digest.update(bytes), digester);
+    digesting.add(digested);
+    if (digesting.size() > AHEAD) {
+      await(digesting.poll());
+    }
     delivered += bytes.length;
     return bytes;
   }
@@ -156,6 +168,8 @@ final class RemoteFileChannel implements RpcFileChannel {
     if (verified) {
       return;
     }
+    await(digested);
+    digesting.clear();
     String got = HexFormat.of().formatHex(digest.digest());
     if (!got.equals(sha256)) {
       throw new IOException(
@@ -172,6 +186,17 @@ final class RemoteFileChannel implements RpcFileChannel {
               + "; the file changed while it was read or the transfer is corrupt");
     }
     verified = true;
+  }
+
+  private void await(CompletableFuture<Void> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while checking " + uri);
+    } catch (ExecutionException e) {
+      throw new IOException("Could not take the digest of " + uri + ": " + e.getCause(), e);
+    }
   }
 
   @Override
