@@ -250,6 +250,30 @@ class FileServerTest {
   }
 
   @Test
+  void aPeerThatFloodsChunkRequestsAndReadsNothingIsCutOffAtTheOutboxBound() throws Exception {
+    RpcEnv server =
+        envs.server(
+            "server",
+            TestEnvs.conf()
+                .set("spark.rpc.outbox.maxBytes", "32m")
+                .set("spark.rpc.message.maxSize", "16"));
+    String uri = server.fileServer().addFile(file("big.bin", 8 << 20));
+    String path = uri.substring(uri.indexOf("/files/"));
+    try (RawConnection flooder = new RawConnection(server.address().port())) {
+      flooder.plainHandshake();
+      // 200 x 4 MiB asked for (800 MiB if the server kept it all), and nothing read meanwhile.
+      for (int i = 1; i <= 200; i++) {
+        flooder.request(
+            i, "rpcenv-file-server", io.rpcenv.internal.files.FileProbe.read(path, 0, 4 << 20));
+      }
+      // The server closes the connection once its answers pass spark.rpc.outbox.maxBytes: reading
+      // now finds what the socket buffers held, then the end, not 800 MiB.
+      assertThat(flooder.readsEof(WAIT)).isTrue();
+    }
+    assertThat(readAll(envs.client("honest").openChannel(uri))).hasSize(8 << 20);
+  }
+
+  @Test
   void authenticationIsRequiredToReadWhenItIsOn() throws Exception {
     RpcConf auth =
         TestEnvs.conf().set("spark.authenticate", "true").set("spark.authenticate.secret", "s");
