@@ -2,6 +2,7 @@ package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.FileRegion;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.RpcConnectionException;
@@ -164,9 +165,9 @@ public final class Connection {
    * connection is closed rather than buffering without end. Never throws.
    */
   public void sendReply(ByteBuf frame, FileSlice fileBytes) {
-    QueuedWrite.Reply reply = QueuedWrite.Reply.of(frame, fileBytes);
-    if (!writes.hasRoomForReply(reply.bytes())) {
-      reply.release();
+    FileRegion tail = fileBytes == null ? null : fileBytes.region();
+    if (!writes.hasRoomForReply(QueuedWrite.Reply.bytes(frame, tail))) {
+      QueuedWrite.Reply.release(frame, tail);
       String why =
           "answers to "
               + peerAddress()
@@ -179,7 +180,7 @@ public final class Connection {
       if (ch != null) {
         ch.close();
       }
-    } else if (!writes.enqueueReply(reply, failClosed)) {
+    } else if (!writes.enqueueReply(frame, tail, failClosed)) {
       LOG.debug("Answer not sent: the connection to {} is closed", peerAddress());
     }
   }

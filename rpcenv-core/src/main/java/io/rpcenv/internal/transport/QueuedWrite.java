@@ -17,25 +17,28 @@ sealed interface QueuedWrite permits OutboundMessage, QueuedWrite.Reply, CreditG
    * null).
    */
   record Reply(ByteBuf frame, FileRegion tail) implements QueuedWrite {
-    static Reply of(ByteBuf frame, FileSlice fileBytes) {
-      return new Reply(frame, fileBytes == null ? null : fileBytes.region());
-    }
-
     @Override
     public int bytes() {
+      return bytes(frame, tail);
+    }
+
+    static int bytes(ByteBuf frame, FileRegion tail) {
       return frame.readableBytes() + (tail == null ? 0 : (int) tail.count());
     }
 
-    /** Writes the frame (and its file bytes) without flushing, counting it. Event loop. */
-    void writeTo(Channel ch, Traffic traffic) {
-      traffic.wrote(bytes());
+    /**
+     * Writes a reply without flushing, counting it; static so that a reply written at once needs no
+     * command object. Event loop.
+     */
+    static void write(Channel ch, Traffic traffic, ByteBuf frame, FileRegion tail) {
+      traffic.wrote(bytes(frame, tail));
       ch.write(frame, ch.voidPromise());
       if (tail != null) {
         ch.write(tail, ch.voidPromise());
       }
     }
 
-    void release() {
+    static void release(ByteBuf frame, FileRegion tail) {
       frame.release();
       if (tail != null) {
         tail.release();

@@ -3,6 +3,7 @@ package io.rpcenv.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.FileRegion;
 import io.rpcenv.RpcBackpressureException;
 import io.rpcenv.internal.call.PendingAsk;
 import io.rpcenv.internal.metrics.TransportMetrics;
@@ -156,18 +157,19 @@ final class WriteQueue {
   }
 
   /**
-   * Queues a reply or failure frame; on the event loop with nothing queued ahead (an inline
-   * endpoint answering) it is written at once, without a command object. False if closed.
+   * Queues a reply or failure frame, and the file bytes that end it unless null; on the event loop
+   * with nothing queued ahead (an inline endpoint answering) it is written at once, without a
+   * command object. False if closed.
    */
-  boolean enqueueReply(QueuedWrite.Reply reply, Consumer<PendingAsk<?>> failClosed) {
+  boolean enqueueReply(ByteBuf frame, FileRegion tail, Consumer<PendingAsk<?>> failClosed) {
     Channel ch = writableNow();
     if (ch != null) {
-      reply.writeTo(ch, connection.traffic);
+      QueuedWrite.Reply.write(ch, connection.traffic, frame, tail);
       unflushed = true;
       scheduleDrain();
       return true;
     }
-    return enqueue(reply, failClosed);
+    return enqueue(new QueuedWrite.Reply(frame, tail), failClosed);
   }
 
   /**
@@ -213,8 +215,7 @@ final class WriteQueue {
     // Clear the flag first: an item queued after this point schedules another drain.
     drainScheduled.set(false);
     if (drainBatch() == DRAIN_BATCH) {
-      scheduleDrain(); // more waits: let the event loop read (credit, replies) before the next
-      // batch
+      scheduleDrain(); // more waits: the event loop reads (credit, replies) before the next batch
     }
   }
 
@@ -226,9 +227,7 @@ final class WriteQueue {
     }
   }
 
-  /**
-   * Writes up to {@link #DRAIN_BATCH} queued commands and flushes once; returns how many it took.
-   */
+  /** Writes up to {@link #DRAIN_BATCH} queued commands, flushes once; returns how many it took. */
   private int drainBatch() {
     Channel ch = connection.channel();
     if (connection.state() != ConnectionState.READY || ch == null) {
@@ -271,7 +270,8 @@ final class WriteQueue {
       writeFrame(ch, grant.window().creditFrame(ch.alloc(), grant.count(), grant.weight()));
       return true;
     }
-    ((QueuedWrite.Reply) item).writeTo(ch, connection.traffic);
+    QueuedWrite.Reply r = (QueuedWrite.Reply) item;
+    QueuedWrite.Reply.write(ch, connection.traffic, r.frame(), r.tail());
     return true;
   }
 
@@ -321,7 +321,7 @@ final class WriteQueue {
     while ((item = queue.poll()) != null) {
       queuedBytes.addAndGet(-item.bytes());
       if (item instanceof QueuedWrite.Reply reply) {
-        reply.release();
+        QueuedWrite.Reply.release(reply.frame(), reply.tail());
       } else if (item instanceof OutboundMessage m) {
         n += release(m, failClosed);
       }
