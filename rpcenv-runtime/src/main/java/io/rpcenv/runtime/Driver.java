@@ -194,15 +194,7 @@ public final class Driver implements AutoCloseable {
   public static Driver start(RpcConf conf) {
     // The env, its threads and the plugins see spark.jars: plugins and their messages load from it.
     List<Path> jars = ApplicationJars.configured(conf);
-    Thread self = Thread.currentThread();
-    ClassLoader was = self.getContextClassLoader();
-    self.setContextClassLoader(
-        ApplicationJars.loader(jars, PluginLoader.contextLoader(Driver.class)));
-    try {
-      return new Driver(conf, jars);
-    } finally {
-      self.setContextClassLoader(was);
-    }
+    return ApplicationJars.withLoader(jars, Driver.class, () -> new Driver(conf, jars));
   }
 
   /** The shared secret local executors must use, or null when authentication is off. */

@@ -134,15 +134,8 @@ public final class Executor {
     // plugins then load classes through those jars.
     List<Path> jars = new ArrayList<>();
     RpcConf fetched = fetchConf(conf, driverUrl, executorId, jars);
-    Thread self = Thread.currentThread();
-    ClassLoader was = self.getContextClassLoader();
-    self.setContextClassLoader(
-        ApplicationJars.loader(jars, PluginLoader.contextLoader(Executor.class)));
-    try {
-      return new Executor(fetched, driverUrl, executorId);
-    } finally {
-      self.setContextClassLoader(was);
-    }
+    return ApplicationJars.withLoader(
+        jars, Executor.class, () -> new Executor(fetched, driverUrl, executorId));
   }
 
   private static RpcConf fetchConf(

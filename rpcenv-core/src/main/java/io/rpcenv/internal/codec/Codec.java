@@ -11,6 +11,7 @@ import io.rpcenv.internal.serialize.RefResolver;
 import io.rpcenv.internal.serialize.SerializedRef;
 import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.Frames;
+import io.rpcenv.internal.transport.Protocol;
 import io.rpcenv.internal.transport.ReplyDecoder;
 import java.io.IOException;
 import java.util.function.BiFunction;
@@ -58,6 +59,21 @@ public final class Codec implements ReplyDecoder {
   /** A RESPONSE frame answering {@code requestId}. */
   public ByteBuf reply(long requestId, Object reply, Object target) {
     return Frames.response(alloc, requestId, reply, serializer, maxSize, "reply", target);
+  }
+
+  /**
+   * The head of a RESPONSE frame carrying a {@code byte[]} of {@code count} bytes that the caller
+   * writes after it (file bytes sent from the file): the frame of an empty {@code byte[]}, its
+   * length field counting the bytes to come. Null when this serializer does not write a {@code
+   * byte[]} as its tag followed by the raw bytes; the bytes must then go as an ordinary reply.
+   */
+  public ByteBuf bytesReplyHead(long requestId, int count, Object target) {
+    ByteBuf head = reply(requestId, new byte[0], target);
+    if (head.readableBytes() != Protocol.FRAME_HEADER + 8 + 1) { // request id and tag, no bytes
+      head.release();
+      return null;
+    }
+    return head.setInt(0, head.getInt(0) + count);
   }
 
   /** A FAILURE frame answering {@code requestId}; {@code error}, when given, travels too. */

@@ -35,8 +35,10 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final RpcTimeout timeout;
   private final MessageDigest digest = ServedFile.newDigest(); // the digester's alone until done
   private final Executor digester;
+
+  /** The digest's updates not yet waited for, oldest first; each runs after the one before. */
   private final ArrayDeque<CompletableFuture<Void>> digesting = new ArrayDeque<>();
-  private CompletableFuture<Void> digested = CompletableFuture.completedFuture(null);
+
   private final ArrayDeque<CompletableFuture<Object>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
@@ -136,8 +138,11 @@ final class RemoteFileChannel implements RpcFileChannel {
     }
     // Hashed on the digester while this thread hands the bytes over and the next chunk arrives;
     // in order, and never more than AHEAD chunks behind.
-    digested = digested.thenRunAsync(() -> digest.update(bytes), digester);
-    digesting.add(digested);
+    CompletableFuture<Void> last = digesting.peekLast();
+    digesting.add(
+        last == null
+            ? CompletableFuture.runAsync(() -> digest.update(bytes), digester)
+            : last.thenRunAsync(() -> digest.update(bytes), digester));
     if (digesting.size() > AHEAD) {
       await(digesting.poll());
     }
@@ -168,7 +173,10 @@ final class RemoteFileChannel implements RpcFileChannel {
     if (verified) {
       return;
     }
-    await(digested);
+    CompletableFuture<Void> last = digesting.peekLast();
+    if (last != null) {
+      await(last); // and with it every update before
+    }
     digesting.clear();
     String got = HexFormat.of().formatHex(digest.digest());
     if (!got.equals(sha256)) {

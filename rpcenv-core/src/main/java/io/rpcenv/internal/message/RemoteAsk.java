@@ -10,7 +10,6 @@ import io.rpcenv.internal.transport.Connection;
 import io.rpcenv.internal.transport.FileSlice;
 import io.rpcenv.internal.transport.InboundWindow;
 import io.rpcenv.internal.transport.MessageBody;
-import io.rpcenv.internal.transport.Protocol;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,20 +93,18 @@ public final class RemoteAsk extends AskMessage {
   }
 
   /**
-   * A file's bytes as a {@code byte[]} reply. On a plaintext connection the frame is that of an
-   * empty {@code byte[]} (its tag and nothing after), lengthened to carry the bytes, which then go
-   * from the file to the socket; under TLS (which must encrypt them) they are read first.
+   * A file's bytes as a {@code byte[]} reply: on a plaintext connection they go from the file to
+   * the socket after the frame's head; under TLS (which must encrypt them) they are read first.
    */
   private void replyFromFile(FileSlice slice) {
-    if (connection.sendsFilesDirectly()) {
-      ByteBuf frame = codec.reply(requestId, new byte[0], this);
-      if (frame.readableBytes() == Protocol.FRAME_HEADER + 8 + 1) { // request id, tag: no bytes
-        frame.setInt(0, frame.getInt(0) + slice.count());
-        connection.sendReply(frame, slice);
-        window.done(body.weight());
-        return;
-      }
-      frame.release(); // a serializer that writes byte[] otherwise: send them as it does
+    ByteBuf head =
+        connection.sendsFilesDirectly()
+            ? codec.bytesReplyHead(requestId, slice.count(), this)
+            : null;
+    if (head != null) {
+      connection.sendReply(head, slice);
+      window.done(body.weight());
+      return;
     }
     byte[] bytes;
     try {

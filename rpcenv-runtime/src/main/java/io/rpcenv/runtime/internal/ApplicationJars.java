@@ -3,6 +3,7 @@ package io.rpcenv.runtime.internal;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcFileChannel;
+import io.rpcenv.plugin.host.PluginLoader;
 import io.rpcenv.runtime.RuntimeConfigKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +57,24 @@ public final class ApplicationJars {
     return jars;
   }
 
+  /**
+   * Runs {@code start} with a class loader over {@code jars} (in front of the thread's, or {@code
+   * fallback}'s) as the thread's context loader, so the env it creates, the env's threads and the
+   * plugins load classes and messages through the jars; the thread's loader is put back after.
+   */
+  public static <T> T withLoader(List<Path> jars, Class<?> fallback, Supplier<T> start) {
+    Thread self = Thread.currentThread();
+    ClassLoader was = self.getContextClassLoader();
+    self.setContextClassLoader(loader(jars, PluginLoader.contextLoader(fallback)));
+    try {
+      return start.get();
+    } finally {
+      self.setContextClassLoader(was);
+    }
+  }
+
   /** A class loader over {@code jars} in front of {@code parent}, or parent itself without jars. */
-  public static ClassLoader loader(List<Path> jars, ClassLoader parent) {
+  static ClassLoader loader(List<Path> jars, ClassLoader parent) {
     if (jars.isEmpty()) {
       return parent;
     }
