@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rpcenv.internal.files.FileProbe;
 import io.rpcenv.testkit.Resources;
 import io.rpcenv.testkit.TcpProxy;
 import java.io.ByteArrayOutputStream;
@@ -156,11 +157,11 @@ class FileServerTest {
   }
 
   @Test
-  void contentThatNoLongerMatchesTheDigestFailsTheReadInsteadOfEnding() throws Exception {
+  void contentThatNoLongerMatchesItsBlockChecksumsFailsTheReadInsteadOfEnding() throws Exception {
     RpcEnv server = envs.server("server");
     Path f = file("same-size.bin", 3 << 20);
     String uri = server.fileServer().addFile(f);
-    // Same length, same modification time, other bytes: only the digest can tell.
+    // Same length, same modification time, other bytes: only the checksums can tell.
     java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(f);
     byte[] other = Files.readAllBytes(f);
     other[other.length / 2] ^= 1;
@@ -171,7 +172,59 @@ class FileServerTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining(uri)
         .hasMessageContaining(server.address().hostPort())
-        .hasMessageContaining("not the server's");
+        .hasMessageContaining("block 1 has CRC32C")
+        .hasMessageContaining("taken when the file was added")
+        .hasMessageContaining("at byte " + (1 << 20));
+  }
+
+  @Test
+  void aServerThatDescribesAFileInconsistentlyIsNotRead() {
+    RpcEnv server = envs.server("liar");
+    RpcEnv client = envs.client("client");
+    String uri = FileProbe.lyingServer(server, 3 << 20, 1 << 20, new int[2], at -> new byte[0]);
+    assertThatThrownBy(() -> client.openChannel(uri))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "Cannot read "
+                + uri
+                + ": "
+                + server.address().hostPort()
+                + " describes it with 2 block checksums for 3145728 bytes in blocks of 1048576");
+  }
+
+  @Test
+  void blocksThatAreShortOrOtherBytesThanTheServerDescribedFailTheRead() throws Exception {
+    RpcEnv client = envs.client("client");
+    byte[] block = new byte[1 << 20];
+    new Random(3).nextBytes(block);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(block);
+    int[] crcs = {(int) crc.getValue(), (int) crc.getValue()};
+    byte[] other = block.clone();
+    other[5] ^= 1;
+
+    String shortUri =
+        FileProbe.lyingServer(
+            envs.server("short"), 2 << 20, 1 << 20, crcs, at -> at == 0 ? block : new byte[10]);
+    assertThatThrownBy(() -> readAll(client.openChannel(shortUri)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(shortUri)
+        .hasMessageContaining("a block of 10 bytes came where 1048576 were due, at byte 1048576");
+
+    String otherUri =
+        FileProbe.lyingServer(
+            envs.server("other"), 2 << 20, 1 << 20, crcs, at -> at == 0 ? block : other);
+    ReadableByteChannel ch = client.openChannel(otherUri);
+    ByteBuffer first = ByteBuffer.allocate(1 << 20);
+    while (first.hasRemaining()) {
+      ch.read(first); // the first block is what was described: it is handed over
+    }
+    assertThat(first.array()).isEqualTo(block);
+    assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("block 1 has CRC32C");
+    // Sticky: the channel never hands over the wrong bytes later.
+    assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10))).hasMessageContaining("block 1");
   }
 
   @Test

@@ -10,9 +10,6 @@ import io.rpcenv.RpcRemoteException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One env's side of file serving: its file server (made, with its endpoint, when first asked for)
@@ -22,27 +19,8 @@ public final class EnvFiles {
   private final RpcEnv env;
   private RegisteredFiles server;
 
-  /**
-   * Takes the digests of what this env's channels read, off their readers' threads: one thread at
-   * most, gone after ten idle seconds.
-   */
-  private final ThreadPoolExecutor digester;
-
   public EnvFiles(RpcEnv env) {
     this.env = env;
-    this.digester =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            10,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "rpcenv-" + env.name() + "-file-digest");
-              t.setDaemon(true);
-              return t;
-            });
-    digester.allowCoreThreadTimeOut(true);
   }
 
   /** This env's file server; its endpoint is registered the first time. */
@@ -89,6 +67,6 @@ public final class EnvFiles {
     } catch (RpcException e) {
       throw new IOException("Cannot open " + uri + ": " + e.getMessage(), e);
     }
-    return new RemoteFileChannel(ref, uri, path, opened, env.defaultAskTimeout(), digester);
+    return new RemoteFileChannel(ref, uri, path, opened, env.defaultAskTimeout());
   }
 }

@@ -12,8 +12,13 @@ final class FileMessages {
   /** Reader to server: what is at {@code path} (as in the URI, {@code /jars/a.jar})? */
   record Open(String path) implements Serializable {}
 
-  /** Server to reader: the file's length and its SHA-256 (hex), as taken when it was added. */
-  record Opened(long length, String sha256) implements Serializable {}
+  /**
+   * Server to reader: the file's length, its SHA-256 (hex) and the CRC32C of each block of {@code
+   * blockSize} bytes, all as taken when it was added. The reader asks for whole blocks.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a message: never compared, only read
+  record Opened(long length, String sha256, int blockSize, int[] blockCrcs)
+      implements Serializable {}
 
   /** Reader to server: {@code length} bytes of {@code path} from {@code offset}. */
   record Read(String path, long offset, int length) implements Serializable {}

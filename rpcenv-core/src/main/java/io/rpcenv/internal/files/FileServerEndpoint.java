@@ -30,7 +30,8 @@ final class FileServerEndpoint extends RpcEndpoint implements IsolatedRpcEndpoin
     try {
       if (message instanceof FileMessages.Open o) {
         ServedFile f = files.get(o.path());
-        context.reply(new FileMessages.Opened(f.length(), f.sha256()));
+        context.reply(
+            new FileMessages.Opened(f.length(), f.sha256(), ServedFile.BLOCK, f.blockCrcs()));
       } else if (message instanceof FileMessages.Read r) {
         if (r.length() <= 0 || r.length() > MAX_CHUNK) {
           throw new IOException("A chunk is 1 to " + MAX_CHUNK + " bytes, not " + r.length());

@@ -9,22 +9,20 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.zip.CRC32C;
 
 /**
- * A file another env serves, read as it arrives: {@link #AHEAD} chunks of {@link #CHUNK} bytes are
- * asked for ahead of the reader and no more, so memory is bounded and a slow reader slows the
- * server. Every byte goes into a SHA-256 that is checked against the server's before end of stream
- * is reported. Any failure is sticky: later reads fail the same way. Not thread-safe, like most
- * channels' readers.
+ * A file another env serves, read as it arrives: {@link #AHEAD} blocks are asked for ahead of the
+ * reader and no more, so memory is bounded and a slow reader slows the server. Each block is
+ * checked, as it is handed over, against the CRC32C the server took of it when the file was added
+ * (with the file's SHA-256, in the same read): a block that is short, long or other bytes fails the
+ * read, so end of stream means every byte is the one added. Any failure is sticky: later reads fail
+ * the same way. Not thread-safe, like most channels' readers.
  */
 final class RemoteFileChannel implements RpcFileChannel {
-  static final int CHUNK = 1 << 20;
   static final int AHEAD = 4;
 
   private final RpcEndpointRef server;
@@ -32,19 +30,16 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final String path;
   private final long length;
   private final String sha256;
+  private final int blockSize;
+  private final int[] blockCrcs;
   private final RpcTimeout timeout;
-  private final MessageDigest digest = ServedFile.newDigest(); // the digester's alone until done
-  private final Executor digester;
-
-  /** The digest's updates not yet waited for, oldest first; each runs after the one before. */
-  private final ArrayDeque<CompletableFuture<Void>> digesting = new ArrayDeque<>();
+  private final CRC32C crc = new CRC32C();
 
   private final ArrayDeque<CompletableFuture<Object>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
   private ByteBuffer current = ByteBuffer.allocate(0);
   private IOException failed;
-  private boolean verified;
   private boolean open = true;
 
   RemoteFileChannel(
@@ -52,15 +47,40 @@ final class RemoteFileChannel implements RpcFileChannel {
       String uri,
       String path,
       FileMessages.Opened opened,
-      RpcTimeout timeout,
-      Executor digester) {
-    this.digester = digester;
+      RpcTimeout timeout)
+      throws IOException {
     this.server = server;
     this.uri = uri;
     this.path = path;
     this.length = opened.length();
     this.sha256 = opened.sha256();
+    this.blockSize = opened.blockSize();
+    this.blockCrcs = opened.blockCrcs();
     this.timeout = timeout;
+    checkOpened();
+  }
+
+  /** What the server said of the file must describe one: it decides the reads that follow. */
+  private void checkOpened() throws IOException {
+    String wrong = null;
+    if (length < 0) {
+      wrong = "a negative length " + length;
+    } else if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      wrong = "a SHA-256 that is not 64 hex digits";
+    } else if (blockSize <= 0 || blockSize > FileServerEndpoint.MAX_CHUNK) {
+      wrong = "blocks of " + blockSize + " bytes";
+    } else if (blockCrcs == null || blockCrcs.length != (length + blockSize - 1) / blockSize) {
+      wrong =
+          (blockCrcs == null ? "no" : String.valueOf(blockCrcs.length))
+              + " block checksums for "
+              + length
+              + " bytes in blocks of "
+              + blockSize;
+    }
+    if (wrong != null) {
+      throw new IOException(
+          "Cannot read " + uri + ": " + server.address() + " describes it with " + wrong);
+    }
   }
 
   @Override
@@ -84,7 +104,6 @@ final class RemoteFileChannel implements RpcFileChannel {
     try {
       while (!current.hasRemaining()) {
         if (delivered == length) {
-          verify();
           return -1;
         }
         askAhead();
@@ -104,12 +123,13 @@ final class RemoteFileChannel implements RpcFileChannel {
 
   private void askAhead() {
     while (ahead.size() < AHEAD && requested < length) {
-      int n = (int) Math.min(CHUNK, length - requested);
+      int n = (int) Math.min(blockSize, length - requested);
       ahead.add(server.ask(new FileMessages.Read(path, requested, n), timeout));
       requested += n;
     }
   }
 
+  /** The next block, checked. */
   private byte[] next() throws IOException {
     byte[] bytes;
     try {
@@ -122,32 +142,31 @@ final class RemoteFileChannel implements RpcFileChannel {
     } catch (ExecutionException e) {
       throw failure(e.getCause());
     }
-    long expected = Math.min(CHUNK, length - delivered);
+    long expected = Math.min(blockSize, length - delivered);
     if (bytes.length != expected) {
-      throw new IOException(
-          "Reading "
-              + uri
-              + " from "
-              + server.address()
-              + ": a chunk of "
-              + bytes.length
-              + " bytes came where "
-              + expected
-              + " were due, at byte "
-              + delivered);
+      throw corrupt("a block of " + bytes.length + " bytes came where " + expected + " were due");
     }
-    // Hashed on the digester while this thread hands the bytes over and the next chunk arrives;
-    // in order, and never more than AHEAD chunks behind.
-    CompletableFuture<Void> last = digesting.peekLast();
-    digesting.add(
-        last == null
-            ? CompletableFuture.runAsync(() -> digest.update(bytes), digester)
-            : last.thenRunAsync(() -> digest.update(bytes), digester));
-    if (digesting.size() > AHEAD) {
-      await(digesting.poll());
+    crc.reset();
+    crc.update(bytes, 0, bytes.length);
+    int block = (int) (delivered / blockSize);
+    if ((int) crc.getValue() != blockCrcs[block]) {
+      throw corrupt(
+          "block "
+              + block
+              + " has CRC32C "
+              + Integer.toHexString((int) crc.getValue())
+              + ", not the "
+              + Integer.toHexString(blockCrcs[block])
+              + " taken when the file was added; the file changed on the server while it was"
+              + " served, or the transfer is corrupt");
     }
     delivered += bytes.length;
     return bytes;
+  }
+
+  private IOException corrupt(String what) {
+    return new IOException(
+        "Reading " + uri + " from " + server.address() + ": " + what + ", at byte " + delivered);
   }
 
   private IOException failure(Throwable cause) {
@@ -167,44 +186,6 @@ final class RemoteFileChannel implements RpcFileChannel {
             + ": "
             + why,
         cause);
-  }
-
-  private void verify() throws IOException {
-    if (verified) {
-      return;
-    }
-    CompletableFuture<Void> last = digesting.peekLast();
-    if (last != null) {
-      await(last); // and with it every update before
-    }
-    digesting.clear();
-    String got = HexFormat.of().formatHex(digest.digest());
-    if (!got.equals(sha256)) {
-      throw new IOException(
-          "Reading "
-              + uri
-              + " from "
-              + server.address()
-              + ": its "
-              + length
-              + " bytes have SHA-256 "
-              + got
-              + ", not the server's "
-              + sha256
-              + "; the file changed while it was read or the transfer is corrupt");
-    }
-    verified = true;
-  }
-
-  private void await(CompletableFuture<Void> f) throws IOException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted while checking " + uri);
-    } catch (ExecutionException e) {
-      throw new IOException("Could not take the digest of " + uri + ": " + e.getCause(), e);
-    }
   }
 
   @Override

@@ -12,13 +12,19 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.CRC32C;
 
 /**
- * A file as it was when added: where it is, its length, its modification time and its SHA-256.
- * Reads check that it is still that file.
+ * A file as it was when added: where it is, its length, its modification time, its SHA-256 and the
+ * CRC32C of each {@link #BLOCK}-byte block. Reads check that it is still that file; readers check
+ * each block they receive against its CRC32C.
  */
-record ServedFile(Path file, long length, long modifiedMillis, String sha256) {
-  /** Reads {@code file} once to take its digest. */
+@SuppressWarnings("ArrayRecordComponent") // never compared; made once and only read
+record ServedFile(Path file, long length, long modifiedMillis, String sha256, int[] blockCrcs) {
+  /** The unit of a read and of its check: a reader asks for whole blocks. */
+  static final int BLOCK = 1 << 20;
+
+  /** Reads {@code file} once to take its digest and its blocks' checksums. */
   static ServedFile of(Path file) {
     Path real;
     BasicFileAttributes attrs;
@@ -33,23 +39,49 @@ record ServedFile(Path file, long length, long modifiedMillis, String sha256) {
     }
     try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
       MessageDigest sha = newDigest();
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-      while (ch.read(buf) >= 0) {
-        buf.flip();
-        sha.update(buf);
-        buf.clear();
+      CRC32C crc = new CRC32C();
+      ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+      int[] crcs = new int[blocks(attrs.size())];
+      int block = 0;
+      boolean more = true;
+      while (more) {
+        more = ch.read(buf) >= 0;
+        if (buf.position() > 0 && (!buf.hasRemaining() || !more)) {
+          buf.flip();
+          sha.update(buf.duplicate());
+          crc.reset();
+          crc.update(buf);
+          if (block == crcs.length) {
+            throw new IOException(file + " grew while it was read");
+          }
+          crcs[block++] = (int) crc.getValue();
+          buf.clear();
+        }
+      }
+      if (block != crcs.length) {
+        throw new IOException(file + " shrank while it was read");
       }
       return new ServedFile(
           real,
           attrs.size(),
           attrs.lastModifiedTime().toMillis(),
-          HexFormat.of().formatHex(sha.digest()));
+          HexFormat.of().formatHex(sha.digest()),
+          crcs);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + " to serve it", e);
     }
   }
 
-  static MessageDigest newDigest() {
+  /** How many blocks {@code length} bytes make. */
+  static int blocks(long length) {
+    long n = (length + BLOCK - 1) / BLOCK;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("A file of " + length + " bytes is too large to serve");
+    }
+    return (int) n;
+  }
+
+  private static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

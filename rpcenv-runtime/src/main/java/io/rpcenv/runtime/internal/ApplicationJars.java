@@ -125,16 +125,30 @@ public final class ApplicationJars {
       // Written beside its final place and moved there whole: a partial download is never there.
       Path part = folder.resolve("." + name + "." + UUID.randomUUID() + ".part");
       try {
+        MessageDigest sha = newSha256();
         try (FileChannel out =
             FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           ByteBuffer buf = ByteBuffer.allocate(1 << 16);
           while (ch.read(buf) >= 0) {
             buf.flip();
+            sha.update(buf.duplicate());
             while (buf.hasRemaining()) {
               out.write(buf);
             }
             buf.clear();
           }
+        }
+        // The cache is keyed by this digest: what is stored under it must have it.
+        String got = HexFormat.of().formatHex(sha.digest());
+        if (!got.equals(ch.sha256())) {
+          throw new IOException(
+              "Fetched "
+                  + uri
+                  + " but its bytes have SHA-256 "
+                  + got
+                  + ", not the driver's "
+                  + ch.sha256()
+                  + "; not caching it");
         }
         Files.move(part, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -146,12 +160,7 @@ public final class ApplicationJars {
   }
 
   private static String sha256(Path file) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = newSha256();
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buf = new byte[1 << 16];
       int n;
@@ -160,5 +169,13 @@ public final class ApplicationJars {
       }
     }
     return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcEnv;
 import io.rpcenv.RpcEnvConfig;
+import io.rpcenv.internal.files.FileProbe;
 import io.rpcenv.runtime.Driver;
 import io.rpcenv.runtime.Executor;
 import io.rpcenv.runtime.ExitCode;
@@ -168,6 +169,34 @@ class JarsTravelTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining(through)
         .hasMessageContaining("127.0.0.1:" + proxy.port());
+    assertThat(filesIn(cache)).isEmpty();
+  }
+
+  @Test
+  void aJarWhoseBytesLackTheAnnouncedSha256IsNotCached() throws Exception {
+    // A server whose blocks match the checksums it gave, but not the SHA-256 it announced: the
+    // cache is keyed by that digest, so the executor hashes what it stores and refuses this.
+    byte[] block = new byte[1 << 20];
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(block);
+    RpcEnv server =
+        resources.add(RpcEnv.create(RpcEnvConfig.builder("driver").conf(new RpcConf()).build()));
+    String uri =
+        FileProbe.lyingServer(
+            server, 1 << 20, 1 << 20, new int[] {(int) crc.getValue()}, at -> block);
+    RpcEnv client =
+        resources.add(
+            RpcEnv.create(
+                RpcEnvConfig.builder("executor").clientMode(true).conf(new RpcConf()).build()));
+    Path cache = dir.resolve("cache");
+    RpcConf conf =
+        new RpcConf().set(ApplicationJars.URIS, uri).set("spark.rpcenv.jarCache", cache.toString());
+
+    assertThatThrownBy(() -> ApplicationJars.fetch(client, conf))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(uri)
+        .hasMessageContaining("not the driver's " + "ab".repeat(32))
+        .hasMessageContaining("not caching it");
     assertThat(filesIn(cache)).isEmpty();
   }
 }
