@@ -5,7 +5,7 @@ import java.nio.channels.ReadableByteChannel;
 /**
  * A file another env serves, as {@link RpcEnv#openChannel(String)} opens it: what it is comes first
  * (its length and SHA-256, so a reader can check a cache before reading a byte), its content as it
- * is read. Every block of 1 MiB is checked as it arrives against the CRC32C the server took of it
+ * is read. Every block of 256 KiB is checked as it arrives against the CRC32C the server took of it
  * when the file was added, in the same read as the SHA-256: a read that ends the stream returns -1
  * only once every byte arrived and matched. A connection lost mid-stream, a short or changed file,
  * or a mismatched block fails the read with an {@code IOException} naming the URI, the peer and the

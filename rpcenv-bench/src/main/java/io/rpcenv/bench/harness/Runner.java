@@ -21,6 +21,17 @@ public final class Runner {
           "-XX:+AlwaysPreTouch",
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 
+  /**
+   * Options added to every benchmark JVM from the environment variable RPCENV_BENCH_JVM_OPTS
+   * (separated by spaces), to profile a run: {@code
+   * -XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile} (a folder: one recording per
+   * JVM).
+   */
+  private static final List<String> PROFILING_OPTIONS =
+      System.getenv().getOrDefault("RPCENV_BENCH_JVM_OPTS", "").isBlank()
+          ? List.of()
+          : List.of(System.getenv("RPCENV_BENCH_JVM_OPTS").trim().split("\\s+"));
+
   private final Workloads.Params params;
 
   public Runner(Workloads.Params params) {
@@ -136,6 +147,7 @@ public final class Runner {
     cmd.addAll(COMMON_JVM_OPTIONS);
     cmd.addAll(peer.jvmOptions());
     cmd.addAll(extraOptions);
+    cmd.addAll(PROFILING_OPTIONS);
     cmd.add("-cp");
     cmd.add(peer.classpath());
     cmd.add(PeerMain.class.getName());

@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  * the same way. Not thread-safe, like most channels' readers.
  */
 final class RemoteFileChannel implements RpcFileChannel {
-  static final int AHEAD = 4;
+  static final int AHEAD = 16;
 
   private final RpcEndpointRef server;
   private final String uri;

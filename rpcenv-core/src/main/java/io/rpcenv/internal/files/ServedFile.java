@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
 @SuppressWarnings("ArrayRecordComponent") // never compared; made once and only read
 record ServedFile(Path file, long length, long modifiedMillis, String sha256, int[] blockCrcs) {
   /** The unit of a read and of its check: a reader asks for whole blocks. */
-  static final int BLOCK = 1 << 20;
+  static final int BLOCK = 256 << 10;
 
   /** Reads {@code file} once to take its digest and its blocks' checksums. */
   static ServedFile of(Path file) {

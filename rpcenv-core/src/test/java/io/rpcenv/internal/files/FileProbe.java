@@ -9,6 +9,12 @@ import java.util.function.LongFunction;
 public final class FileProbe {
   private FileProbe() {}
 
+  /** The size of the blocks a server describes its files in. */
+  public static final int BLOCK = ServedFile.BLOCK;
+
+  /** How many blocks a reader asks for ahead of what it has read. */
+  public static final int AHEAD = RemoteFileChannel.AHEAD;
+
   public static Object read(String path, long offset, int length) {
     return new FileMessages.Read(path, offset, length);
   }
