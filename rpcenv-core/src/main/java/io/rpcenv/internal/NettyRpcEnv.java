@@ -24,6 +24,7 @@ import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.files.EnvFiles;
 import io.rpcenv.internal.metrics.EnvMetrics;
 import io.rpcenv.internal.serialize.JavaMessageSerializer;
+import io.rpcenv.internal.transport.SpareArrays;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class NettyRpcEnv extends RpcEnv {
   private final EnvThreads threads;
   private final EnvShutdown lifecycle;
   private final EnvMetrics metrics = new EnvMetrics();
-  private final EnvFiles files = new EnvFiles(this);
+  private final EnvFiles files;
   private volatile RpcAddress address;
 
   NettyRpcEnv(RpcEnvConfig config, EndpointBinder binder) {
@@ -90,6 +91,8 @@ public final class NettyRpcEnv extends RpcEnv {
             settings.alloc,
             settings.transport.maxMessageSize(),
             refs);
+    SpareArrays spares = EnvFiles.spareBlocks();
+    this.files = new EnvFiles(this, spares);
     // Then the resources; if one cannot be made, those made already are released.
     Dispatcher d = null;
     HashedWheelTimer t = null;
@@ -113,6 +116,7 @@ public final class NettyRpcEnv extends RpcEnv {
               g,
               settings.io,
               settings.alloc,
+              spares,
               metrics.transport());
     } catch (RuntimeException | Error e) {
       EnvShutdown.releasePartial(d, t, g);

@@ -53,6 +53,7 @@ public class FrameDecoderBenchmark {
             128L << 20,
             Duration.ofSeconds(120),
             new FrameBudget(1L << 30),
+            new SpareArrays(1, 1),
             new ReadGate(channel));
     channel.pipeline().addLast(d);
     channel.writeInbound(

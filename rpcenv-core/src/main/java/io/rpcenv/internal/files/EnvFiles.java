@@ -7,9 +7,11 @@ import io.rpcenv.RpcEnvFileServer;
 import io.rpcenv.RpcException;
 import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcRemoteException;
+import io.rpcenv.internal.transport.SpareArrays;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One env's side of file serving: its file server (made, with its endpoint, when first asked for)
@@ -17,10 +19,25 @@ import java.net.URISyntaxException;
  */
 public final class EnvFiles {
   private final RpcEnv env;
+  private final SpareArrays spares;
+  private final AtomicInteger openChannels = new AtomicInteger();
   private RegisteredFiles server;
 
-  public EnvFiles(RpcEnv env) {
+  /**
+   * @param spares where readers give back the arrays of blocks they have read (from {@link
+   *     #spareBlocks()}), for the transport to assemble the next blocks in
+   */
+  public EnvFiles(RpcEnv env, SpareArrays spares) {
     this.env = env;
+    this.spares = spares;
+  }
+
+  /**
+   * Room for as many spare block arrays as one reader asks for ahead (8 MiB), kept while a channel
+   * is open.
+   */
+  public static SpareArrays spareBlocks() {
+    return new SpareArrays(ServedFile.BLOCK, RemoteFileChannel.AHEAD);
   }
 
   /** This env's file server; its endpoint is registered the first time. */
@@ -67,6 +84,17 @@ public final class EnvFiles {
     } catch (RpcException e) {
       throw new IOException("Cannot open " + uri + ": " + e.getMessage(), e);
     }
-    return new RemoteFileChannel(ref, uri, path, opened, env.defaultAskTimeout());
+    RemoteFileChannel channel =
+        new RemoteFileChannel(
+            ref, uri, path, opened, env.defaultAskTimeout(), spares, this::channelClosed);
+    openChannels.incrementAndGet();
+    return channel;
+  }
+
+  /** When the last channel open closes, the spare block arrays go: they served its reads. */
+  private void channelClosed() {
+    if (openChannels.decrementAndGet() == 0) {
+      spares.clear();
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.rpcenv.RpcFileChannel;
 import io.rpcenv.RpcRemoteException;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.transport.FileSlice;
+import io.rpcenv.internal.transport.SpareArrays;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ import java.util.zip.CRC32C;
  * the same way. Not thread-safe, like most channels' readers.
  */
 final class RemoteFileChannel implements RpcFileChannel {
-  static final int AHEAD = 16;
+  static final int AHEAD = 32;
 
   private final RpcEndpointRef server;
   private final String uri;
@@ -34,11 +35,15 @@ final class RemoteFileChannel implements RpcFileChannel {
   private final int[] blockCrcs;
   private final RpcTimeout timeout;
   private final CRC32C crc = new CRC32C();
+  private final SpareArrays spares;
+  private final Runnable onClose;
 
   private final ArrayDeque<CompletableFuture<Object>> ahead = new ArrayDeque<>();
   private long requested;
   private long delivered;
-  private ByteBuffer current = ByteBuffer.allocate(0);
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private ByteBuffer current = EMPTY;
+  private byte[] block; // what current wraps, if anything
   private IOException failed;
   private boolean open = true;
 
@@ -47,8 +52,12 @@ final class RemoteFileChannel implements RpcFileChannel {
       String uri,
       String path,
       FileMessages.Opened opened,
-      RpcTimeout timeout)
+      RpcTimeout timeout,
+      SpareArrays spares,
+      Runnable onClose)
       throws IOException {
+    this.spares = spares;
+    this.onClose = onClose;
     this.server = server;
     this.uri = uri;
     this.path = path;
@@ -107,7 +116,13 @@ final class RemoteFileChannel implements RpcFileChannel {
           return -1;
         }
         askAhead();
-        current = ByteBuffer.wrap(next());
+        if (block != null) {
+          current = EMPTY; // the last reference to the block read: it may be written over now
+          spares.give(block);
+          block = null;
+        }
+        block = next();
+        current = ByteBuffer.wrap(block);
       }
     } catch (IOException e) {
       failed = e;
@@ -148,15 +163,15 @@ final class RemoteFileChannel implements RpcFileChannel {
     }
     crc.reset();
     crc.update(bytes, 0, bytes.length);
-    int block = (int) (delivered / blockSize);
-    if ((int) crc.getValue() != blockCrcs[block]) {
+    int index = (int) (delivered / blockSize);
+    if ((int) crc.getValue() != blockCrcs[index]) {
       throw corrupt(
           "block "
-              + block
+              + index
               + " has CRC32C "
               + Integer.toHexString((int) crc.getValue())
               + ", not the "
-              + Integer.toHexString(blockCrcs[block])
+              + Integer.toHexString(blockCrcs[index])
               + " taken when the file was added; the file changed on the server while it was"
               + " served, or the transfer is corrupt");
     }
@@ -195,8 +210,13 @@ final class RemoteFileChannel implements RpcFileChannel {
 
   @Override
   public void close() {
+    if (!open) {
+      return;
+    }
     open = false;
+    onClose.run();
     ahead.clear(); // their answers are dropped as they come
-    current = ByteBuffer.allocate(0);
+    current = EMPTY;
+    block = null;
   }
 }

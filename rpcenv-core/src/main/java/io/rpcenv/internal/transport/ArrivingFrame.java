@@ -41,24 +41,31 @@ final class ArrivingFrame {
   /**
    * The size the array should have for {@code available} more bytes: its size now if they fit; the
    * frame's exact size once that is at most {@value #COMMIT_RATIO} times what will then have
-   * arrived; else four times its size now (growth copies what arrived, so few steps keep the
-   * copying to a sixth of the frame or so). Either way at most {@value #COMMIT_RATIO} times what
-   * arrived, or the first array.
+   * arrived, or at once for a frame of the spare arrays' size; else four times its size now (growth
+   * copies what arrived, so few steps keep the copying to a sixth of the frame or so). Either way
+   * at most {@value #COMMIT_RATIO} times what arrived, the first array, or one spare array's size.
    */
-  int wantedCapacity(int available) {
+  int wantedCapacity(int available, SpareArrays spares) {
     int needed = filled + Math.min(available, length - filled);
     if (needed <= bytes.length) {
       return bytes.length;
     }
-    if ((long) COMMIT_RATIO * needed >= length) {
+    if ((long) COMMIT_RATIO * needed >= length || length == spares.size()) {
+      // A frame of the spare arrays' size is committed at once: it is small (a file block),
+      // and one spare array saves the growth copies.
       return length;
     }
     return (int) Math.min(length, Math.max(needed, Math.max(FIRST_CHUNK, 4L * bytes.length)));
   }
 
-  /** Grows the array to {@code capacity} (from {@link #wantedCapacity}), keeping what it holds. */
-  void growTo(int capacity) {
-    bytes = Arrays.copyOf(bytes, capacity);
+  /**
+   * Grows the array to {@code capacity} (from {@link #wantedCapacity}), keeping what it holds. The
+   * first array of a frame's whole size may be a spare one: every byte of it is written before the
+   * frame is handed on.
+   */
+  void growTo(int capacity, SpareArrays spares) {
+    bytes =
+        filled == 0 && capacity == length ? spares.take(capacity) : Arrays.copyOf(bytes, capacity);
   }
 
   /** Copies what has arrived of the frame out of {@code in}, as far as the array has room. */

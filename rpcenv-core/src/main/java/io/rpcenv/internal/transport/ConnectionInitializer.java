@@ -61,7 +61,13 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     ReadGate gate = new ReadGate(ch);
     ch.pipeline().addFirst("gate", gate);
     FrameDecoder decoder =
-        new FrameDecoder(peer, s.maxMessageSize(), s.frameTimeout(), transport.frameBudget(), gate);
+        new FrameDecoder(
+            peer,
+            s.maxMessageSize(),
+            s.frameTimeout(),
+            transport.frameBudget(),
+            transport.spareArrays(),
+            gate);
     decoder.countInto(c.traffic);
     ConnectionCloser closer = new ConnectionCloser(transport, c);
     ch.pipeline()

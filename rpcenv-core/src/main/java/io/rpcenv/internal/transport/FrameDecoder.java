@@ -35,6 +35,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private final long messageLimit;
   private final Duration frameTimeout;
   private final FrameBudget budget;
+  private final SpareArrays spares;
   private final ReadGate gate;
   private boolean prefaceSeen;
   private int maxFrame = Protocol.MAX_HANDSHAKE_FRAME;
@@ -61,14 +62,21 @@ final class FrameDecoder extends ByteToMessageDecoder {
    * @param messageLimit spark.rpc.message.maxSize in bytes, applied once the handshake is done
    * @param frameTimeout spark.rpc.io.frameTimeout
    * @param budget the env's memory for frames still arriving
+   * @param spares arrays to assemble large frames in, given back by readers done with them
    * @param gate pauses reading from this connection
    */
   FrameDecoder(
-      String peer, long messageLimit, Duration frameTimeout, FrameBudget budget, ReadGate gate) {
+      String peer,
+      long messageLimit,
+      Duration frameTimeout,
+      FrameBudget budget,
+      SpareArrays spares,
+      ReadGate gate) {
     this.peer = peer;
     this.messageLimit = messageLimit;
     this.frameTimeout = frameTimeout;
     this.budget = budget;
+    this.spares = spares;
     this.gate = gate;
   }
 
@@ -177,25 +185,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
               "Frame length should be positive: " + length + " (from " + peer + ")"));
     }
     if (length > maxFrame) {
-      throw fail(
-          new FrameTooLargeException(
-              maxFrame == Protocol.MAX_HANDSHAKE_FRAME
-                  ? "Peer "
-                      + peer
-                      + " sent a frame of "
-                      + length
-                      + " bytes before completing the handshake (limit "
-                      + maxFrame
-                      + " bytes)"
-                  : "Peer "
-                      + peer
-                      + " sent a frame of "
-                      + length
-                      + " bytes, which exceeds this env's limit of "
-                      + maxFrame
-                      + " bytes (spark.rpc.message.maxSize="
-                      + messageLimit
-                      + " bytes plus headers)"));
+      throw fail(FrameTooLargeException.of(peer, length, maxFrame, messageLimit));
     }
   }
 
@@ -206,11 +196,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
    */
   private void continueArriving(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     int have = arriving.arrayCapacity();
-    int want = arriving.wantedCapacity(in.readableBytes());
+    int want = arriving.wantedCapacity(in.readableBytes(), spares);
     if (want > have) {
       if (budget.tryReserve(this, want - have)) {
         charged += want - have;
-        arriving.growTo(want);
+        arriving.growTo(want, spares);
       } else if (!waitingForBudget) {
         pause(ctx);
       }

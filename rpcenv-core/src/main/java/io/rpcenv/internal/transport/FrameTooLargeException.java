@@ -9,4 +9,26 @@ final class FrameTooLargeException extends TooLongFrameException {
   FrameTooLargeException(String message) {
     super(message);
   }
+
+  /** A frame of {@code length} bytes from {@code peer}, over {@code maxFrame}. */
+  static FrameTooLargeException of(String peer, int length, int maxFrame, long messageLimit) {
+    return new FrameTooLargeException(
+        maxFrame == Protocol.MAX_HANDSHAKE_FRAME
+            ? "Peer "
+                + peer
+                + " sent a frame of "
+                + length
+                + " bytes before completing the handshake (limit "
+                + maxFrame
+                + " bytes)"
+            : "Peer "
+                + peer
+                + " sent a frame of "
+                + length
+                + " bytes, which exceeds this env's limit of "
+                + maxFrame
+                + " bytes (spark.rpc.message.maxSize="
+                + messageLimit
+                + " bytes plus headers)");
+  }
 }

@@ -34,6 +34,7 @@ public final class Transport {
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ListenClaims claims = new ListenClaims();
   private final FrameBudget budget;
+  private final SpareArrays spares;
   private final EventLoopGroup group;
   private final IoTransport io;
   private final ByteBufAllocator alloc;
@@ -55,8 +56,10 @@ public final class Transport {
       EventLoopGroup group,
       IoTransport io,
       ByteBufAllocator alloc,
+      SpareArrays spares,
       TransportMetrics metrics) {
     this.metrics = metrics;
+    this.spares = spares;
     this.figures = new ConnectionFigures(connections, metrics, settings.tls() != null);
     this.host = host;
     this.replies = replies;
@@ -94,6 +97,10 @@ public final class Transport {
 
   FrameBudget frameBudget() {
     return budget;
+  }
+
+  SpareArrays spareArrays() {
+    return spares;
   }
 
   boolean isClosing() {

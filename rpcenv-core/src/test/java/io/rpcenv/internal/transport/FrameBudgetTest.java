@@ -35,7 +35,12 @@ class FrameBudgetTest {
     c.freezeTime();
     FrameDecoder d =
         new FrameDecoder(
-            "peer-" + channels.size(), 64L << 20, frameTimeout, budget, new ReadGate(c));
+            "peer-" + channels.size(),
+            64L << 20,
+            frameTimeout,
+            budget,
+            new SpareArrays(1, 1),
+            new ReadGate(c));
     c.pipeline()
         .addLast(d)
         .addLast(

@@ -62,7 +62,13 @@ class FrameDecoderFuzzTest {
       FrameBudget budget = new FrameBudget(1L << 30);
       EmbeddedChannel c = new EmbeddedChannel();
       FrameDecoder d =
-          new FrameDecoder("fuzz", 1 << 20, Duration.ofSeconds(30), budget, new ReadGate(c));
+          new FrameDecoder(
+              "fuzz",
+              1 << 20,
+              Duration.ofSeconds(30),
+              budget,
+              new SpareArrays(1, 1),
+              new ReadGate(c));
       c.pipeline().addLast(d);
       c.writeInbound(Unpooled.buffer().writeInt(Protocol.MAGIC).writeByte(Protocol.VERSION));
       d.handshakeDone();

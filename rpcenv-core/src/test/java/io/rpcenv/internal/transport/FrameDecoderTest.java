@@ -17,8 +17,13 @@ class FrameDecoderTest {
 
   /** A decoder on {@code c}, with a 30 s frame timeout. */
   static FrameDecoder add(EmbeddedChannel c, long limit, FrameBudget budget) {
+    return add(c, limit, budget, new SpareArrays(1, 1));
+  }
+
+  static FrameDecoder add(EmbeddedChannel c, long limit, FrameBudget budget, SpareArrays spares) {
     FrameDecoder d =
-        new FrameDecoder("test-peer", limit, Duration.ofSeconds(30), budget, new ReadGate(c));
+        new FrameDecoder(
+            "test-peer", limit, Duration.ofSeconds(30), budget, spares, new ReadGate(c));
     c.pipeline().addLast(d);
     return d;
   }
@@ -170,6 +175,50 @@ class FrameDecoderTest {
       c.writeInbound(whole.readRetainedSlice(Math.min(50_000, whole.readableBytes())));
     }
     whole.release();
+  }
+
+  @Test
+  void aBodyOfTheSpareArraysSizeIsAssembledInASpareArrayEveryByteOfWhichIsWritten() {
+    int n = Protocol.LARGE_FRAME + 1000;
+    SpareArrays spares = new SpareArrays(n, 2);
+    byte[] spare = new byte[n];
+    java.util.Arrays.fill(spare, (byte) 0x55); // what an earlier block left in it
+    spares.give(spare);
+    EmbeddedChannel c = new EmbeddedChannel();
+    FrameDecoder big = add(c, 1 << 20, new FrameBudget(1L << 30), spares);
+    try {
+      c.writeInbound(preface());
+      big.handshakeDone();
+      feedInPieces(c, largeRequest(n), 40); // little has arrived when the array is chosen
+      LargeFrame large = c.readInbound();
+      large.head().release();
+      assertThat(large.rest()).isSameAs(spare);
+      for (int i = 0; i < n; i++) {
+        assertThat(large.rest()[i]).isEqualTo((byte) i);
+      }
+      // With no spare left, the next one is a new array.
+      feedInPieces(c, largeRequest(n), 40);
+      LargeFrame next = c.readInbound();
+      next.head().release();
+      assertThat(next.rest()).isNotSameAs(spare).hasSize(n);
+    } finally {
+      c.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void sparesAreKeptUpToTheirCapacityAndOnlyOfTheirSize() {
+    SpareArrays spares = new SpareArrays(8, 1);
+    byte[] a = new byte[8];
+    spares.give(a);
+    spares.give(new byte[8]); // beyond the capacity: left to the collector
+    spares.give(new byte[9]); // another size: ignored
+    assertThat(spares.take(9)).hasSize(9);
+    assertThat(spares.take(8)).isSameAs(a);
+    assertThat(spares.take(8)).isNotSameAs(a).hasSize(8);
+    spares.give(a);
+    spares.clear();
+    assertThat(spares.take(8)).isNotSameAs(a);
   }
 
   @Test
