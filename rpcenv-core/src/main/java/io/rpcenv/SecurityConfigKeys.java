@@ -126,6 +126,22 @@ public final class SecurityConfigKeys {
           "",
           "Enabled cipher suites, comma-separated; empty for the JDK's defaults.");
 
+  /** Which TLS implementation encrypts. */
+  public static final ConfigKey<String> SSL_ENGINE =
+      ConfigKey.string(
+              "spark.ssl.rpc.engine",
+              "auto",
+              "auto (OpenSSL, BoringSSL from netty-tcnative, when its native library loads, else"
+                  + " the JDK's; the env logs which), openssl (refused where it cannot load), or"
+                  + " jdk.")
+          .checked(
+              v ->
+                  v.equalsIgnoreCase("auto")
+                          || v.equalsIgnoreCase("openssl")
+                          || v.equalsIgnoreCase("jdk")
+                      ? null
+                      : "must be auto, openssl or jdk");
+
   /** Mutual TLS. */
   public static final ConfigKey<Boolean> SSL_NEED_CLIENT_AUTH =
       ConfigKey.bool(

@@ -9,4 +9,8 @@ final class TestAccess {
   static int connectionCount(RpcEnv env) {
     return TestAccessBridge.connections(env).size();
   }
+
+  static String tlsEngine(RpcEnv env) {
+    return TestAccessBridge.tlsEngine(env);
+  }
 }

@@ -3,6 +3,7 @@ package io.rpcenv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rpcenv.testkit.ChildJvm;
 import io.rpcenv.testkit.Resources;
 import io.rpcenv.testkit.TcpProxy;
 import io.rpcenv.testkit.TestCertificates;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the wire.
  */
 class TlsTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
   @RegisterExtension final Resources resources = new Resources();
   final TestEnvs envs = new TestEnvs(resources);
 
@@ -63,10 +66,14 @@ class TlsTest {
     trustPem = certs.trustPem("trust", ca);
   }
 
+  /** spark.ssl.rpc.engine for every env of the suite: {@link TlsOnTheJdkEngineTest} sets jdk. */
+  static String engine = "auto";
+
   static RpcConf tls(Identity identity) {
     RpcConf conf =
         TestEnvs.conf()
             .set("spark.ssl.rpc.enabled", "true")
+            .set("spark.ssl.rpc.engine", engine)
             .set("spark.ssl.rpc.trustStore", trust.toString())
             .set("spark.ssl.rpc.trustStorePassword", TestCertificates.PASSWORD);
     if (identity != null) {
@@ -80,6 +87,59 @@ class TlsTest {
     RpcEnv env = envs.server("server", conf);
     env.setupEndpoint("echo", Endpoints.echo());
     return env;
+  }
+
+  @Test
+  void openSslEncryptsWhereItLoadsAndTalksToTheJdkEngineBothWays() {
+    for (String[] pair : new String[][] {{"openssl", "jdk"}, {"jdk", "openssl"}}) {
+      RpcEnv srv = echoServer(tls(server).set("spark.ssl.rpc.engine", pair[0]));
+      RpcEnv cli = envs.client("client", tls(null).set("spark.ssl.rpc.engine", pair[1]));
+      assertThat(TestAccess.tlsEngine(srv)).startsWith(pair[0].equals("jdk") ? "JDK" : "OpenSSL");
+      assertThat(TestAccess.tlsEngine(cli)).startsWith(pair[1].equals("jdk") ? "JDK" : "OpenSSL");
+      RpcEndpointRef ref = cli.setupEndpointRef(srv.address(), "echo");
+      assertThat(ref.<Object>askSync("over " + pair[0] + " and " + pair[1]))
+          .isEqualTo("over " + pair[0] + " and " + pair[1]);
+      assertThat(ref.<byte[]>askSync(new byte[3 << 20])).hasSize(3 << 20);
+      srv.close();
+      cli.close();
+    }
+  }
+
+  @Test
+  void whereOpenSslCannotLoadAutoFallsBackToTheJdkAndOpenSslIsRefusedWithTheReason()
+      throws Exception {
+    RpcEnv srv = echoServer(tls(server));
+    for (String engine : List.of("auto", "openssl")) {
+      ChildJvm child =
+          resources.add(
+              ChildJvm.start(
+                  "tls-" + engine,
+                  io.rpcenv.fixtures.TlsAskMain.class,
+                  List.of("-Dio.netty.handler.ssl.noOpenSsl=true"),
+                  java.util.Map.of(),
+                  engine,
+                  trust.toString(),
+                  TestCertificates.PASSWORD,
+                  String.valueOf(srv.address().port())));
+      String line = child.awaitLine(l -> l.startsWith("ENGINE ") || l.startsWith("FAILED "), WAIT);
+      if (engine.equals("auto")) {
+        assertThat(line).startsWith("ENGINE JDK");
+        assertThat(child.awaitLine(l -> l.startsWith("REPLY "), WAIT)).isEqualTo("REPLY hello");
+      } else {
+        assertThat(line)
+            .startsWith("FAILED ")
+            .contains("spark.ssl.rpc.engine=openssl, but OpenSSL (netty-tcnative) cannot load here")
+            .contains("noOpenSsl");
+      }
+      assertThat(child.waitFor(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void anUnknownEngineIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> envs.client("client", tls(null).set("spark.ssl.rpc.engine", "gnutls")))
+        .hasMessageContaining("spark.ssl.rpc.engine")
+        .hasMessageContaining("auto, openssl or jdk");
   }
 
   @Test

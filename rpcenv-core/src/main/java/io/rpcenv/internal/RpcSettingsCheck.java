@@ -74,7 +74,12 @@ final class RpcSettingsCheck {
     RpcSecurityManager security = config.securityManager();
     TlsContexts tls =
         security.isTlsEnabled()
-            ? TlsContexts.build(security.tls(), !config.clientMode(), name, handshake)
+            ? TlsContexts.build(
+                security.tls(),
+                !config.clientMode(),
+                name,
+                handshake,
+                conf.get(SecurityConfigKeys.SSL_ENGINE))
             : null;
     transport =
         new TransportSettings(

@@ -53,4 +53,9 @@ public final class TestAccessBridge {
     var t = ((NettyRpcEnv) env).transport();
     return t.oneWaysNotSent() + t.oneWaysUnconfirmed();
   }
+
+  /** What encrypts the env's connections, or null without TLS. */
+  public static String tlsEngine(RpcEnv env) {
+    return ((NettyRpcEnv) env).transport().tlsEngine();
+  }
 }

@@ -2,6 +2,7 @@ package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -14,37 +15,82 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TLS side of an env: a server context (when it listens) and a client context, built once from
- * {@link TlsSettings} with the JDK's TLS provider. Clients verify the server's host name unless
- * told not to; servers require client certificates for mutual TLS.
+ * {@link TlsSettings} with the engine {@code spark.ssl.rpc.engine} chooses: OpenSSL (BoringSSL from
+ * netty-tcnative, several times the JDK's speed) when its native library loads, else the JDK's.
+ * Clients verify the server's host name unless told not to; servers require client certificates for
+ * mutual TLS.
  */
 public final class TlsContexts {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
+
   private final SslContext server;
   private final SslContext client;
   private final boolean verifyHostname;
   private final Duration handshakeTimeout;
+  private final String engine;
 
   private TlsContexts(
-      SslContext server, SslContext client, boolean verifyHostname, Duration handshakeTimeout) {
+      SslContext server,
+      SslContext client,
+      boolean verifyHostname,
+      Duration handshakeTimeout,
+      String engine) {
     this.server = server;
     this.client = client;
     this.verifyHostname = verifyHostname;
     this.handshakeTimeout = handshakeTimeout;
+    this.engine = engine;
   }
 
   /**
-   * Builds the contexts; throws {@link RpcException} naming the setting whose file cannot be read
-   * or whose content is unusable.
+   * The provider {@code setting} (auto, openssl or jdk) names; openssl where it cannot load is
+   * refused with the reason.
+   */
+  static SslProvider provider(String setting) {
+    String m = setting.toLowerCase(Locale.ROOT);
+    if (m.equals("jdk")) {
+      return SslProvider.JDK;
+    }
+    if (OpenSsl.isAvailable()) {
+      return SslProvider.OPENSSL;
+    }
+    if (m.equals("openssl")) {
+      throw new IllegalArgumentException(
+          "spark.ssl.rpc.engine=openssl, but OpenSSL (netty-tcnative) cannot load here: "
+              + OpenSsl.unavailabilityCause()
+              + ". Use spark.ssl.rpc.engine=auto or jdk.");
+    }
+    return SslProvider.JDK;
+  }
+
+  /** What encrypts: "OpenSSL (BoringSSL ...)" or "JDK (...)". */
+  public String engine() {
+    return engine;
+  }
+
+  /**
+   * Builds the contexts with the engine {@code engineSetting} (spark.ssl.rpc.engine) chooses;
+   * throws {@link RpcException} naming the setting whose file cannot be read or whose content is
+   * unusable.
    */
   public static TlsContexts build(
-      TlsSettings s, boolean listens, String envName, Duration handshakeTimeout) {
+      TlsSettings s,
+      boolean listens,
+      String envName,
+      Duration handshakeTimeout,
+      String engineSetting) {
     try {
+      SslProvider provider = provider(engineSetting);
       KeyManagerFactory kmf = s.keyStore() == null ? null : keyManagers(s);
       TrustManagerFactory tmf = s.trustStore() == null ? null : trustManagers(s);
       SslContext server = null;
@@ -62,7 +108,7 @@ public final class TlsContexts {
                 : SslContextBuilder.forServer(
                     s.certChain().toFile(), s.privateKey().toFile(), s.privateKeyPassword());
         server =
-            common(b, s, tmf)
+            common(b, s, tmf, provider)
                 .clientAuth(s.needClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE)
                 .build();
       }
@@ -72,8 +118,14 @@ public final class TlsContexts {
       } else if (s.privateKey() != null) {
         cb.keyManager(s.certChain().toFile(), s.privateKey().toFile(), s.privateKeyPassword());
       }
-      SslContext client = common(cb, s, tmf).build();
-      return new TlsContexts(server, client, s.verifyHostname(), handshakeTimeout);
+      SslContext client = common(cb, s, tmf, provider).build();
+      String engine =
+          provider == SslProvider.OPENSSL
+              ? "OpenSSL (" + OpenSsl.versionString() + ")"
+              : "JDK (" + System.getProperty("java.vm.version") + ")";
+      LOG.info(
+          "RpcEnv '{}' encrypts with {} (spark.ssl.rpc.engine={})", envName, engine, engineSetting);
+      return new TlsContexts(server, client, s.verifyHostname(), handshakeTimeout, engine);
     } catch (IllegalArgumentException e) {
       throw new RpcException(e.getMessage(), e);
     } catch (Exception e) {
@@ -82,8 +134,8 @@ public final class TlsContexts {
   }
 
   private static SslContextBuilder common(
-      SslContextBuilder b, TlsSettings s, TrustManagerFactory tmf) {
-    b.sslProvider(SslProvider.JDK).protocols(s.protocols().toArray(new String[0]));
+      SslContextBuilder b, TlsSettings s, TrustManagerFactory tmf, SslProvider provider) {
+    b.sslProvider(provider).protocols(s.protocols().toArray(new String[0]));
     if (!s.cipherSuites().isEmpty()) {
       b.ciphers(s.cipherSuites());
     }

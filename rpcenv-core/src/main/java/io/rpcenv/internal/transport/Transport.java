@@ -103,6 +103,11 @@ public final class Transport {
     return spares;
   }
 
+  /** What encrypts this env's connections ("OpenSSL (...)", "JDK (...)"), or null without TLS. */
+  public String tlsEngine() {
+    return settings.tls() == null ? null : settings.tls().engine();
+  }
+
   boolean isClosing() {
     return closing;
   }
