@@ -92,6 +92,8 @@ public final class IdleFootprint {
         }
         long heap1 = HeapAfterGc.measure(5);
         long direct1 = PlatformDependent.usedDirectMemory();
+        // -Dfootprint.holdMillis=N keeps the connections open N ms more, for jmap -histo:live.
+        Thread.sleep(Long.getLong("footprint.holdMillis", 0));
         return new Footprint(n, heap1 - heap0, direct1 - direct0, threads0, Thread.activeCount());
       } finally {
         child.getOutputStream().close();

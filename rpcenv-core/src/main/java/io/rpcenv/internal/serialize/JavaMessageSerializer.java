@@ -68,9 +68,15 @@ public final class JavaMessageSerializer implements MessageSerializer {
     if (shape == null) {
       return false;
     }
+    int start = out.writerIndex();
     out.writeByte(RECORD);
-    RecordCodec.write(value, shape, out);
-    return true;
+    try {
+      RecordCodec.write(value, shape, out);
+      return true;
+    } catch (CollectionCodec.NotWritable e) {
+      out.writerIndex(start); // a collection only Java serialization keeps as it is
+      return false;
+    }
   }
 
   @Override

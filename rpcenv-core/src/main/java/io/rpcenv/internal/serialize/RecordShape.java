@@ -6,16 +6,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * How a record class is written without Java serialization: its components in declaration order,
- * each of a kind the fast path knows (primitives, their boxes, {@code String}, {@code byte[]}, and
- * nested records of those), read back through the canonical constructor, as Java serialization does
- * for records. A class with any other component, or with {@code writeReplace} or {@code
- * readResolve}, or not {@code Serializable}, has no shape and is Java-serialized instead.
+ * each of a kind the fast path knows (primitives, their boxes, {@code String}, {@code byte[]},
+ * nested records of those, and {@code List}, {@code Set} and {@code Map} components whose elements,
+ * keys and values are boxes, strings, byte arrays or such records), read back through the canonical
+ * constructor, as Java serialization does for records. A class with any other component, or with
+ * {@code writeReplace} or {@code readResolve}, or not {@code Serializable}, has no shape and is
+ * Java-serialized instead.
  */
 final class RecordShape {
   /** Component kinds; primitives are written raw, the rest behind a presence byte. */
@@ -38,13 +44,26 @@ final class RecordShape {
     BOXED_DOUBLE,
     STRING,
     BYTES,
-    RECORD;
+    RECORD,
+    LIST,
+    SET,
+    MAP;
 
     @SuppressWarnings("EnumOrdinal") // the primitive kinds are declared first, up to DOUBLE
     boolean primitive() {
       return ordinal() <= DOUBLE.ordinal();
     }
   }
+
+  /**
+   * What a component, or an element of one, holds.
+   *
+   * @param kind its kind
+   * @param shape for a RECORD, the record's shape
+   * @param element for a LIST or SET, its elements; for a MAP, its keys
+   * @param value for a MAP, its values
+   */
+  record Value(Kind kind, RecordShape shape, Value element, Value value) {}
 
   private static final ClassValue<RecordShape> SHAPES =
       new ClassValue<>() {
@@ -56,13 +75,10 @@ final class RecordShape {
 
   /** Stands for "no shape" in the cache (a ClassValue cannot hold null). */
   private static final RecordShape NONE =
-      new RecordShape(Object.class, new Kind[0], new RecordShape[0], new MethodHandle[0], null, 0);
+      new RecordShape(Object.class, new Value[0], new MethodHandle[0], null, 0);
 
   final Class<?> type;
-  final Kind[] kinds;
-
-  /** The shape of each RECORD component, else null. */
-  final RecordShape[] nested;
+  final Value[] components;
 
   /** Accessors, each typed {@code (Object) -> Object}. */
   final MethodHandle[] getters;
@@ -75,14 +91,12 @@ final class RecordShape {
 
   private RecordShape(
       Class<?> type,
-      Kind[] kinds,
-      RecordShape[] nested,
+      Value[] components,
       MethodHandle[] getters,
       MethodHandle constructor,
       int hash) {
     this.type = type;
-    this.kinds = kinds;
-    this.nested = nested;
+    this.components = components;
     this.getters = getters;
     this.constructor = constructor;
     this.hash = hash;
@@ -106,50 +120,80 @@ final class RecordShape {
       return NONE; // a record that contains itself is left to Java serialization
     }
     try {
-      RecordComponent[] components = type.getRecordComponents();
-      Kind[] kinds = new Kind[components.length];
-      RecordShape[] nested = new RecordShape[components.length];
-      MethodHandle[] getters = new MethodHandle[components.length];
-      Class<?>[] types = new Class<?>[components.length];
+      RecordComponent[] rc = type.getRecordComponents();
+      Value[] components = new Value[rc.length];
+      MethodHandle[] getters = new MethodHandle[rc.length];
+      Class<?>[] types = new Class<?>[rc.length];
       StringBuilder signature = new StringBuilder(type.getName()).append('(');
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      for (int i = 0; i < components.length; i++) {
-        Class<?> c = components[i].getType();
-        Kind k = kindOf(c);
-        if (k == null) {
+      for (int i = 0; i < rc.length; i++) {
+        signature.append(rc[i].getName()).append(':');
+        components[i] = valueOf(rc[i].getGenericType(), true, inProgress, signature);
+        if (components[i] == null) {
           return NONE;
         }
-        if (k == Kind.RECORD) {
-          RecordShape inner = build(c, inProgress);
-          if (inner == NONE) {
-            return NONE;
-          }
-          nested[i] = inner;
-          signature.append(inner.hash);
-        }
-        kinds[i] = k;
-        types[i] = c;
-        Method accessor = components[i].getAccessor();
+        signature.append(';');
+        types[i] = rc[i].getType();
+        Method accessor = rc[i].getAccessor();
         accessor.setAccessible(true);
         getters[i] =
             lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
-        signature.append(components[i].getName()).append(':').append(c.getName()).append(';');
       }
       Constructor<?> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
       MethodHandle ctor =
           lookup
               .unreflectConstructor(canonical)
-              .asSpreader(Object[].class, components.length)
+              .asSpreader(Object[].class, rc.length)
               .asType(MethodType.methodType(Object.class, Object[].class));
       return new RecordShape(
-          type, kinds, nested, getters, ctor, signature.append(')').toString().hashCode());
+          type, components, getters, ctor, signature.append(')').toString().hashCode());
     } catch (ReflectiveOperationException | RuntimeException inaccessible) {
-      return NONE; // e.g. a record in a module that is not open to us: Java serialization handles
-      // it
+      return NONE; // e.g. a record in a module not open to us: Java serialization handles it
     } finally {
       inProgress.remove(type);
     }
+  }
+
+  /**
+   * What {@code type} holds, appending its description to {@code signature}; null if the fast path
+   * cannot write it. Primitives only as components, collections only of non-collections.
+   */
+  private static Value valueOf(
+      Type type, boolean component, Set<Class<?>> inProgress, StringBuilder signature) {
+    if (type instanceof ParameterizedType p && component) {
+      Kind k =
+          p.getRawType() == List.class
+              ? Kind.LIST
+              : p.getRawType() == Set.class
+                  ? Kind.SET
+                  : p.getRawType() == Map.class ? Kind.MAP : null;
+      if (k == null) {
+        return null;
+      }
+      Type[] args = p.getActualTypeArguments();
+      signature.append(k).append('<');
+      Value first = valueOf(args[0], false, inProgress, signature);
+      Value second = k == Kind.MAP ? valueOf(args[1], false, inProgress, signature) : null;
+      signature.append('>');
+      return first == null || (k == Kind.MAP && second == null)
+          ? null
+          : new Value(k, null, first, second);
+    }
+    if (!(type instanceof Class<?> c) || (c.isPrimitive() && !component)) {
+      return null;
+    }
+    signature.append(c.getName()).append(',');
+    Kind k = kindOf(c);
+    if (k == Kind.RECORD) {
+      RecordShape inner = build(c, inProgress);
+      if (inner == NONE) {
+        return null;
+      }
+      signature.append(inner.hash);
+      return new Value(k, inner, null, null);
+    }
+    return k == null ? null : new Value(k, null, null, null);
   }
 
   private static boolean declares(Class<?> type, String method) {
@@ -160,52 +204,29 @@ final class RecordShape {
     }
   }
 
+  private static final Map<Class<?>, Kind> SIMPLE =
+      Map.ofEntries(
+          Map.entry(boolean.class, Kind.BOOLEAN),
+          Map.entry(byte.class, Kind.BYTE),
+          Map.entry(short.class, Kind.SHORT),
+          Map.entry(char.class, Kind.CHAR),
+          Map.entry(int.class, Kind.INT),
+          Map.entry(long.class, Kind.LONG),
+          Map.entry(float.class, Kind.FLOAT),
+          Map.entry(double.class, Kind.DOUBLE),
+          Map.entry(Boolean.class, Kind.BOXED_BOOLEAN),
+          Map.entry(Byte.class, Kind.BOXED_BYTE),
+          Map.entry(Short.class, Kind.BOXED_SHORT),
+          Map.entry(Character.class, Kind.BOXED_CHAR),
+          Map.entry(Integer.class, Kind.BOXED_INT),
+          Map.entry(Long.class, Kind.BOXED_LONG),
+          Map.entry(Float.class, Kind.BOXED_FLOAT),
+          Map.entry(Double.class, Kind.BOXED_DOUBLE),
+          Map.entry(String.class, Kind.STRING),
+          Map.entry(byte[].class, Kind.BYTES));
+
   private static Kind kindOf(Class<?> c) {
-    if (c.isPrimitive()) {
-      return c == boolean.class
-          ? Kind.BOOLEAN
-          : c == byte.class
-              ? Kind.BYTE
-              : c == short.class
-                  ? Kind.SHORT
-                  : c == char.class
-                      ? Kind.CHAR
-                      : c == int.class
-                          ? Kind.INT
-                          : c == long.class
-                              ? Kind.LONG
-                              : c == float.class ? Kind.FLOAT : Kind.DOUBLE;
-    }
-    if (c == Boolean.class) {
-      return Kind.BOXED_BOOLEAN;
-    }
-    if (c == Byte.class) {
-      return Kind.BOXED_BYTE;
-    }
-    if (c == Short.class) {
-      return Kind.BOXED_SHORT;
-    }
-    if (c == Character.class) {
-      return Kind.BOXED_CHAR;
-    }
-    if (c == Integer.class) {
-      return Kind.BOXED_INT;
-    }
-    if (c == Long.class) {
-      return Kind.BOXED_LONG;
-    }
-    if (c == Float.class) {
-      return Kind.BOXED_FLOAT;
-    }
-    if (c == Double.class) {
-      return Kind.BOXED_DOUBLE;
-    }
-    if (c == String.class) {
-      return Kind.STRING;
-    }
-    if (c == byte[].class) {
-      return Kind.BYTES;
-    }
-    return c.isRecord() ? Kind.RECORD : null;
+    Kind k = SIMPLE.get(c);
+    return k != null ? k : c.isRecord() ? Kind.RECORD : null;
   }
 }

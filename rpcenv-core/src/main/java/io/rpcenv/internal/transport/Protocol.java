@@ -48,7 +48,7 @@ public final class Protocol {
    * an SSLv2 record header and waits for more bytes, instead of reporting at once that its peer
    * speaks plaintext.
    */
-  public static final byte VERSION = 6;
+  public static final byte VERSION = 7; // 7: records with List, Set and Map components
 
   public static final int PREFACE_LENGTH = 5;
 

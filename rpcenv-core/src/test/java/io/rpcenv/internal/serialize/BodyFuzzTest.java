@@ -28,6 +28,10 @@ class BodyFuzzTest {
   record Outer(int id, String name, byte[] data, Long maybe, Inner inner, boolean flag, float f)
       implements Serializable {}
 
+  record WithCollections(
+      List<String> list, java.util.Set<Inner> set, Map<String, Long> map, List<byte[]> blobs)
+      implements Serializable {}
+
   private static List<byte[]> corpus() throws IOException {
     List<Object> values =
         new ArrayList<>(
@@ -40,6 +44,12 @@ class BodyFuzzTest {
                 new Outer(
                     1, "n", new byte[] {9, 8}, null, new Inner((short) 3, 'x', 2.5), true, 1.5f),
                 new Outer(2, null, null, 5L, null, false, 0f),
+                new WithCollections(
+                    new ArrayList<>(java.util.Arrays.asList("a", null, "b")),
+                    java.util.Set.of(new Inner((short) 1, 'y', null)),
+                    new java.util.LinkedHashMap<>(Map.of("k", 1L, "l", 2L)),
+                    List.of(new byte[] {4, 5})),
+                new WithCollections(List.of("x"), new java.util.HashSet<>(), Map.of(), null),
                 new ArrayList<>(List.of("a", 1, 2L)),
                 new HashMap<>(Map.of("k", new int[] {1, 2, 3}, "l", List.of(1.0))),
                 new long[] {1, 2},
