@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <pre>
  * ./bench.sh [--rounds 5] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
- *            [--messages 1000000] [--idle-connections 1000] [--out docs/BENCHMARKS.md]
- *            [--compare ../other-checkout]   (adds systems base and base-dispatcher: rpcenv as built there)
+ *            [--messages 1000000] [--idle-connections 10000] [--out docs/BENCHMARKS.md]
+ *            [--charts DIR]   (PNG charts; with --out, into bench/ beside the output file)
+ *            [--compare ../other-checkout]   (adds systems base and base-inline: rpcenv as built there)
  * </pre>
  */
 public final class BenchMain {
@@ -65,15 +66,14 @@ public final class BenchMain {
             ? Arrays.stream(opt.get("workloads").split(",")).map(BenchMain::workload).toList()
             : List.of(Workload.values());
     Versions versions = Versions.of(benchCp, sparkCp);
-    Map<String, Peer> all = peers(benchCp, sparkCp, versions);
+    Map<String, Peer> all = Systems.all(benchCp, sparkCp, versions);
     if (opt.containsKey("compare")) {
       addComparison(all, Path.of(opt.get("compare")));
     }
     List<String> keys =
         opt.containsKey("systems")
             ? List.of(opt.get("systems").split(","))
-            // io_uring's columns on request: they were measured against epoll once (issue 14)
-            : all.keySet().stream().filter(k -> !k.contains("io_uring")).toList();
+            : all.keySet().stream().filter(k -> !Systems.onRequestOnly(k)).toList();
     for (String k : keys) {
       if (!all.containsKey(k)) {
         throw new IllegalArgumentException(
@@ -115,9 +115,18 @@ public final class BenchMain {
     String table =
         Report.markdown(
             results, all, keys, workloads, rounds, params, String.join(" ", args), versions);
-    int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "1000"));
+    int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "10000"));
     if (idle > 0 && keys.contains("rpcenv")) {
       table += "\n" + IdleFootprint.measure(idle, benchCp).markdown();
+    }
+    Path charts =
+        opt.containsKey("charts")
+            ? Path.of(opt.get("charts"))
+            : opt.containsKey("out") ? Path.of(opt.get("out")).toAbsolutePath().getParent() : null;
+    if (charts != null) {
+      Path chartDir = opt.containsKey("charts") ? charts : charts.resolve("bench");
+      table +=
+          "\n" + Charts.write(results, all, chartDir.toAbsolutePath(), charts.toAbsolutePath());
     }
     System.out.println(table);
     if (opt.containsKey("out")) {
@@ -134,72 +143,10 @@ public final class BenchMain {
     }
   }
 
-  static Map<String, Peer> peers(String benchCp, String sparkCp, Versions v) {
-    Map<String, Peer> m = new LinkedHashMap<>();
-    m.put(
-        "rpcenv",
-        new Peer(
-            "rpcenv",
-            "io.rpcenv.bench.peers.RpcenvPeer",
-            benchCp,
-            List.of(),
-            EnumSet.allOf(Workload.class)));
-    m.put(
-        "rpcenv-dispatcher",
-        new Peer(
-            "rpcenv (dispatcher)",
-            "io.rpcenv.bench.peers.RpcenvPeer",
-            benchCp,
-            List.of("-Dbench.rpcenv.dispatch=true"),
-            EnumSet.complementOf(EnumSet.of(Workload.F1)))); // the file server has one path
-    m.put(
-        "rpcenv-io_uring",
-        new Peer(
-            "rpcenv io_uring",
-            "io.rpcenv.bench.peers.RpcenvPeer",
-            benchCp,
-            List.of("-Dbench.rpcenv.ioMode=io_uring"),
-            EnumSet.allOf(Workload.class)));
-    m.put(
-        "rpcenv-dispatcher-io_uring",
-        new Peer(
-            "rpcenv (dispatcher) io_uring",
-            "io.rpcenv.bench.peers.RpcenvPeer",
-            benchCp,
-            List.of("-Dbench.rpcenv.dispatch=true", "-Dbench.rpcenv.ioMode=io_uring"),
-            EnumSet.complementOf(EnumSet.of(Workload.F1))));
-    m.put(
-        "spark",
-        new Peer(
-            "Spark " + v.spark(),
-            "io.rpcenv.bench.spark.SparkPeer",
-            sparkCp,
-            SPARK_JVM_OPTIONS,
-            EnumSet.allOf(Workload.class)));
-    m.put(
-        "grpc",
-        new Peer(
-            "gRPC " + v.grpc(),
-            "io.rpcenv.bench.peers.GrpcPeer",
-            benchCp,
-            List.of(),
-            EnumSet.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5)));
-    m.put(
-        "netty",
-        new Peer(
-            "raw Netty " + v.netty().replace(".Final", ""),
-            "io.rpcenv.bench.peers.NettyPeer",
-            benchCp,
-            List.of(),
-            EnumSet.of(
-                Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5, Workload.F1)));
-    return m;
-  }
-
   /**
    * Adds rpcenv as built in another checkout ({@code dir}, for instance a git worktree at an
    * earlier commit, built with {@code mvn -Pbench package -DskipTests}) as the systems "base" and
-   * "base-dispatcher", so that a change is measured against what it changes in the same interleaved
+   * "base-inline", so that a change is measured against what it changes in the same interleaved
    * run.
    */
   static void addComparison(Map<String, Peer> all, Path dir) throws Exception {
@@ -223,21 +170,20 @@ public final class BenchMain {
                     .getInputStream()
                     .readAllBytes())
             .trim();
+    // Each property is the one its checkout's RpcenvPeer reads; the other one ignores it.
     all.put(
         "base",
-        new Peer(
+        Systems.rpcenv(
             "rpcenv @ " + commit,
-            "io.rpcenv.bench.peers.RpcenvPeer",
-            classpath,
-            List.of(),
-            EnumSet.allOf(Workload.class)));
-    all.put(
-        "base-dispatcher",
-        new Peer(
-            "rpcenv (dispatcher) @ " + commit,
-            "io.rpcenv.bench.peers.RpcenvPeer",
             classpath,
             List.of("-Dbench.rpcenv.dispatch=true"),
+            EnumSet.allOf(Workload.class)));
+    all.put(
+        "base-inline",
+        Systems.rpcenv(
+            "rpcenv (inline) @ " + commit,
+            classpath,
+            List.of("-Dbench.rpcenv.inline=true"),
             EnumSet.allOf(Workload.class)));
   }
 
@@ -272,6 +218,7 @@ public final class BenchMain {
           "systems",
           "out",
           "idle-connections",
+          "charts",
           "bench-classpath",
           "bench-classes",
           "spark-classpath",

@@ -20,10 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The memory an idle server env spends per client connection: a server env in this JVM, and a child
- * JVM that opens {@code n} connections and completes the handshake on each (as a client-mode env
- * does, speaking the protocol of {@code io.rpcenv.internal.transport.Protocol}), then stays silent.
- * Heap after full GCs and Netty's direct memory are read before and after.
+ * The memory an idle server env spends per client connection: a server env in this JVM, and child
+ * JVMs that open {@code n} connections (2,500 each at most) and complete the handshake on each (as
+ * a client-mode env does, speaking the protocol of {@code io.rpcenv.internal.transport.Protocol}),
+ * then stays silent. Heap after full GCs and Netty's direct memory are read before and after.
  */
 public final class IdleFootprint {
   private IdleFootprint() {}
@@ -70,25 +70,20 @@ public final class IdleFootprint {
       long heap0 = HeapAfterGc.measure(5);
       long direct0 = PlatformDependent.usedDirectMemory();
       int threads0 = Thread.activeCount();
-      Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-Dfootprint.port=" + server.address().port(),
-                  "-cp",
-                  classpath,
-                  IdleFootprint.class.getName(),
-                  "client",
-                  String.valueOf(n))
-              .redirectErrorStream(true)
-              .start();
+      // Connections come from child JVMs of at most 2,500 each, as from many processes.
+      List<Process> children = new ArrayList<>();
       try {
-        BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (!"READY".equals(line)) {
-          throw new IllegalStateException("the connecting JVM failed: " + line);
+        for (int left = n; left > 0; left -= PER_CHILD) {
+          children.add(child(Math.min(PER_CHILD, left), server.address().port(), classpath));
+        }
+        for (Process child : children) {
+          BufferedReader out =
+              new BufferedReader(
+                  new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+          String line = out.readLine();
+          if (!"READY".equals(line)) {
+            throw new IllegalStateException("a connecting JVM failed: " + line);
+          }
         }
         long heap1 = HeapAfterGc.measure(5);
         long direct1 = PlatformDependent.usedDirectMemory();
@@ -96,12 +91,32 @@ public final class IdleFootprint {
         Thread.sleep(Long.getLong("footprint.holdMillis", 0));
         return new Footprint(n, heap1 - heap0, direct1 - direct0, threads0, Thread.activeCount());
       } finally {
-        child.getOutputStream().close();
-        if (!child.waitFor(30, TimeUnit.SECONDS)) {
-          child.destroyForcibly();
+        for (Process child : children) {
+          child.getOutputStream().close();
+        }
+        for (Process child : children) {
+          if (!child.waitFor(30, TimeUnit.SECONDS)) {
+            child.destroyForcibly();
+          }
         }
       }
     }
+  }
+
+  private static final int PER_CHILD = 2500;
+
+  private static Process child(int connections, int port, String classpath) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-Dfootprint.port=" + port,
+            "-cp",
+            classpath,
+            IdleFootprint.class.getName(),
+            "client",
+            String.valueOf(connections))
+        .redirectErrorStream(true)
+        .start();
   }
 
   /**

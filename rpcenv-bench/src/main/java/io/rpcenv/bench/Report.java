@@ -16,9 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/**
- * The markdown report: machine, versions, flags, results with ratios, and the targets of issue 5.
- */
+/** The markdown report: machine, versions, flags, results with ratios, and the targets. */
 final class Report {
   private Report() {}
 
@@ -69,7 +67,7 @@ final class Report {
           w,
           Result::rate,
           "%,.0f");
-      if (w == Workload.W1 || w == Workload.W5) {
+      if (w.hasLatency()) {
         for (double pct : new double[] {50, 99, 99.9}) {
           row(
               sb,
@@ -86,7 +84,7 @@ final class Report {
         }
       }
     }
-    sb.append('\n').append(targets(results)).append('\n');
+    sb.append('\n').append(Targets.markdown(results)).append('\n');
     return sb.toString();
   }
 
@@ -148,61 +146,6 @@ final class Report {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** The targets of issues 5 and 13, each with its measured ratio and whether it is met. */
-  static String targets(Map<String, Map<Workload, List<Result>>> r) {
-    StringBuilder sb = new StringBuilder("| Target (issue 5) | Measured | Met |\n|---|---|---|\n");
-    ToDoubleFunction<Result> rate = Result::rate;
-    ToDoubleFunction<Result> p99 = x -> x.latencyMicros().getValueAtPercentile(99);
-    target(sb, "W1 asks/s ≥ 3.0 × Spark", ratio(r, Workload.W1, "spark", rate), 3.0, true);
-    target(sb, "W1 asks/s ≥ 0.75 × raw Netty", ratio(r, Workload.W1, "netty", rate), 0.75, true);
-    target(sb, "W1 p99 ≤ Spark's p99 / 2", ratio(r, Workload.W1, "spark", p99), 0.5, false);
-    target(sb, "W2 asks/s ≥ 3.0 × Spark", ratio(r, Workload.W2, "spark", rate), 3.0, true);
-    target(sb, "W2 asks/s ≥ 0.75 × raw Netty", ratio(r, Workload.W2, "netty", rate), 0.75, true);
-    target(sb, "W3 msgs/s ≥ 5.0 × Spark", ratio(r, Workload.W3, "spark", rate), 5.0, true);
-    target(
-        sb,
-        "W3 msgs/s ≥ 0.5 × write-batching raw Netty",
-        ratio(r, Workload.W3, "netty", rate),
-        0.5,
-        true);
-    target(sb, "W4 MiB/s ≥ 2.0 × Spark", ratio(r, Workload.W4, "spark", rate), 2.0, true);
-    target(sb, "W4 MiB/s ≥ 0.75 × raw Netty", ratio(r, Workload.W4, "netty", rate), 0.75, true);
-    target(sb, "W5 asks/s ahead of Spark", ratio(r, Workload.W5, "spark", rate), 1.0, true);
-    target(sb, "W5 p99 below Spark's", ratio(r, Workload.W5, "spark", p99), 1.0, false);
-    target(sb, "W6 asks/s ahead of Spark", ratio(r, Workload.W6, "spark", rate), 1.0, true);
-    target(sb, "F1 MiB/s ≥ Spark (issue 13)", ratio(r, Workload.F1, "spark", rate), 1.0, true);
-    target(
-        sb,
-        "F1 MiB/s ≥ 0.8 × raw Netty (issue 13)",
-        ratio(r, Workload.F1, "netty", rate),
-        0.8,
-        true);
-    return sb.toString();
-  }
-
-  private static double ratio(
-      Map<String, Map<Workload, List<Result>>> r,
-      Workload w,
-      String peer,
-      ToDoubleFunction<Result> metric) {
-    return median(r, "rpcenv", w, metric) / median(r, peer, w, metric);
-  }
-
-  private static void target(
-      StringBuilder sb, String what, double ratio, double bound, boolean atLeast) {
-    String met =
-        Double.isNaN(ratio)
-            ? "not run"
-            : (atLeast ? ratio >= bound : ratio <= bound) ? "yes" : "**no**";
-    sb.append("| ")
-        .append(what)
-        .append(" | ")
-        .append(Double.isNaN(ratio) ? "—" : String.format(Locale.ROOT, "%.2f ×", ratio))
-        .append(" | ")
-        .append(met)
-        .append(" |\n");
-  }
-
   static String machine(Versions v) {
     String cpu = firstLine("/proc/cpuinfo", "model name");
     String mem = firstLine("/proc/meminfo", "MemTotal");
@@ -236,8 +179,10 @@ final class Report {
         + " (epoll). JVM options of every benchmark JVM: `"
         + String.join(" ", Runner.COMMON_JVM_OPTIONS)
         + "`; Spark's JVMs also get the `--add-opens` set that spark-submit adds on Java 17."
-        + " rpcenv's endpoints are `InlineRpcEndpoint`s (handled on the I/O thread); the \"rpcenv"
-        + " (dispatcher)\" column uses plain endpoints on dispatcher threads.\n";
+        + " The \"rpcenv\" column is what a user gets by default: plain endpoints, handled on"
+        + " dispatcher threads; \"rpcenv (inline)\" uses `InlineRpcEndpoint`s (handled on the I/O"
+        + " thread). TLS columns use a key pair made for the run (rpcenv: OpenSSL unless the column"
+        + " says JDK; Spark: its default JDK engine).\n";
   }
 
   private static String firstLine(String file, String key) {

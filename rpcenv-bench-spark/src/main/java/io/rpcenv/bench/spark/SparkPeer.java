@@ -163,6 +163,25 @@ public final class SparkPeer implements PeerFactory {
       }
 
       @Override
+      public void askObjectAsync(Object message, BiConsumer<Object, Throwable> done) {
+        refs[0]
+            .ask(message, ANY)
+            .onComplete(
+                new AbstractFunction1<Try<Object>, BoxedUnit>() {
+                  @Override
+                  public BoxedUnit apply(Try<Object> t) {
+                    if (t.isSuccess()) {
+                      done.accept(t.get(), null);
+                    } else {
+                      done.accept(null, t.failed().get());
+                    }
+                    return BoxedUnit.UNIT;
+                  }
+                },
+                scala.concurrent.ExecutionContext.parasitic$.MODULE$);
+      }
+
+      @Override
       public void send(byte[] payload) {
         counter.send(payload);
       }

@@ -10,6 +10,14 @@ public interface BenchClient extends AutoCloseable {
   /** Asks without waiting; {@code done} runs once with the echo or the failure (on any thread). */
   void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done);
 
+  /**
+   * Asks the first endpoint with {@code message} (W7) without waiting; {@code done} runs once with
+   * the echo or the failure.
+   */
+  default void askObjectAsync(Object message, BiConsumer<Object, Throwable> done) {
+    throw new UnsupportedOperationException("this system does not send objects");
+  }
+
   /** Sends a one-way message that the server counts. */
   void send(byte[] payload) throws Exception;
 

@@ -59,8 +59,8 @@ public final class Runner {
         throw new IllegalStateException(peer.label() + " server did not start");
       }
       drain(out);
-      int jvms = w == Workload.W5 ? 4 : 1;
-      int perJvm = w == Workload.W5 ? 8 : 1;
+      int jvms = w.clientJvms();
+      int perJvm = w.clients() == 0 ? 1 : w.clients() / jvms;
       List<Process> clients = new ArrayList<>();
       for (int i = 0; i < jvms; i++) {
         clients.add(

@@ -14,7 +14,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class Workloads {
   static final int SMALL = 16;
-  static final int LARGE = 8 << 20;
 
   private Workloads() {}
 
@@ -24,9 +23,11 @@ public final class Workloads {
       case W1 -> oneAtATime(connect.get(), 1, new byte[SMALL], p);
       case W2 -> windowed(connect.get(), 64, 1, new byte[SMALL], p);
       case W3 -> oneWay(connect.get(), p);
-      case W4 -> large(connect.get(), p);
-      case W5 -> fanIn(connect, p);
+      case W4, S1K, S64K, S1M, S64M -> large(connect.get(), w.size(), p);
+      case W5, N1, N8, N64, N512 -> fanIn(connect, p);
       case W6 -> windowed(connect.get(), 64, p.endpoints(), new byte[SMALL], p);
+      case W7R -> ObjectWindow.run(connect.get(), 64, com.example.bench.Orders::record, p);
+      case W7C -> ObjectWindow.run(connect.get(), 64, com.example.bench.Orders::plain, p);
       case F1 -> fetch(connect.get(), p);
     };
   }
@@ -185,23 +186,24 @@ public final class Workloads {
     }
   }
 
-  private static Result large(BenchClient c, Params p) throws Exception {
+  /** Asks of {@code size} bytes one at a time; MiB/s one way. */
+  private static Result large(BenchClient c, int size, Params p) throws Exception {
     try (c) {
-      byte[] payload = new byte[LARGE];
+      byte[] payload = new byte[size];
       long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(p.warmupMillis());
       while (System.nanoTime() < warmEnd) {
-        check(c.ask(0, payload), LARGE);
+        check(c.ask(0, payload), size);
       }
       long start = System.nanoTime();
       long end = start + TimeUnit.MILLISECONDS.toNanos(p.measureMillis());
       long n = 0;
       long now = start;
       while (now < end) {
-        check(c.ask(0, payload), LARGE);
+        check(c.ask(0, payload), size);
         n++;
         now = System.nanoTime();
       }
-      return new Result(n * (LARGE / (1024.0 * 1024.0)) / ((now - start) / 1e9), null);
+      return new Result(n * (size / (1024.0 * 1024.0)) / ((now - start) / 1e9), null);
     }
   }
 

@@ -17,17 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * rpcenv: a server-mode env with echo endpoints, a client-mode env asking them. With {@code
- * -Dbench.rpcenv.dispatch=true} the endpoints are plain (handled on dispatcher threads); otherwise
- * they are {@link InlineRpcEndpoint}s (handled on the I/O thread).
+ * rpcenv: a server-mode env with echo endpoints, a client-mode env asking them. The endpoints are
+ * plain ones, handled on dispatcher threads, as users get them by default; with {@code
+ * -Dbench.rpcenv.inline=true} they are {@link InlineRpcEndpoint}s (handled on the I/O thread).
  */
 public final class RpcenvPeer implements PeerFactory {
-  private static final boolean DISPATCH = Boolean.getBoolean("bench.rpcenv.dispatch");
+  private static final boolean DISPATCH = !Boolean.getBoolean("bench.rpcenv.inline");
 
   @Override
   public String name() {
     String mode = System.getProperty("bench.rpcenv.ioMode");
-    return (DISPATCH ? "rpcenv (dispatcher)" : "rpcenv") + (mode == null ? "" : " " + mode);
+    return (DISPATCH ? "rpcenv" : "rpcenv (inline)") + (mode == null ? "" : " " + mode);
   }
 
   static final class InlineEcho extends RpcEndpoint implements InlineRpcEndpoint {
@@ -71,22 +71,28 @@ public final class RpcenvPeer implements PeerFactory {
    * setting can be tried in both JVMs of a run without a rebuild.
    */
   static RpcConf conf() {
-    RpcConf conf = new RpcConf();
+    // W7's messages are a user's classes: admitted by the allow-list, as a user's would be.
+    RpcConf conf = new RpcConf().set("spark.rpc.serializer.allowList", "com.example.bench.*");
     String mode = System.getProperty("bench.rpcenv.ioMode"); // the rpcenv-io_uring system
     if (mode != null) {
       conf.set("spark.rpc.io.mode", mode);
     }
-    String extra = System.getenv("RPCENV_BENCH_CONF");
-    if (extra != null && !extra.isBlank()) {
-      for (String kv : extra.split(",", -1)) {
-        int eq = kv.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException("RPCENV_BENCH_CONF: not key=value: " + kv);
-        }
-        conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-      }
-    }
+    set(conf, System.getProperty("bench.conf"), ";", "-Dbench.conf"); // a system's settings
+    set(conf, System.getenv("RPCENV_BENCH_CONF"), ",", "RPCENV_BENCH_CONF");
     return conf;
+  }
+
+  private static void set(RpcConf conf, String pairs, String separator, String source) {
+    if (pairs == null || pairs.isBlank()) {
+      return;
+    }
+    for (String kv : pairs.split(separator, -1)) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(source + ": not key=value: " + kv);
+      }
+      conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
   }
 
   @Override
@@ -123,6 +129,19 @@ public final class RpcenvPeer implements PeerFactory {
       public void askAsync(int endpoint, byte[] payload, BiConsumer<byte[], Throwable> done) {
         refs[endpoint]
             .<byte[]>ask(payload)
+            .whenComplete(
+                (r, e) ->
+                    done.accept(
+                        r,
+                        e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause()
+                            : e));
+      }
+
+      @Override
+      public void askObjectAsync(Object message, BiConsumer<Object, Throwable> done) {
+        refs[0]
+            .ask(message)
             .whenComplete(
                 (r, e) ->
                     done.accept(
