@@ -165,6 +165,16 @@ public final class SecurityConfigKeys {
     return (k.contains("secret") && !k.endsWith("secret.file")) || k.contains("password");
   }
 
+  /** Which serializer writes messages. */
+  public static final ConfigKey<String> SERIALIZER =
+      ConfigKey.string(
+          "spark.rpc.serializer",
+          "java",
+          "java (Java serialization, with rpcenv's fast paths for byte[], strings, boxes and"
+              + " records of them), or kryo (with io.rpcenv:rpcenv-kryo on the class path: Kryo 5"
+              + " for other classes, under the same allow-list and limits; both sides must set"
+              + " it).");
+
   /** Deserialization allow-list. */
   public static final ConfigKey<String> SERIALIZER_ALLOW_LIST =
       ConfigKey.string(

@@ -84,6 +84,13 @@ final class Systems {
             benchCp,
             List.of("-Dbench.conf=spark.authenticate=true;spark.authenticate.secret=" + secret),
             EnumSet.of(W1, W2)));
+    m.put(
+        "rpcenv-kryo",
+        rpcenv(
+            "rpcenv Kryo",
+            benchCp,
+            List.of("-Dbench.conf=spark.rpc.serializer=kryo"),
+            EnumSet.of(W7R, W7C)));
     EnumSet<Workload> spark = EnumSet.allOf(Workload.class);
     m.put(
         "spark",

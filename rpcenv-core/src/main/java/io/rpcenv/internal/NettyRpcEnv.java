@@ -23,7 +23,6 @@ import io.rpcenv.internal.dispatch.RpcThread;
 import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.files.EnvFiles;
 import io.rpcenv.internal.metrics.EnvMetrics;
-import io.rpcenv.internal.serialize.JavaMessageSerializer;
 import io.rpcenv.internal.transport.SpareArrays;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
@@ -80,17 +79,9 @@ public final class NettyRpcEnv extends RpcEnv {
     this.askTimeout = settings.askTimeout;
     this.lookupTimeout = settings.lookupTimeout;
     this.numRetries = settings.transport.numRetries();
-    ClassLoader loader =
-        Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader()
-            : NettyRpcEnv.class.getClassLoader();
     RefBinder refs = new RefBinder(this);
     this.codec =
-        new Codec(
-            new JavaMessageSerializer(loader, settings.deserialization),
-            settings.alloc,
-            settings.transport.maxMessageSize(),
-            refs);
+        new Codec(settings.serializer, settings.alloc, settings.transport.maxMessageSize(), refs);
     SpareArrays spares = EnvFiles.spareBlocks();
     this.files = new EnvFiles(this, spares);
     // Then the resources; if one cannot be made, those made already are released.

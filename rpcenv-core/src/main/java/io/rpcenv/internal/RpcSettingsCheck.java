@@ -9,6 +9,8 @@ import io.rpcenv.RpcSecurityManager;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.SecurityConfigKeys;
 import io.rpcenv.internal.serialize.DeserializationPolicy;
+import io.rpcenv.internal.serialize.MessageSerializer;
+import io.rpcenv.internal.serialize.Serializers;
 import io.rpcenv.internal.transport.IoTransport;
 import io.rpcenv.internal.transport.TlsContexts;
 import io.rpcenv.internal.transport.TransportSettings;
@@ -30,6 +32,7 @@ final class RpcSettingsCheck {
   final IoTransport io;
   final ByteBufAllocator alloc;
   final DeserializationPolicy deserialization;
+  final MessageSerializer serializer;
   final TransportSettings transport;
 
   RpcSettingsCheck(RpcConf conf, RpcEnvConfig config, String name) {
@@ -59,6 +62,12 @@ final class RpcSettingsCheck {
             conf.get(SecurityConfigKeys.SERIALIZER_MAX_REFERENCES),
             maxArray != null ? maxArray : maxSize,
             maxSize + 1024);
+    ClassLoader loader =
+        Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : RpcSettingsCheck.class.getClassLoader();
+    serializer =
+        Serializers.create(conf.get(SecurityConfigKeys.SERIALIZER), loader, deserialization);
     long maxOutbox = conf.get(RpcConfigKeys.OUTBOX_MAX_BYTES);
     if (maxOutbox < maxSize) {
       throw new IllegalArgumentException(

@@ -89,7 +89,7 @@ public final class DeserializationPolicy {
   }
 
   /** Whether a class of this name may be deserialized. */
-  boolean allows(String className) {
+  public boolean allows(String className) {
     if (exact.contains(className)) {
       return true;
     }
@@ -103,15 +103,15 @@ public final class DeserializationPolicy {
     return packages.contains(pkg);
   }
 
-  int maxDepth() {
+  public int maxDepth() {
     return maxDepth;
   }
 
-  long maxReferences() {
+  public long maxReferences() {
     return maxReferences;
   }
 
-  long maxArrayLength() {
+  public long maxArrayLength() {
     return maxArrayLength;
   }
 
@@ -144,19 +144,19 @@ public final class DeserializationPolicy {
   }
 
   /** The errors of readers that do not go through an object stream, worded as the filter's. */
-  InvalidClassException notAllowed(String className) {
+  public InvalidClassException notAllowed(String className) {
     return rejection(notAllowedText(className));
   }
 
-  InvalidClassException tooDeep() {
+  public InvalidClassException tooDeep() {
     return rejection(deeperThanAllowed());
   }
 
-  InvalidClassException tooManyReferences() {
+  public InvalidClassException tooManyReferences() {
     return rejection(tooManyReferencesText());
   }
 
-  InvalidClassException arrayTooLong(long length) {
+  public InvalidClassException arrayTooLong(long length) {
     return rejection(arrayTooLongText(length));
   }
 

@@ -28,6 +28,11 @@ public final class JavaMessageSerializer implements MessageSerializer {
   static final byte FALSE = 7;
   static final byte RECORD = 8;
 
+  /**
+   * A body written by a serializer module (rpcenv-kryo): only an env configured for it reads it.
+   */
+  public static final byte KRYO = 9;
+
   private final ClassLoader loader;
   private final DeserializationPolicy policy;
   private final RecordCodec records;
@@ -41,6 +46,17 @@ public final class JavaMessageSerializer implements MessageSerializer {
 
   @Override
   public void write(Object value, ByteBuf out) throws IOException {
+    if (!writeFast(value, out)) {
+      writeJava(value, out);
+    }
+  }
+
+  /**
+   * Writes {@code value} if a fast path takes it (null, {@code byte[]}, {@code String}, {@code
+   * Integer}, {@code Long}, {@code Boolean}, a record of simple components); false, with nothing
+   * written, for anything else.
+   */
+  public boolean writeFast(Object value, ByteBuf out) throws IOException {
     if (value == null) {
       out.writeByte(NULL);
     } else if (value instanceof byte[] bytes) {
@@ -54,11 +70,17 @@ public final class JavaMessageSerializer implements MessageSerializer {
       out.writeByte(LONG).writeLong(l);
     } else if (value instanceof Boolean b) {
       out.writeByte(b ? TRUE : FALSE);
-    } else if (!(value instanceof Record) || !writeRecord(value, out)) {
-      out.writeByte(JAVA);
-      try (ObjectOutputStream oos = new ObjectOutputStream(new ByteBufOutputStream(out))) {
-        oos.writeObject(value);
-      }
+    } else {
+      return value instanceof Record && writeRecord(value, out);
+    }
+    return true;
+  }
+
+  /** Writes {@code value} with Java serialization. */
+  public void writeJava(Object value, ByteBuf out) throws IOException {
+    out.writeByte(JAVA);
+    try (ObjectOutputStream oos = new ObjectOutputStream(new ByteBufOutputStream(out))) {
+      oos.writeObject(value);
     }
   }
 
@@ -123,6 +145,11 @@ public final class JavaMessageSerializer implements MessageSerializer {
         return readJava(new ByteBufInputStream(in), in.readableBytes(), refs);
       case RECORD:
         return records.read(in);
+      case KRYO:
+        throw new StreamCorruptedException(
+            "the sender wrote this message with Kryo (spark.rpc.serializer=kryo), which this env"
+                + " does not read: set spark.rpc.serializer=kryo here too, with rpcenv-kryo on the"
+                + " class path");
       default:
         throw new StreamCorruptedException("unknown body tag " + tag);
     }
