@@ -56,6 +56,7 @@ public final class TestAccessBridge {
 
   /** What encrypts the env's connections, or null without TLS. */
   public static String tlsEngine(RpcEnv env) {
-    return ((NettyRpcEnv) env).transport().tlsEngine();
+    var tls = ((NettyRpcEnv) env).transport().settings().tls();
+    return tls == null ? null : tls.engine();
   }
 }

@@ -86,16 +86,12 @@ public final class TransportMetrics {
    */
   public Runnable peer(
       String peer, String direction, LongSupplier asksOutstanding, LongSupplier outboxBytes) {
-    Gauge<Long> asks = asksOutstanding::getAsLong;
-    Gauge<Long> outbox = outboxBytes::getAsLong;
-    return new TakenOverSeries(
-            registry,
-            Map.of(
-                RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction),
-                asks,
-                RpcMetricFamily.PEER_OUTBOX.series("peer", peer, "direction", direction),
-                outbox))
-        ::unregister;
+    return new PeerSeries(
+        registry,
+        RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction),
+        asksOutstanding::getAsLong,
+        RpcMetricFamily.PEER_OUTBOX.series("peer", peer, "direction", direction),
+        outboxBytes::getAsLong);
   }
 
   /** A counter whose count is computed when read. */

@@ -54,6 +54,7 @@ final class Acceptor {
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.ALLOCATOR, alloc)
             .childOption(ChannelOption.ALLOCATOR, alloc)
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR, IoTransport.RECEIVE_SIZES)
             .childHandler(ConnectionInitializer.accepting(transport, this));
     if (settings.backlog() > 0) {
       server.option(ChannelOption.SO_BACKLOG, settings.backlog());

@@ -46,12 +46,11 @@ public final class Connection {
   private volatile RpcException failure;
   private volatile ReadGate gate;
 
-  /**
-   * This env closed the connection in order: what it wrote before its CLOSE is read by the peer.
-   */
+  /** This env closed in order: what it wrote before its CLOSE is read by the peer. */
   private volatile boolean closedInOrder;
 
   private Keepalive keepalive;
+  volatile Runnable peerSeries; // takes this connection's metric series out (ConnectionFigures)
 
   /** Whether {@link TransportHost#onConnected} was called for this connection (Transport's). */
   boolean announced;

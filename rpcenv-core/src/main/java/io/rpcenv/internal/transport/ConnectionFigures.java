@@ -1,9 +1,8 @@
 package io.rpcenv.internal.transport;
 
 import io.rpcenv.internal.metrics.TransportMetrics;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToLongFunction;
 
@@ -18,7 +17,10 @@ final class ConnectionFigures {
   private final LongAdder[] closed = {
     new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
   };
-  private final Map<Connection, Runnable> peerSeries = new ConcurrentHashMap<>();
+
+  /** Each ready connection's series, kept on the connection: no table entry per connection. */
+  private static final AtomicReferenceFieldUpdater<Connection, Runnable> SERIES =
+      AtomicReferenceFieldUpdater.newUpdater(Connection.class, Runnable.class, "peerSeries");
 
   /** Reads {@code connections}, the transport's set of open connections. */
   ConnectionFigures(Set<Connection> connections, TransportMetrics metrics, boolean tls) {
@@ -40,7 +42,7 @@ final class ConnectionFigures {
   /** {@code c}'s handshake is done: its peer is known, its series can be named. */
   void ready(Connection c) {
     if (c.peerAddress() != null) {
-      peerSeries.put(
+      SERIES.set(
           c,
           metrics.peer(
               c.peerAddress().hostPort(),
@@ -64,7 +66,7 @@ final class ConnectionFigures {
   }
 
   private void dropSeries(Connection c) {
-    Runnable unregister = peerSeries.remove(c);
+    Runnable unregister = SERIES.getAndSet(c, null);
     if (unregister != null) {
       unregister.run();
     }

@@ -38,7 +38,10 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     RpcAddress remote =
         dialed != null
             ? dialed.peerListenAddress()
-            : socket != null ? new RpcAddress(socket.getHostString(), socket.getPort()) : null;
+            : socket != null
+                // interned: thousands of clients of one host share its name
+                ? new RpcAddress(socket.getHostString().intern(), socket.getPort())
+                : null;
     String peer = remote != null ? remote.hostPort() : String.valueOf(socket);
     Connection c = dialed;
     if (c == null) {
@@ -62,7 +65,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline().addFirst("gate", gate);
     FrameDecoder decoder =
         new FrameDecoder(
-            peer,
+            remote != null ? remote : peer,
             s.maxMessageSize(),
             s.frameTimeout(),
             transport.frameBudget(),

@@ -35,6 +35,7 @@ final class Dialer {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.ALLOCATOR, alloc)
+            .option(ChannelOption.RECVBUF_ALLOCATOR, IoTransport.RECEIVE_SIZES)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int)

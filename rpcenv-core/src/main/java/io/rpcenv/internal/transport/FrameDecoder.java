@@ -31,7 +31,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
    */
   private static final int TICKS = 4;
 
-  private final String peer;
+  /** The remote address (its toString is host:port), for error texts, made only when needed. */
+  private final Object peer;
+
   private final long messageLimit;
   private final Duration frameTimeout;
   private final FrameBudget budget;
@@ -58,7 +60,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private boolean ticking;
 
   /**
-   * @param peer the remote address, for error texts
+   * @param peer the remote address (an RpcAddress, or the socket's text), for error texts
    * @param messageLimit spark.rpc.message.maxSize in bytes, applied once the handshake is done
    * @param frameTimeout spark.rpc.io.frameTimeout
    * @param budget the env's memory for frames still arriving
@@ -66,7 +68,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
    * @param gate pauses reading from this connection
    */
   FrameDecoder(
-      String peer,
+      Object peer,
       long messageLimit,
       Duration frameTimeout,
       FrameBudget budget,
@@ -185,7 +187,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
               "Frame length should be positive: " + length + " (from " + peer + ")"));
     }
     if (length > maxFrame) {
-      throw fail(FrameTooLargeException.of(peer, length, maxFrame, messageLimit));
+      throw fail(FrameTooLargeException.of(String.valueOf(peer), length, maxFrame, messageLimit));
     }
   }
 

@@ -1,8 +1,10 @@
 package io.rpcenv.internal.transport;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -34,6 +36,12 @@ public record IoTransport(
     IoHandlerFactory handlerFactory,
     Class<? extends SocketChannel> socketChannel,
     Class<? extends ServerChannel> serverChannel) {
+
+  /**
+   * How much each read asks the socket for: Netty's adaptive default, one instance for every
+   * connection (Netty would make one per channel; a server may hold thousands).
+   */
+  static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
   /** Chooses the transport for {@code mode} (auto, epoll, io_uring, nio). */
   public static IoTransport select(String mode) {

@@ -52,7 +52,11 @@ final class Keepalive implements Runnable {
 
   private long period;
   private long lastLook;
-  private ScheduledFuture<?> task;
+
+  /** Scheduled with the first ask: a connection that never asks has nothing to watch. */
+  private volatile ScheduledFuture<?> task;
+
+  private volatile boolean stopped;
 
   Keepalive(
       Connection connection,
@@ -68,23 +72,29 @@ final class Keepalive implements Runnable {
   }
 
   void start() {
-    framesSeen = connection.traffic.framesIn(); // the handshake's frames are not news
     period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / CHECKS_PER_TIMEOUT);
-    lastLook = System.nanoTime();
-    // With a fixed delay, looks missed during a pause are not made up in a burst on resuming.
-    task = channel.eventLoop().scheduleWithFixedDelay(this, period, period, TimeUnit.NANOSECONDS);
   }
 
   /** Any thread. */
   void stop() {
+    stopped = true;
     ScheduledFuture<?> t = task;
     if (t != null) {
       t.cancel(false);
     }
   }
 
-  /** An ask's request was written. */
+  /** An ask's request was written. Event loop. */
   void askWritten() {
+    if (task == null && !stopped) {
+      framesSeen = connection.traffic.framesIn(); // what came before the first ask is not news
+      lastLook = System.nanoTime();
+      // With a fixed delay, looks missed during a pause are not made up in a burst on resuming.
+      task = channel.eventLoop().scheduleWithFixedDelay(this, period, period, TimeUnit.NANOSECONDS);
+      if (stopped) {
+        task.cancel(false); // stopped meanwhile from another thread
+      }
+    }
     asksWritten++;
   }
 

@@ -26,7 +26,9 @@ final class OutstandingAsks implements PendingAsk.Owner {
   private final ReplyDecoder decoder;
   private final int limit;
   private final long maxReplySize;
-  private final LongObjectHashMap<PendingAsk<?>> written = new LongObjectHashMap<>();
+
+  /** Made with the first ask: an idle connection (a server has many) holds no table. */
+  private LongObjectHashMap<PendingAsk<?>> written;
 
   /** Asks queued or written, for the limit. */
   private final AtomicInteger count = new AtomicInteger();
@@ -85,12 +87,15 @@ final class OutstandingAsks implements PendingAsk.Owner {
 
   /** The request of {@code ask} is being written: from now on its reply is awaited. Event loop. */
   void written(PendingAsk<?> ask) {
+    if (written == null) {
+      written = new LongObjectHashMap<>();
+    }
     written.put(ask.id(), ask);
   }
 
   /** Asks written and waiting for replies. Event loop. */
   int awaitingReplies() {
-    return written.size();
+    return written == null ? 0 : written.size();
   }
 
   /** Replies that came after their asks stopped waiting. Event loop. */
@@ -157,7 +162,7 @@ final class OutstandingAsks implements PendingAsk.Owner {
    * stopped waiting.
    */
   private PendingAsk<?> claim(long id, String kind) {
-    PendingAsk<?> ask = written.remove(id);
+    PendingAsk<?> ask = written == null ? null : written.remove(id);
     if (ask != null) {
       ask.freeSlot();
       if (ask.claim()) {
@@ -174,8 +179,11 @@ final class OutstandingAsks implements PendingAsk.Owner {
    */
   int failAll(Consumer<PendingAsk<?>> fail) {
     // Copied first: failing an ask runs its callbacks, which may abort others.
-    PendingAsk<?>[] all = written.values().toArray(new PendingAsk<?>[0]);
-    written.clear();
+    PendingAsk<?>[] all =
+        written == null ? new PendingAsk<?>[0] : written.values().toArray(new PendingAsk<?>[0]);
+    if (written != null) {
+      written.clear();
+    }
     int failed = 0;
     for (PendingAsk<?> ask : all) {
       ask.freeSlot();
@@ -209,7 +217,7 @@ final class OutstandingAsks implements PendingAsk.Owner {
   }
 
   private void unregister(long id, PendingAsk<?> ask) {
-    if (written.get(id) == ask) {
+    if (written != null && written.get(id) == ask) {
       written.remove(id);
       ask.freeSlot();
     }

@@ -33,6 +33,7 @@ public final class Transport {
   private final Map<RpcAddress, Connection> byAddress = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ListenClaims claims = new ListenClaims();
+
   private final FrameBudget budget;
   private final SpareArrays spares;
   private final EventLoopGroup group;
@@ -74,7 +75,7 @@ public final class Transport {
     this.dialer = new Dialer(this, group, io, alloc);
   }
 
-  TransportSettings settings() {
+  public TransportSettings settings() {
     return settings;
   }
 
@@ -101,11 +102,6 @@ public final class Transport {
 
   SpareArrays spareArrays() {
     return spares;
-  }
-
-  /** What encrypts this env's connections ("OpenSSL (...)", "JDK (...)"), or null without TLS. */
-  public String tlsEngine() {
-    return settings.tls() == null ? null : settings.tls().engine();
   }
 
   boolean isClosing() {
