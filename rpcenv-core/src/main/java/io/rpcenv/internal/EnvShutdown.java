@@ -1,8 +1,8 @@
 package io.rpcenv.internal;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import io.rpcenv.RpcEnvStoppedException;
 import io.rpcenv.RpcTimeout;
 import io.rpcenv.internal.call.PendingAsk;
@@ -45,7 +45,7 @@ final class EnvShutdown {
   private final Supplier<String> where;
   private final Dispatcher dispatcher;
   private final Transport transport;
-  private final HashedWheelTimer timer;
+  private final Timer timer;
   private final EventLoopGroup group;
   private final EnvThreads threads;
   private final Duration endpointStopTimeout;
@@ -57,7 +57,7 @@ final class EnvShutdown {
       Supplier<String> where,
       Dispatcher dispatcher,
       Transport transport,
-      HashedWheelTimer timer,
+      Timer timer,
       EventLoopGroup group,
       EnvThreads threads,
       Duration endpointStopTimeout) {
@@ -214,7 +214,7 @@ final class EnvShutdown {
   }
 
   /** Releases what a constructor that failed half-way had made. */
-  static void releasePartial(Dispatcher d, HashedWheelTimer t, EventLoopGroup g) {
+  static void releasePartial(Dispatcher d, Timer t, EventLoopGroup g) {
     if (g != null) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

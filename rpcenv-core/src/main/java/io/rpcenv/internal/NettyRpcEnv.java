@@ -2,7 +2,7 @@ package io.rpcenv.internal;
 
 import com.codahale.metrics.MetricRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConf;
 import io.rpcenv.RpcConfigKeys;
@@ -23,6 +23,7 @@ import io.rpcenv.internal.dispatch.RpcThread;
 import io.rpcenv.internal.dispatch.StallWatch;
 import io.rpcenv.internal.files.EnvFiles;
 import io.rpcenv.internal.metrics.EnvMetrics;
+import io.rpcenv.internal.timer.EnvTimer;
 import io.rpcenv.internal.transport.SpareArrays;
 import io.rpcenv.internal.transport.Transport;
 import io.rpcenv.spi.EndpointBinder;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public final class NettyRpcEnv extends RpcEnv {
   private final int numRetries;
   private final EndpointBinder binder;
   private final Dispatcher dispatcher;
-  private final HashedWheelTimer timer;
+  private final Timer timer;
   private final Transport transport;
   private final Codec codec;
   private final Outbound outbound;
@@ -86,7 +86,7 @@ public final class NettyRpcEnv extends RpcEnv {
     this.files = new EnvFiles(this, spares);
     // Then the resources; if one cannot be made, those made already are released.
     Dispatcher d = null;
-    HashedWheelTimer t = null;
+    Timer t = null;
     EventLoopGroup g = null;
     try {
       d =
@@ -95,9 +95,7 @@ public final class NettyRpcEnv extends RpcEnv {
               "RpcEnv '" + name + "'",
               settings.dispatcherThreads,
               metrics);
-      t =
-          new HashedWheelTimer(
-              threads.factory("timer", false), 10, TimeUnit.MILLISECONDS, 512, true);
+      t = new EnvTimer("RpcEnv '" + name + "'");
       g = settings.io.newGroup(settings.ioThreads, threads.factory("io", true));
       this.transport =
           new Transport(
@@ -240,7 +238,7 @@ public final class NettyRpcEnv extends RpcEnv {
     return new NettyRpcEndpointRef(this, target, endpointName, 0, null);
   }
 
-  HashedWheelTimer timer() {
+  Timer timer() {
     return timer;
   }
 

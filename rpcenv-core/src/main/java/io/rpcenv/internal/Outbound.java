@@ -1,7 +1,7 @@
 package io.rpcenv.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import io.rpcenv.RpcAddress;
 import io.rpcenv.RpcConnectionException;
 import io.rpcenv.RpcEndpointNotFoundException;
@@ -32,7 +32,7 @@ final class Outbound {
   private final NettyRpcEnv env;
   private final Dispatcher dispatcher;
   private final Codec codec;
-  private final HashedWheelTimer timer;
+  private final Timer timer;
   private final Transport transport;
 
   /**
@@ -44,7 +44,7 @@ final class Outbound {
       NettyRpcEnv env,
       Dispatcher dispatcher,
       Codec codec,
-      HashedWheelTimer timer,
+      Timer timer,
       Transport transport,
       boolean serializeLocal) {
     this.env = env;

@@ -9,6 +9,11 @@ package io.rpcenv.bench.harness;
 public final class PeerMain {
   private PeerMain() {}
 
+  /** What a client prints once connected; it then waits for {@link #GO} on its input. */
+  static final String CONNECTED = "CONNECTED";
+
+  static final String GO = "GO\n";
+
   public static void main(String[] args) throws Exception {
     PeerFactory factory = (PeerFactory) Class.forName(args[0]).getConstructor().newInstance();
     if (args[1].equals("server")) {
@@ -31,7 +36,19 @@ public final class PeerMain {
             endpoints,
             Integer.parseInt(args[5]),
             Integer.parseInt(args[6]));
-    Result r = Workloads.run(w, p, () -> factory.client(port, endpoints));
+    Result r =
+        Workloads.run(
+            w,
+            p,
+            () -> factory.client(port, endpoints),
+            () -> { // connected: wait for the orchestrator to start every client JVM at once
+              System.out.println(CONNECTED);
+              System.out.flush();
+              new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          System.in, java.nio.charset.StandardCharsets.UTF_8))
+                  .readLine();
+            });
     System.out.println(r.toLine());
     System.out.flush();
     System.exit(0);

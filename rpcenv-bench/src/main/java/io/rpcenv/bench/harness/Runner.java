@@ -77,10 +77,29 @@ public final class Runner {
                     String.valueOf(params.warmupMillis()),
                     String.valueOf(params.measureMillis()))));
       }
+      // Every client JVM connects first; then all start together, so their windows overlap.
+      List<BufferedReader> outs = new ArrayList<>();
+      StringBuilder early = new StringBuilder();
+      for (Process c : clients) {
+        BufferedReader o =
+            new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = o.readLine()) != null && !line.equals(PeerMain.CONNECTED)) {
+          early.append(line).append('\n');
+        }
+        if (line == null) {
+          throw new IllegalStateException(peer.label() + " client did not connect:\n" + early);
+        }
+        outs.add(o);
+      }
+      for (Process c : clients) {
+        c.getOutputStream().write(PeerMain.GO.getBytes(StandardCharsets.UTF_8));
+        c.getOutputStream().flush();
+      }
       double rate = 0;
       Histogram merged = null;
-      for (Process c : clients) {
-        Result r = resultOf(peer, c);
+      for (int i = 0; i < clients.size(); i++) {
+        Result r = resultOf(peer, clients.get(i), outs.get(i));
         rate += r.rate();
         if (r.latencyMicros() != null) {
           if (merged == null) {
@@ -98,9 +117,7 @@ public final class Runner {
     }
   }
 
-  private Result resultOf(Peer peer, Process client) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+  private Result resultOf(Peer peer, Process client, BufferedReader out) throws Exception {
     Result result = null;
     StringBuilder other = new StringBuilder();
     for (String line; (line = out.readLine()) != null; ) {

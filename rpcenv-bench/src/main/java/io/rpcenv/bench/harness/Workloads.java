@@ -18,18 +18,29 @@ public final class Workloads {
   private Workloads() {}
 
   /** Runs {@code w} with clients made by {@code connect}; returns what it measured. */
-  static Result run(Workload w, Params p, ClientSupplier connect) throws Exception {
+  static Result run(Workload w, Params p, ClientSupplier connect, Ready ready) throws Exception {
+    if (w.clients() > 0) {
+      return fanIn(connect, p, ready);
+    }
+    BenchClient c = connect.get();
+    ready.await();
     return switch (w) {
-      case W1 -> oneAtATime(connect.get(), 1, new byte[SMALL], p);
-      case W2 -> windowed(connect.get(), 64, 1, new byte[SMALL], p);
-      case W3 -> oneWay(connect.get(), p);
-      case W4, S1K, S64K, S1M, S64M -> large(connect.get(), w.size(), p);
-      case W5, N1, N8, N64, N512 -> fanIn(connect, p);
-      case W6 -> windowed(connect.get(), 64, p.endpoints(), new byte[SMALL], p);
-      case W7R -> ObjectWindow.run(connect.get(), 64, com.example.bench.Orders::record, p);
-      case W7C -> ObjectWindow.run(connect.get(), 64, com.example.bench.Orders::plain, p);
-      case F1 -> fetch(connect.get(), p);
+      case W1 -> oneAtATime(c, 1, new byte[SMALL], p);
+      case W2 -> windowed(c, 64, 1, new byte[SMALL], p);
+      case W3 -> oneWay(c, p);
+      case W4, S1K, S64K, S1M, S64M -> large(c, w.size(), p);
+      case W6 -> windowed(c, 64, p.endpoints(), new byte[SMALL], p);
+      case W7R -> ObjectWindow.run(c, 64, com.example.bench.Orders::record, p);
+      case W7C -> ObjectWindow.run(c, 64, com.example.bench.Orders::plain, p);
+      case F1 -> fetch(c, p);
+      case W5, N1, N8, N64, N512 -> throw new IllegalStateException("fan-in: " + w);
     };
+  }
+
+  /** Called once this JVM's clients are connected; returns when the workload may start. */
+  @FunctionalInterface
+  interface Ready {
+    void await() throws Exception;
   }
 
   /** The name the servers serve the F1 file under, and its length. */
@@ -208,11 +219,12 @@ public final class Workloads {
   }
 
   /** {@code p.clients()} clients in this JVM, each asking one at a time on its own thread. */
-  private static Result fanIn(ClientSupplier connect, Params p) throws Exception {
+  private static Result fanIn(ClientSupplier connect, Params p, Ready ready) throws Exception {
     List<BenchClient> clients = new ArrayList<>();
     for (int i = 0; i < p.clients(); i++) {
       clients.add(connect.get());
     }
+    ready.await();
     List<Thread> threads = new ArrayList<>();
     List<Result> results = new ArrayList<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
