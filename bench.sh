@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks rpcenv against Apache Spark's RpcEnv, gRPC-java and raw Netty (each client and server
 # in its own JVM on 127.0.0.1), prints a markdown table and writes it into docs/BENCHMARKS.md.
-#   ./bench.sh                                    full run: 5 interleaved rounds of W1..W6, all systems
+#   ./bench.sh                                    full run: 3 interleaved rounds of every workload and system, charts
 #   ./bench.sh --rounds 1 --workloads W1,W3 --systems rpcenv,spark --measure-ms 2000
 #   ./bench.sh jmh [JMH options]                  the JMH micro-benchmarks of the hot path
 #   ./bench.sh status-page [rate] [rounds] [ms]   RPC asks with and without HTTP load on the status page

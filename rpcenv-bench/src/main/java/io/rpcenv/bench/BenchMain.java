@@ -22,7 +22,7 @@ import java.util.Map;
  * of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
  *
  * <pre>
- * ./bench.sh [--rounds 5] [--warmup-ms 2000] [--measure-ms 5000] [--workloads W1,W2] [--systems rpcenv,spark]
+ * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 3000] [--workloads W1,W2] [--systems rpcenv,spark]
  *            [--messages 1000000] [--idle-connections 10000] [--out docs/BENCHMARKS.md]
  *            [--charts DIR]   (PNG charts; with --out, into bench/ beside the output file)
  *            [--compare ../other-checkout]   (adds systems base and base-inline: rpcenv as built there)
@@ -45,11 +45,12 @@ public final class BenchMain {
 
   private static void run(String[] args) throws Exception {
     Map<String, String> opt = options(args);
-    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
+    // A full run: 3 rounds of 3 s windows keep everything (sweeps, TLS, W7) within ~40 minutes.
+    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
     Workloads.Params params =
         new Workloads.Params(
             Long.parseLong(opt.getOrDefault("warmup-ms", "2000")),
-            Long.parseLong(opt.getOrDefault("measure-ms", "5000")),
+            Long.parseLong(opt.getOrDefault("measure-ms", "3000")),
             1000,
             8,
             Integer.parseInt(opt.getOrDefault("messages", "1000000")));
