@@ -92,7 +92,14 @@ public final class BenchMain {
             continue;
           }
           long t0 = System.nanoTime();
-          Result r = runner.run(p, w);
+          Result r;
+          try {
+            r = runner.run(p, w);
+          } catch (Exception e) { // one system's failure (or hang) is reported, not the run's end
+            System.err.printf(
+                Locale.ROOT, "round %d %s %-20s FAILED: %s%n", round, w, p.label(), e.getMessage());
+            continue;
+          }
           results
               .computeIfAbsent(key, k -> new EnumMap<>(Workload.class))
               .computeIfAbsent(w, k -> new ArrayList<>())

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -44,6 +47,16 @@ public final class Runner {
     List<String> serverOptions =
         w == Workload.F1 ? List.of("-Dbench.file=" + benchFile()) : List.of();
     Process server = start(peer, serverOptions, List.of("server", String.valueOf(endpoints)));
+    List<Process> clients = new ArrayList<>();
+    // A run that hangs (a peer that drops what it cannot take, say) is ended, and fails alone.
+    ScheduledFuture<?> watchdog =
+        WATCHDOG.schedule(
+            () -> {
+              clients.forEach(Process::destroyForcibly);
+              server.destroyForcibly();
+            },
+            params.warmupMillis() + params.measureMillis() + 180_000,
+            TimeUnit.MILLISECONDS);
     try {
       BufferedReader out =
           new BufferedReader(
@@ -61,7 +74,6 @@ public final class Runner {
       drain(out);
       int jvms = w.clientJvms();
       int perJvm = w.clients() == 0 ? 1 : w.clients() / jvms;
-      List<Process> clients = new ArrayList<>();
       for (int i = 0; i < jvms; i++) {
         clients.add(
             start(
@@ -110,12 +122,22 @@ public final class Runner {
       }
       return new Result(rate, merged);
     } finally {
+      watchdog.cancel(false);
+      clients.forEach(Process::destroyForcibly); // gone already unless the run failed
       server.getOutputStream().close();
       if (!server.waitFor(30, TimeUnit.SECONDS)) {
         server.destroyForcibly().waitFor();
       }
     }
   }
+
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Result resultOf(Peer peer, Process client, BufferedReader out) throws Exception {
     Result result = null;

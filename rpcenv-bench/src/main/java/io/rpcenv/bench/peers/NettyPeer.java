@@ -40,7 +40,7 @@ public final class NettyPeer implements PeerFactory {
   static final byte SEND = 2;
   static final byte COUNT = 3;
   static final byte FETCH = 4;
-  static final int MAX_FRAME = 64 << 20;
+  static final int MAX_FRAME = 128 << 20; // S64M: 64 MiB payloads and their headers
 
   @Override
   public String name() {
