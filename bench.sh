@@ -5,6 +5,7 @@
 #   ./bench.sh --rounds 1 --workloads W1,W3 --systems rpcenv,spark --measure-ms 2000
 #   ./bench.sh jmh [JMH options]                  the JMH micro-benchmarks of the hot path
 #   ./bench.sh status-page [rate] [rounds] [ms]   RPC asks with and without HTTP load on the status page
+#   ./bench.sh cpu-per-ask [rpcenv|rpcenv-inline|netty] [clients] [s] [rounds]   CPU and context switches per ask
 #   ./bench.sh --compare ../base --systems rpcenv,base --workloads W1   A/B against another checkout (built there
 #                                                 with mvn -B -Pbench package -DskipTests)
 set -euo pipefail
@@ -16,6 +17,10 @@ cp="$(cat rpcenv-bench/target/bench.classpath):rpcenv-bench/target/classes"
 if [ "${1:-}" = "status-page" ]; then
   shift
   exec java -cp "$cp" io.rpcenv.bench.StatusPageLoad "$@"
+fi
+if [ "${1:-}" = "cpu-per-ask" ]; then
+  shift
+  exec java -Xms1g -Xmx1g -cp "$cp" io.rpcenv.bench.CpuPerAsk "$@"
 fi
 if [ "${1:-}" = "jmh" ]; then
   shift

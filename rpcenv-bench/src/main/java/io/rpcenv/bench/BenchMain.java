@@ -25,7 +25,7 @@ import java.util.Map;
  * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 3000] [--workloads W1,W2] [--systems rpcenv,spark]
  *            [--messages 1000000] [--idle-connections 10000] [--out docs/BENCHMARKS.md]
  *            [--charts DIR]   (PNG charts; with --out, into bench/ beside the output file)
- *            [--compare ../other-checkout]   (adds systems base and base-inline: rpcenv as built there)
+ *            [--compare ../other-checkout]   (adds systems base and base-inline: rpcenv's jars as built there)
  * </pre>
  */
 public final class BenchMain {
@@ -69,7 +69,7 @@ public final class BenchMain {
     Versions versions = Versions.of(benchCp, sparkCp);
     Map<String, Peer> all = Systems.all(benchCp, sparkCp, versions);
     if (opt.containsKey("compare")) {
-      addComparison(all, Path.of(opt.get("compare")));
+      addComparison(all, Path.of(opt.get("compare")), opt.get("bench-classes"));
     }
     List<String> keys =
         opt.containsKey("systems")
@@ -157,10 +157,13 @@ public final class BenchMain {
    * "base-inline", so that a change is measured against what it changes in the same interleaved
    * run.
    */
-  static void addComparison(Map<String, Peer> all, Path dir) throws Exception {
+  /**
+   * Adds systems "base" and "base-inline": this checkout's harness and peers (so that a change to
+   * the harness's protocol does not matter) running on the rpcenv jars built in {@code dir}.
+   */
+  static void addComparison(Map<String, Peer> all, Path dir, String benchClasses) throws Exception {
     Path cp = dir.resolve("rpcenv-bench/target/bench.classpath");
-    Path classes = dir.resolve("rpcenv-bench/target/classes");
-    if (!Files.isRegularFile(cp) || !Files.isDirectory(classes)) {
+    if (!Files.isRegularFile(cp)) {
       throw new IllegalArgumentException(
           "--compare "
               + dir
@@ -169,7 +172,7 @@ public final class BenchMain {
               + ": build it there first with "
               + "mvn -B -Pbench package -DskipTests");
     }
-    String classpath = Files.readString(cp).trim() + ":" + classes.toAbsolutePath();
+    String classpath = benchClasses + ":" + Files.readString(cp).trim();
     String commit =
         new String(
                 new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "--short", "HEAD")
@@ -178,14 +181,9 @@ public final class BenchMain {
                     .getInputStream()
                     .readAllBytes())
             .trim();
-    // Each property is the one its checkout's RpcenvPeer reads; the other one ignores it.
     all.put(
         "base",
-        Systems.rpcenv(
-            "rpcenv @ " + commit,
-            classpath,
-            List.of("-Dbench.rpcenv.dispatch=true"),
-            EnumSet.allOf(Workload.class)));
+        Systems.rpcenv("rpcenv @ " + commit, classpath, List.of(), EnumSet.allOf(Workload.class)));
     all.put(
         "base-inline",
         Systems.rpcenv(
