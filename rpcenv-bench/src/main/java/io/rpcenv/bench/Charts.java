@@ -3,6 +3,7 @@ package io.rpcenv.bench;
 import io.rpcenv.bench.harness.Peer;
 import io.rpcenv.bench.harness.Result;
 import io.rpcenv.bench.harness.Workload;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.HdrHistogram.Histogram;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -27,6 +29,14 @@ final class Charts {
 
   /** The systems drawn, in this order. */
   static final List<String> DRAWN = List.of("rpcenv", "rpcenv-inline", "spark", "netty");
+
+  /** Each system's colour, the same in every chart (index as in {@link #DRAWN}). */
+  private static final List<Color> COLOURS =
+      List.of(
+          new Color(0x1f, 0x5f, 0xbf),
+          new Color(0x6c, 0xb4, 0xee),
+          new Color(0xe0, 0x7b, 0x00),
+          new Color(0x2c, 0xa0, 0x2c));
 
   private static final List<Workload> FAN_IN =
       List.of(Workload.N1, Workload.N8, Workload.W5, Workload.N64, Workload.N512);
@@ -51,29 +61,36 @@ final class Charts {
     XYChart asks = chart("Fan-in: total asks/s against client envs", "client envs", "asks/s");
     XYChart p99 = chart("Fan-in: p99 latency against client envs", "client envs", "p99 (us)");
     XYChart sizes = chart("Throughput against message size (one ask at a time)", "bytes", "MiB/s");
-    XYChart latency = chart("W1 latency distribution", "percentile", "latency (us)");
+    XYChart latency =
+        chart("W1 latency distribution (every round's asks)", "percentile", "latency (us)");
+    asks.getStyler().setYAxisLogarithmic(false).setYAxisMin(0.0);
     for (String key : DRAWN) {
       Map<Workload, List<Result>> mine = results.get(key);
       if (mine == null) {
         continue;
       }
       String label = peers.get(key).label();
-      series(asks, label, mine, FAN_IN, w -> w.clients(), Result::rate);
-      series(
-          p99,
-          label,
-          mine,
-          FAN_IN,
-          w -> w.clients(),
-          r -> r.latencyMicros().getValueAtPercentile(99));
-      series(
-          sizes,
-          label,
-          mine,
-          SIZES,
-          w -> w.size(),
-          r -> r.rate()); // MiB/s, except W1 (asks/s), converted below
-      percentiles(latency, label, mine.get(Workload.W1));
+      Color colour = COLOURS.get(DRAWN.indexOf(key));
+      colour(series(asks, label, mine, FAN_IN, w -> w.clients(), Result::rate), colour);
+      colour(
+          series(
+              p99,
+              label,
+              mine,
+              FAN_IN,
+              w -> w.clients(),
+              r -> r.latencyMicros().getValueAtPercentile(99)),
+          colour);
+      colour(
+          series(
+              sizes,
+              label,
+              mine,
+              SIZES,
+              w -> w.size(),
+              r -> r.rate()), // MiB/s, except W1 (asks/s), converted below
+          colour);
+      colour(percentiles(latency, label, mine.get(Workload.W1)), colour);
     }
     fixW1Sizes(sizes, results, peers);
     for (Object[] c :
@@ -117,7 +134,11 @@ final class Charts {
     return c;
   }
 
-  private static void series(
+  /**
+   * A system's line through {@code points}, or null if it has fewer than two of them or misses one
+   * between its first and last (a line across it would show figures nobody measured).
+   */
+  private static XYSeries series(
       XYChart chart,
       String label,
       Map<Workload, List<Result>> mine,
@@ -126,16 +147,31 @@ final class Charts {
       ToDoubleFunction<Result> y) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
+    boolean gap = false;
     for (Workload w : points) {
       List<Result> rs = mine.get(w);
       if (rs == null || rs.isEmpty() || (w.hasLatency() && rs.get(0).latencyMicros() == null)) {
+        gap = !xs.isEmpty();
         continue;
+      }
+      if (gap) {
+        return null;
       }
       xs.add(x.applyAsDouble(w));
       ys.add(median(rs, y));
     }
-    if (xs.size() >= 2) {
-      chart.addSeries(label, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+    if (xs.size() < 2) {
+      return null;
+    }
+    XYSeries s = chart.addSeries(label, xs, ys);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    return s;
+  }
+
+  private static void colour(XYSeries s, Color c) {
+    if (s != null) {
+      s.setLineColor(c);
+      s.setMarkerColor(c);
     }
   }
 
@@ -160,9 +196,9 @@ final class Charts {
   }
 
   /** Percentiles 50 to 99.99 of the rounds' merged histogram, on a "nines" axis. */
-  private static void percentiles(XYChart chart, String label, List<Result> rs) {
+  private static XYSeries percentiles(XYChart chart, String label, List<Result> rs) {
     if (rs == null || rs.isEmpty()) {
-      return;
+      return null;
     }
     Histogram all = new Histogram(60_000_000L, 3);
     for (Result r : rs) {
@@ -179,7 +215,9 @@ final class Charts {
         .getStyler()
         .setxAxisTickLabelsFormattingFunction(
             v -> String.format(Locale.ROOT, "%s%%", trim(100 - 100 / Math.pow(10, v))));
-    chart.addSeries(label, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+    XYSeries s = chart.addSeries(label, xs, ys);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    return s;
   }
 
   private static String trim(double pct) {
