@@ -22,7 +22,8 @@ import java.util.Map;
  * of issue 5; writes it between the result markers of {@code docs/BENCHMARKS.md}.
  *
  * <pre>
- * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--measure-ms 3000] [--workloads W1,W2] [--systems rpcenv,spark]
+ * ./bench.sh [--rounds 3] [--warmup-ms 2000] [--fan-in-warmup-ms 12000] [--measure-ms 3000]
+ *            [--workloads W1,W2] [--systems rpcenv,spark]
  *            [--messages 1000000] [--idle-connections 10000] [--out docs/BENCHMARKS.md]
  *            [--charts DIR]   (PNG charts; with --out, into bench/ beside the output file)
  *            [--compare ../other-checkout]   (adds systems base and base-inline: rpcenv's jars as built there)
@@ -83,7 +84,8 @@ public final class BenchMain {
     }
 
     Map<String, Map<Workload, List<Result>>> results = new LinkedHashMap<>();
-    Runner runner = new Runner(params);
+    long fanInWarmup = Long.parseLong(opt.getOrDefault("fan-in-warmup-ms", "12000"));
+    Runner runner = new Runner(params, fanInWarmup);
     for (int round = 1; round <= rounds; round++) {
       for (Workload w : workloads) {
         for (String key : keys) {
@@ -122,7 +124,15 @@ public final class BenchMain {
     }
     String table =
         Report.markdown(
-            results, all, keys, workloads, rounds, params, String.join(" ", args), versions);
+            results,
+            all,
+            keys,
+            workloads,
+            rounds,
+            params,
+            fanInWarmup,
+            String.join(" ", args),
+            versions);
     int idle = Integer.parseInt(opt.getOrDefault("idle-connections", "10000"));
     if (idle > 0 && keys.contains("rpcenv")) {
       table += "\n" + IdleFootprint.measure(idle, benchCp).markdown();
@@ -218,6 +228,7 @@ public final class BenchMain {
       List.of(
           "rounds",
           "warmup-ms",
+          "fan-in-warmup-ms",
           "measure-ms",
           "messages",
           "workloads",

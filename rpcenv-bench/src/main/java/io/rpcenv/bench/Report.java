@@ -27,6 +27,7 @@ final class Report {
       List<Workload> workloads,
       int rounds,
       Workloads.Params params,
+      long fanInWarmupMillis,
       String args,
       Versions v) {
     StringBuilder sb = new StringBuilder();
@@ -44,7 +45,9 @@ final class Report {
         .append(rounds)
         .append(" interleaved rounds, ")
         .append(params.warmupMillis())
-        .append(" ms warm-up and ")
+        .append(" ms warm-up (")
+        .append(fanInWarmupMillis)
+        .append(" ms for fan-in workloads, whose up to five JVMs compile at once) and ")
         .append(params.measureMillis())
         .append(" ms measurement per run; every system in its own server JVM and ")
         .append(

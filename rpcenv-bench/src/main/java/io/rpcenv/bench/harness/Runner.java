@@ -36,14 +36,22 @@ public final class Runner {
           : List.of(System.getenv("RPCENV_BENCH_JVM_OPTS").trim().split("\\s+"));
 
   private final Workloads.Params params;
+  private final long fanInWarmupMillis;
 
-  public Runner(Workloads.Params params) {
+  /**
+   * @param params the windows and sizes of every run
+   * @param fanInWarmupMillis the warm-up of fan-in runs instead of {@code params}' (their client
+   *     JVMs, up to four beside the server's on a small machine, compile for longer)
+   */
+  public Runner(Workloads.Params params, long fanInWarmupMillis) {
     this.params = params;
+    this.fanInWarmupMillis = fanInWarmupMillis;
   }
 
   /** One run; throws if a JVM fails or prints no result. */
   public Result run(Peer peer, Workload w) throws Exception {
     int endpoints = w == Workload.W6 ? params.endpoints() : 1;
+    long warmup = w.clients() > 0 ? fanInWarmupMillis : params.warmupMillis();
     List<String> serverOptions =
         w == Workload.F1 ? List.of("-Dbench.file=" + benchFile()) : List.of();
     Process server = start(peer, serverOptions, List.of("server", String.valueOf(endpoints)));
@@ -55,7 +63,7 @@ public final class Runner {
               clients.forEach(Process::destroyForcibly);
               server.destroyForcibly();
             },
-            params.warmupMillis() + params.measureMillis() + 180_000,
+            warmup + params.measureMillis() + 180_000,
             TimeUnit.MILLISECONDS);
     try {
       BufferedReader out =
@@ -86,7 +94,7 @@ public final class Runner {
                     String.valueOf(endpoints),
                     String.valueOf(perJvm),
                     String.valueOf(params.messages()),
-                    String.valueOf(params.warmupMillis()),
+                    String.valueOf(warmup),
                     String.valueOf(params.measureMillis()))));
       }
       // Every client JVM connects first; then all start together, so their windows overlap.
