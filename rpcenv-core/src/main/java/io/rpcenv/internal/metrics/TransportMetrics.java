@@ -86,12 +86,15 @@ public final class TransportMetrics {
    */
   public Runnable peer(
       String peer, String direction, LongSupplier asksOutstanding, LongSupplier outboxBytes) {
-    return new PeerSeries(
+    Gauge<Long> asks = asksOutstanding::getAsLong;
+    Gauge<Long> outbox = outboxBytes::getAsLong;
+    return new TakenOverSeries(
         registry,
-        RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction),
-        asksOutstanding::getAsLong,
-        RpcMetricFamily.PEER_OUTBOX.series("peer", peer, "direction", direction),
-        outboxBytes::getAsLong);
+        Map.of(
+            RpcMetricFamily.PEER_ASKS.series("peer", peer, "direction", direction),
+            asks,
+            RpcMetricFamily.PEER_OUTBOX.series("peer", peer, "direction", direction),
+            outbox));
   }
 
   /** A counter whose count is computed when read. */
