@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.knowm.xchart.BitmapEncoder;
@@ -71,7 +72,7 @@ final class Charts {
       }
       String label = peers.get(key).label();
       Color colour = COLOURS.get(DRAWN.indexOf(key));
-      colour(series(asks, label, mine, FAN_IN, w -> w.clients(), Result::rate), colour);
+      colour(series(asks, label, mine, FAN_IN, w -> w.clients(), (w, r) -> r.rate()), colour);
       colour(
           series(
               p99,
@@ -79,20 +80,11 @@ final class Charts {
               mine,
               FAN_IN,
               w -> w.clients(),
-              r -> r.latencyMicros().getValueAtPercentile(99)),
+              (w, r) -> r.latencyMicros().getValueAtPercentile(99)),
           colour);
-      colour(
-          series(
-              sizes,
-              label,
-              mine,
-              SIZES,
-              w -> w.size(),
-              r -> r.rate()), // MiB/s, except W1 (asks/s), converted below
-          colour);
+      colour(series(sizes, label, mine, SIZES, w -> w.size(), Charts::mibPerSecond), colour);
       colour(percentiles(latency, label, mine.get(Workload.W1)), colour);
     }
-    fixW1Sizes(sizes, results, peers);
     for (Object[] c :
         new Object[][] {
           {asks, "fan-in-asks"}, {p99, "fan-in-p99"}, {sizes, "sizes"}, {latency, "w1-latency"}
@@ -144,7 +136,7 @@ final class Charts {
       Map<Workload, List<Result>> mine,
       List<Workload> points,
       ToDoubleFunction<Workload> x,
-      ToDoubleFunction<Result> y) {
+      ToDoubleBiFunction<Workload, Result> y) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     boolean gap = false;
@@ -158,7 +150,7 @@ final class Charts {
         return null;
       }
       xs.add(x.applyAsDouble(w));
-      ys.add(median(rs, y));
+      ys.add(median(rs, r -> y.applyAsDouble(w, r)));
     }
     if (xs.size() < 2) {
       return null;
@@ -175,24 +167,9 @@ final class Charts {
     }
   }
 
-  /** W1's rate is asks/s of 16 bytes: drawn as MiB/s like the other sizes. */
-  private static void fixW1Sizes(
-      XYChart sizes, Map<String, Map<Workload, List<Result>>> results, Map<String, Peer> peers) {
-    for (String key : DRAWN) {
-      Map<Workload, List<Result>> mine = results.get(key);
-      var s = mine == null ? null : sizes.getSeriesMap().get(peers.get(key).label());
-      if (s == null || mine.get(Workload.W1) == null) {
-        continue;
-      }
-      double[] xs = s.getXData();
-      double[] ys = s.getYData().clone();
-      for (int i = 0; i < xs.length; i++) {
-        if (xs[i] == Workload.W1.size()) {
-          ys[i] = ys[i] * Workload.W1.size() / (1024.0 * 1024.0);
-        }
-      }
-      sizes.updateXYSeries(s.getName(), xs, ys, null);
-    }
+  /** A size run's rate in MiB/s: W1 reports asks/s (of 16 bytes), the others MiB/s. */
+  private static double mibPerSecond(Workload w, Result r) {
+    return w == Workload.W1 ? r.rate() * w.size() / (1024.0 * 1024.0) : r.rate();
   }
 
   /** Percentiles 50 to 99.99 of the rounds' merged histogram, on a "nines" axis. */
