@@ -1,5 +1,6 @@
 package io.rpcenv.internal.transport;
 
+import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * frees up, with one exception that keeps the env from locking up when every connection waits with
  * half a frame: one connection at a time may finish its frame beyond the budget (the overdraft), so
  * the largest allowed message always gets through. Memory is therefore bounded by the budget plus
- * one frame, plus at most one socket read per connection.
+ * one frame, plus at most one socket read per connection. A connection that waits is woken only
+ * when what it needs can be had, so none spins through pause and resume while memory is short.
  */
 final class FrameBudget {
   private final long limit;
@@ -21,8 +23,14 @@ final class FrameBudget {
   /** The one holder allowed beyond the budget until its frame is whole, or null. */
   private final AtomicReference<Object> overdraft = new AtomicReference<>();
 
-  /** What to run when memory frees up: each resumes a connection that waits, on its event loop. */
-  private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+  /** Connections that wait for memory, first come first. */
+  private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+
+  /**
+   * A connection that waits: the bytes it needs beyond what it holds, and what resumes it (on its
+   * event loop).
+   */
+  private record Waiter(long need, Runnable resume) {}
 
   FrameBudget(long limit) {
     this.limit = limit;
@@ -69,9 +77,13 @@ final class FrameBudget {
     return false;
   }
 
-  /** Runs {@code resume} once memory frees up (at once if it already has). */
-  void await(Runnable resume) {
-    waiting.add(resume);
+  /**
+   * Runs {@code resume} once {@code need} more bytes fit within the budget, or the overdraft is
+   * free to take (at once if either holds already). Use 0 for a holder that only waits to be under
+   * the budget again.
+   */
+  void await(long need, Runnable resume) {
+    waiting.add(new Waiter(need, resume));
     wakeIfRoom(); // memory may have freed between the refusal and now
   }
 
@@ -84,11 +96,20 @@ final class FrameBudget {
     wakeIfRoom();
   }
 
+  /**
+   * Wakes, in the order they came, the waiters whose need fits, and one more for the overdraft if
+   * it is free. A woken waiter that loses the race for the memory waits again; one whose need does
+   * not fit is left alone, so it cannot resume only to be refused again.
+   */
   private void wakeIfRoom() {
-    if (used.get() < limit || overdraft.get() == null) {
-      Runnable r;
-      while ((r = waiting.poll()) != null) {
-        r.run();
+    boolean overdraftOffered = false;
+    for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      boolean fits = used.get() + w.need() <= limit;
+      boolean offer = !fits && !overdraftOffered && overdraft.get() == null;
+      if ((fits || offer) && waiting.remove(w)) { // remove: exactly one thread resumes it
+        overdraftOffered |= offer;
+        w.resume().run();
       }
     }
   }

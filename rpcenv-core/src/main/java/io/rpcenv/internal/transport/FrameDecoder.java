@@ -20,15 +20,13 @@ import org.slf4j.LoggerFactory;
  * connection buffers of frames still arriving is charged to the env's {@link FrameBudget}, and
  * reading pauses while the budget is spent. A frame must arrive whole within
  * spark.rpc.io.frameTimeout, asks outstanding or not; time this env paused reading does not count.
- * The deadline is kept in ticks of a quarter of the timeout, without a clock read per frame.
+ * The deadline is checked every quarter of the timeout, with clock reads at those checks and when
+ * reading pauses or resumes, never per frame.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
 
-  /**
-   * Ticks of a quarter of the frame timeout in which no frame completed, after which the one
-   * arriving has taken too long.
-   */
+  /** Checks of the frame deadline per frame timeout. */
   private static final int TICKS = 4;
 
   /** The remote address (its toString is host:port), for error texts, made only when needed. */
@@ -55,8 +53,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   /** Frames read (also what the frame timeout watches): the connection's, once countInto. */
   private Traffic traffic = new Traffic();
 
-  private long framesAtLastTick;
-  private int quietTicks;
+  private final FrameDeadline deadline;
   private boolean ticking;
 
   /**
@@ -77,6 +74,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     this.peer = peer;
     this.messageLimit = messageLimit;
     this.frameTimeout = frameTimeout;
+    this.deadline = new FrameDeadline(frameTimeout);
     this.budget = budget;
     this.spares = spares;
     this.gate = gate;
@@ -204,7 +202,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         charged += want - have;
         arriving.growTo(want, spares);
       } else if (!waitingForBudget) {
-        pause(ctx);
+        pause(ctx, want - have);
       }
     }
     arriving.fill(in);
@@ -233,18 +231,19 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     charged = held;
     if (!budget.charge(this, delta, held > 0) && !waitingForBudget) {
-      pause(ctx);
+      pause(ctx, 0);
     }
     if (held > 0 && !ticking) {
       ticking = true;
-      framesAtLastTick = traffic.framesIn();
-      quietTicks = 0;
+      deadline.start(traffic.framesIn(), now(ctx));
       scheduleTick(ctx);
     }
   }
 
-  private void pause(ChannelHandlerContext ctx) {
+  /** Stops reading until {@code need} more bytes can be had from the budget. */
+  private void pause(ChannelHandlerContext ctx, long need) {
     waitingForBudget = true;
+    deadline.paused(now(ctx));
     gate.close(ReadGate.BUDGET);
     if (!pausedOnce) {
       pausedOnce = true;
@@ -255,7 +254,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
           budget.used(),
           budget.limit());
     }
-    budget.await(() -> ctx.executor().execute(() -> resume(ctx)));
+    budget.await(need, () -> ctx.executor().execute(() -> resume(ctx)));
   }
 
   /** Memory freed up: read again, starting with what already waits in the read buffer. */
@@ -264,6 +263,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     waitingForBudget = false;
+    deadline.resumed(now(ctx));
     gate.open(ReadGate.BUDGET);
     try {
       channelRead(ctx, Unpooled.EMPTY_BUFFER);
@@ -277,16 +277,20 @@ final class FrameDecoder extends ByteToMessageDecoder {
     ctx.executor().schedule(() -> tick(ctx), every, TimeUnit.NANOSECONDS);
   }
 
-  /** A quarter of the frame timeout has passed: has the frame that was arriving completed? */
+  private static long now(ChannelHandlerContext ctx) {
+    return ctx.executor().ticker().nanoTime();
+  }
+
+  /**
+   * A quarter of the frame timeout has passed: has the frame that was arriving completed, or has
+   * reading run for the whole timeout since one last did?
+   */
   private void tick(ChannelHandlerContext ctx) {
     if (failed || charged == 0 || !ctx.channel().isActive()) {
       ticking = false;
       return;
     }
-    if (traffic.framesIn() != framesAtLastTick) {
-      framesAtLastTick = traffic.framesIn();
-      quietTicks = 0;
-    } else if (!gate.isClosed() && ++quietTicks >= TICKS) {
+    if (deadline.expired(traffic.framesIn(), now(ctx))) {
       ticking = false;
       String what = arriving != null ? arriving.progress() : partialProgress();
       failed = true;

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Memory for frames still arriving follows the bytes, is bounded over all connections of an env,
@@ -135,6 +137,100 @@ class FrameBudgetTest {
     third.runPendingTasks();
     assertThat(second.config().isAutoRead()).isTrue();
     assertThat(third.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void aWaiterIsWokenOnlyOnceWhatItNeedsFitsOrTheOverdraftIsFree() {
+    FrameBudget budget = new FrameBudget(100);
+    Object a = "a";
+    Object b = "b";
+    assertThat(budget.tryReserve(a, 90)).isTrue();
+    assertThat(budget.tryReserve(b, 50)).as("b takes the overdraft").isTrue();
+    assertThat(budget.tryReserve("c", 30)).as("c: over the budget, overdraft taken").isFalse();
+    AtomicInteger woken = new AtomicInteger();
+    budget.await(30, woken::incrementAndGet);
+    budget.charge(a, -30, true);
+    assertThat(woken).as("110 of 100 used: 30 more does not fit").hasValue(0);
+    budget.release(a, 60);
+    assertThat(woken).as("50 used: 30 more fits").hasValue(1);
+    AtomicInteger big = new AtomicInteger();
+    budget.await(80, big::incrementAndGet);
+    assertThat(big).as("50 used, overdraft held: 80 does not fit").hasValue(0);
+    budget.release(b, 50);
+    assertThat(big).as("the overdraft is free").hasValue(1);
+  }
+
+  @Test
+  void whenTheOverdraftFreesOnlyOneWaiterThatDoesNotFitIsOfferedIt() {
+    FrameBudget budget = new FrameBudget(100);
+    assertThat(budget.tryReserve("a", 150)).isTrue();
+    AtomicInteger first = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+    budget.await(10, first::incrementAndGet);
+    budget.await(10, second::incrementAndGet);
+    budget.release("a", 40);
+    assertThat(first).hasValue(1);
+    assertThat(second).as("woken when memory or the overdraft frees for it").hasValue(0);
+    budget.release("b", 20);
+    assertThat(second).as("90 used: 10 more fits").hasValue(1);
+  }
+
+  /**
+   * A connection waiting for more memory than frees up stays paused: it is not resumed only to be
+   * refused again, which kept an event loop spinning through pause and resume (and the other
+   * connections on it starving) whenever the memory used dropped below the budget by less than the
+   * waiting connection needed.
+   */
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aConnectionNeedingMoreThanFreesUpStaysPausedInsteadOfSpinning() {
+    FrameBudget budget = new FrameBudget(2 << 20);
+    EmbeddedChannel waiter = channel(budget);
+    EmbeddedChannel small = channel(budget);
+    EmbeddedChannel holder = channel(budget);
+    int body = 8 << 20;
+    waiter.writeInbound(oneWayHead(body).writeZero(400_000));
+    small.writeInbound(oneWayHead(body).writeZero(1_000_000));
+    holder.writeInbound(oneWayHead(body).writeZero(1_000_000)); // beyond: the overdraft
+    waiter.writeInbound(bytes(100_000)); // wants to grow by 1.2 MB
+    assertThat(waiter.config().isAutoRead()).isFalse();
+    small.close();
+    assertThat(budget.used())
+        .as("below the budget, though not by the 1.2 MB the waiter needs")
+        .isLessThan(budget.limit())
+        .isGreaterThan(budget.limit() - 1_200_000);
+    waiter.runPendingTasks(); // spun here when any freeing below the budget woke every waiter
+    assertThat(waiter.config().isAutoRead()).isFalse();
+    holder.close();
+    waiter.runPendingTasks();
+    assertThat(waiter.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void timeAConnectionWaitsForMemoryDoesNotCountTowardsItsFrameTimeout() {
+    FrameBudget budget = new FrameBudget(1 << 20);
+    AtomicReference<Throwable> holderError = new AtomicReference<>();
+    AtomicReference<Throwable> waiterError = new AtomicReference<>();
+    EmbeddedChannel holder = channel(budget, Duration.ofSeconds(8), holderError);
+    EmbeddedChannel waiter = channel(budget, Duration.ofSeconds(8), waiterError);
+    holder.writeInbound(oneWayHead(4 << 20));
+    for (int i = 0; i < 24; i++) {
+      holder.writeInbound(bytes(65_536));
+    }
+    waiter.writeInbound(oneWayHead(4 << 20).writeZero(100_000));
+    assertThat(waiter.config().isAutoRead()).isFalse();
+    for (int i = 0; i < 6; i++) {
+      holder.advanceTimeBy(2, TimeUnit.SECONDS);
+      holder.runScheduledPendingTasks();
+      waiter.advanceTimeBy(2, TimeUnit.SECONDS);
+      waiter.runScheduledPendingTasks();
+    }
+    assertThat(holderError.get())
+        .as("the holder read for 12 s and its frame did not complete")
+        .hasMessageContaining("did not arrive within 8 seconds");
+    assertThat(waiterError.get()).as("the waiter was paused all the time").isNull();
+    waiter.runPendingTasks();
+    assertThat(waiter.config().isAutoRead()).as("resumed once the holder was given up").isTrue();
   }
 
   @Test
