@@ -27,10 +27,10 @@ final class FrameBudget {
   private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
 
   /**
-   * A connection that waits: the bytes it needs beyond what it holds, and what resumes it (on its
-   * event loop).
+   * A connection that waits: the holder, the bytes it needs beyond what it holds, and what resumes
+   * it (on its event loop).
    */
-  private record Waiter(long need, Runnable resume) {}
+  private record Waiter(Object holder, long need, Runnable resume) {}
 
   FrameBudget(long limit) {
     this.limit = limit;
@@ -79,16 +79,22 @@ final class FrameBudget {
 
   /**
    * Runs {@code resume} once {@code need} more bytes fit within the budget, or the overdraft is
-   * free to take (at once if either holds already). Use 0 for a holder that only waits to be under
-   * the budget again.
+   * free for {@code holder} to take (at once if either holds already). Use 0 for a holder that only
+   * waits to be under the budget again. {@link #release} forgets the wait.
    */
-  void await(long need, Runnable resume) {
-    waiting.add(new Waiter(need, resume));
+  void await(Object holder, long need, Runnable resume) {
+    waiting.add(new Waiter(holder, need, resume));
     wakeIfRoom(); // memory may have freed between the refusal and now
   }
 
-  /** Gives back everything {@code holder} was charged, which it no longer holds. */
+  /**
+   * Gives back everything {@code holder} was charged, which it no longer holds, and forgets its
+   * wait, so that a connection gone is never the one offered the overdraft.
+   */
   void release(Object holder, long charged) {
+    if (!waiting.isEmpty()) {
+      waiting.removeIf(w -> w.holder() == holder);
+    }
     overdraft.compareAndSet(holder, null);
     if (charged != 0) {
       used.addAndGet(-charged);

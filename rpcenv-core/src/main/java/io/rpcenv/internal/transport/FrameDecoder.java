@@ -254,7 +254,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
           budget.used(),
           budget.limit());
     }
-    budget.await(need, () -> ctx.executor().execute(() -> resume(ctx)));
+    budget.await(this, need, () -> ctx.executor().execute(() -> resume(ctx)));
   }
 
   /** Memory freed up: read again, starting with what already waits in the read buffer. */

@@ -148,13 +148,13 @@ class FrameBudgetTest {
     assertThat(budget.tryReserve(b, 50)).as("b takes the overdraft").isTrue();
     assertThat(budget.tryReserve("c", 30)).as("c: over the budget, overdraft taken").isFalse();
     AtomicInteger woken = new AtomicInteger();
-    budget.await(30, woken::incrementAndGet);
+    budget.await("c", 30, woken::incrementAndGet);
     budget.charge(a, -30, true);
     assertThat(woken).as("110 of 100 used: 30 more does not fit").hasValue(0);
     budget.release(a, 60);
     assertThat(woken).as("50 used: 30 more fits").hasValue(1);
     AtomicInteger big = new AtomicInteger();
-    budget.await(80, big::incrementAndGet);
+    budget.await("d", 80, big::incrementAndGet);
     assertThat(big).as("50 used, overdraft held: 80 does not fit").hasValue(0);
     budget.release(b, 50);
     assertThat(big).as("the overdraft is free").hasValue(1);
@@ -166,13 +166,31 @@ class FrameBudgetTest {
     assertThat(budget.tryReserve("a", 150)).isTrue();
     AtomicInteger first = new AtomicInteger();
     AtomicInteger second = new AtomicInteger();
-    budget.await(10, first::incrementAndGet);
-    budget.await(10, second::incrementAndGet);
+    budget.await("first", 10, first::incrementAndGet);
+    budget.await("second", 10, second::incrementAndGet);
     budget.release("a", 40);
     assertThat(first).hasValue(1);
     assertThat(second).as("woken when memory or the overdraft frees for it").hasValue(0);
     budget.release("b", 20);
     assertThat(second).as("90 used: 10 more fits").hasValue(1);
+  }
+
+  /**
+   * A connection that went while it waited is forgotten: the overdraft, when it frees, is offered
+   * to one still there, which could otherwise wait for good when nothing else frees memory.
+   */
+  @Test
+  void theOverdraftIsOfferedToAWaiterStillThereNotToOneGone() {
+    FrameBudget budget = new FrameBudget(100);
+    assertThat(budget.tryReserve("a", 150)).isTrue();
+    AtomicInteger gone = new AtomicInteger();
+    AtomicInteger there = new AtomicInteger();
+    budget.await("gone", 500, gone::incrementAndGet);
+    budget.await("there", 500, there::incrementAndGet);
+    budget.release("gone", 0);
+    budget.release("a", 150);
+    assertThat(gone).hasValue(0);
+    assertThat(there).as("offered the overdraft").hasValue(1);
   }
 
   /**
