@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * half a frame: one connection at a time may finish its frame beyond the budget (the overdraft), so
  * the largest allowed message always gets through. Memory is therefore bounded by the budget plus
  * one frame, plus at most one socket read per connection. A connection that waits is woken only
- * when what it needs can be had, so none spins through pause and resume while memory is short.
+ * when what it needs can be had, so none spins through pause and resume while memory is short; the
+ * overdraft is handed to the first waiter that needs it, and passes on when its holder completes a
+ * large frame while others wait, so a connection streaming large frames cannot keep it for good.
  */
 final class FrameBudget {
   private final long limit;
@@ -27,10 +29,11 @@ final class FrameBudget {
   private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
 
   /**
-   * A connection that waits: the holder, the bytes it needs beyond what it holds, and what resumes
-   * it (on its event loop).
+   * A connection that waits: the holder, the bytes it needs beyond what it holds, whether it is in
+   * the middle of a frame (only then may it be handed the overdraft), and what resumes it (on its
+   * event loop).
    */
-  private record Waiter(Object holder, long need, Runnable resume) {}
+  private record Waiter(Object holder, long need, boolean midFrame, Runnable resume) {}
 
   FrameBudget(long limit) {
     this.limit = limit;
@@ -78,13 +81,40 @@ final class FrameBudget {
   }
 
   /**
-   * Runs {@code resume} once {@code need} more bytes fit within the budget, or the overdraft is
-   * free for {@code holder} to take (at once if either holds already). Use 0 for a holder that only
-   * waits to be under the budget again. {@link #release} forgets the wait.
+   * Runs {@code resume} once {@code need} more bytes fit within the budget, or the overdraft has
+   * been handed to {@code holder}, which is in the middle of a frame (at once if either can be had
+   * already). {@link #release} forgets the wait; a holder resumed when it no longer waits must
+   * {@link #disown} the overdraft.
    */
   void await(Object holder, long need, Runnable resume) {
-    waiting.add(new Waiter(holder, need, resume));
+    waiting.add(new Waiter(holder, need, true, resume));
     wakeIfRoom(); // memory may have freed between the refusal and now
+  }
+
+  /**
+   * Runs {@code resume} once the memory used is within the budget, for a holder between frames,
+   * which has no frame to finish beyond it and so is never handed the overdraft.
+   */
+  void awaitUnderBudget(Object holder, Runnable resume) {
+    waiting.add(new Waiter(holder, 0, false, resume));
+    wakeIfRoom();
+  }
+
+  /**
+   * {@code holder} completed a large frame: if it held the overdraft and others wait, the overdraft
+   * passes on to one of them.
+   */
+  void frameDone(Object holder) {
+    if (overdraft.get() == holder && !waiting.isEmpty() && overdraft.compareAndSet(holder, null)) {
+      wakeIfRoom();
+    }
+  }
+
+  /** Gives up the overdraft if {@code holder} has it, which it was handed but will not use. */
+  void disown(Object holder) {
+    if (overdraft.compareAndSet(holder, null)) {
+      wakeIfRoom();
+    }
   }
 
   /**
@@ -103,18 +133,23 @@ final class FrameBudget {
   }
 
   /**
-   * Wakes, in the order they came, the waiters whose need fits, and one more for the overdraft if
-   * it is free. A woken waiter that loses the race for the memory waits again; one whose need does
-   * not fit is left alone, so it cannot resume only to be refused again.
+   * Wakes, in the order they came, the waiters whose need fits, and hands the overdraft, if it is
+   * free, to the first in the middle of a frame whose need does not. A woken waiter that loses the
+   * race for the memory waits again; one whose need does not fit is left alone, so it cannot resume
+   * only to be refused again.
    */
   private void wakeIfRoom() {
-    boolean overdraftOffered = false;
     for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
-      boolean fits = used.get() + w.need() <= limit;
-      boolean offer = !fits && !overdraftOffered && overdraft.get() == null;
-      if ((fits || offer) && waiting.remove(w)) { // remove: exactly one thread resumes it
-        overdraftOffered |= offer;
+      if (used.get() + w.need() <= limit) {
+        if (waiting.remove(w)) { // remove: exactly one thread resumes it
+          w.resume().run();
+        }
+      } else if (w.midFrame() && overdraft.get() == null && waiting.remove(w)) {
+        if (!overdraft.compareAndSet(null, w.holder())) {
+          waiting.add(w); // taken meanwhile by a connection reading: wait for it to pass on
+          continue;
+        }
         w.resume().run();
       }
     }

@@ -1,7 +1,6 @@
 package io.rpcenv.internal.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -104,7 +103,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < Protocol.PREFACE_LENGTH) {
         return;
       }
-      checkPreface(in);
+      ProtocolException wrong = Preface.problem(in, peer);
+      if (wrong != null) {
+        throw fail(wrong);
+      }
       in.skipBytes(Protocol.PREFACE_LENGTH);
       prefaceSeen = true;
     }
@@ -150,34 +152,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
     out.add(in.readRetainedSlice(length));
   }
 
-  private void checkPreface(ByteBuf in) {
-    int magic = in.getInt(in.readerIndex());
-    byte version = in.getByte(in.readerIndex() + 4);
-    if (magic != Protocol.MAGIC) {
-      throw fail(
-          new ProtocolException(
-              "Connection with "
-                  + peer
-                  + " does not speak the rpcenv protocol (first "
-                  + "bytes: "
-                  + ByteBufUtil.hexDump(in, in.readerIndex(), Protocol.PREFACE_LENGTH)
-                  + ", \""
-                  + printable(in, in.readerIndex(), Protocol.PREFACE_LENGTH)
-                  + "\")"));
-    }
-    if (version != Protocol.VERSION) {
-      throw fail(
-          new ProtocolException(
-              "Peer "
-                  + peer
-                  + " speaks rpcenv protocol version "
-                  + version
-                  + ", this env speaks version "
-                  + Protocol.VERSION
-                  + " (run the same rpcenv version on both sides)"));
-    }
-  }
-
   private void checkLength(int length) {
     if (length <= 0) {
       throw fail(
@@ -202,7 +176,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         charged += want - have;
         arriving.growTo(want, spares);
       } else if (!waitingForBudget) {
-        pause(ctx, want - have);
+        pause(ctx, want - have, true);
       }
     }
     arriving.fill(in);
@@ -210,6 +184,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
       traffic.read(4L + arriving.length());
       out.add(arriving.frame());
       arriving = null;
+      budget.frameDone(this);
     }
   }
 
@@ -231,7 +206,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
     charged = held;
     if (!budget.charge(this, delta, held > 0) && !waitingForBudget) {
-      pause(ctx, 0);
+      pause(ctx, 0, held > 0);
     }
     if (held > 0 && !ticking) {
       ticking = true;
@@ -240,8 +215,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
-  /** Stops reading until {@code need} more bytes can be had from the budget. */
-  private void pause(ChannelHandlerContext ctx, long need) {
+  /**
+   * Stops reading until {@code need} more bytes can be had from the budget (or, {@code midFrame},
+   * the overdraft).
+   */
+  private void pause(ChannelHandlerContext ctx, long need, boolean midFrame) {
     waitingForBudget = true;
     deadline.paused(now(ctx));
     gate.close(ReadGate.BUDGET);
@@ -254,12 +232,18 @@ final class FrameDecoder extends ByteToMessageDecoder {
           budget.used(),
           budget.limit());
     }
-    budget.await(this, need, () -> ctx.executor().execute(() -> resume(ctx)));
+    Runnable wake = () -> ctx.executor().execute(() -> resume(ctx));
+    if (midFrame) {
+      budget.await(this, need, wake);
+    } else {
+      budget.awaitUnderBudget(this, wake);
+    }
   }
 
   /** Memory freed up: read again, starting with what already waits in the read buffer. */
   private void resume(ChannelHandlerContext ctx) {
     if (!waitingForBudget || !ctx.channel().isActive()) {
+      budget.disown(this); // it may have been handed the overdraft as it went
       return;
     }
     waitingForBudget = false;
@@ -327,15 +311,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
   protected void handlerRemoved0(ChannelHandlerContext ctx) {
     arriving = null;
     release();
-  }
-
-  private static String printable(ByteBuf in, int from, int length) {
-    StringBuilder sb = new StringBuilder(length);
-    for (int i = from; i < from + length; i++) {
-      int c = in.getUnsignedByte(i);
-      sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
-    }
-    return sb.toString();
   }
 
   private RuntimeException fail(RuntimeException e) {

@@ -176,6 +176,59 @@ class FrameBudgetTest {
   }
 
   /**
+   * A connection streaming large frames back to back, each beyond the budget, hands the overdraft
+   * to the connection waiting for it when a frame completes, instead of keeping it with the next
+   * frame already under way, which starved the waiting one as long as the stream lasted.
+   */
+  @Test
+  void aConnectionStreamingLargeFramesPassesTheOverdraftToOneWaiting() {
+    FrameBudget budget = new FrameBudget(2 << 20);
+    EmbeddedChannel waiter = channel(budget);
+    EmbeddedChannel stream = channel(budget);
+    int body = 3 << 20;
+    waiter.writeInbound(oneWayHead(body).writeZero(200_000));
+    stream.writeInbound(oneWayHead(body).writeZero(1_000_000)); // beyond: the overdraft
+    waiter.writeInbound(bytes(200_000)); // wants 600,000 bytes more: waits
+    assertThat(waiter.config().isAutoRead()).isFalse();
+    // The stream's frame completes, and its next one is under way in the same read.
+    stream.writeInbound(bytes(body - 1_000_000).writeBytes(oneWayHead(body)).writeZero(1_000_000));
+    LargeFrame first = stream.readInbound();
+    first.head().release();
+    waiter.runPendingTasks();
+    assertThat(waiter.config().isAutoRead()).as("handed the overdraft").isTrue();
+    assertThat(stream.config().isAutoRead()).as("the stream waits its turn").isFalse();
+    waiter.writeInbound(bytes(body - 400_000));
+    LargeFrame waited = waiter.readInbound();
+    waited.head().release();
+    stream.runPendingTasks();
+    assertThat(stream.config().isAutoRead()).as("the stream's turn again").isTrue();
+    stream.writeInbound(bytes(body - 1_000_000));
+    LargeFrame second = stream.readInbound();
+    second.head().release();
+    assertThat(budget.used()).isZero();
+  }
+
+  /**
+   * A connection between frames has no frame to finish beyond the budget: handed the overdraft, it
+   * would keep it, idle, while one in the middle of a frame that needs it waits for good.
+   */
+  @Test
+  void aWaiterBetweenFramesIsNeverHandedTheOverdraft() {
+    FrameBudget budget = new FrameBudget(100);
+    assertThat(budget.tryReserve("a", 150)).isTrue();
+    AtomicInteger idle = new AtomicInteger();
+    AtomicInteger mid = new AtomicInteger();
+    budget.awaitUnderBudget("idle", idle::incrementAndGet);
+    budget.await("mid", 500, mid::incrementAndGet);
+    budget.release("a", 40); // 110 used, the overdraft free
+    assertThat(idle).as("still over the budget").hasValue(0);
+    assertThat(mid).as("handed the overdraft").hasValue(1);
+    assertThat(budget.tryReserve("other", 1)).as("the overdraft is mid's").isFalse();
+    budget.release("b", 20);
+    assertThat(idle).as("90 used: within the budget").hasValue(1);
+  }
+
+  /**
    * A connection that went while it waited is forgotten: the overdraft, when it frees, is offered
    * to one still there, which could otherwise wait for good when nothing else frees memory.
    */
