@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -57,6 +58,11 @@ public final class Executor {
   private final CompletableFuture<ExitCode> exit = new CompletableFuture<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicInteger failedHeartbeats = new AtomicInteger();
+
+  /** The last heartbeat sent, until it is answered (a stop waits for it before the env closes). */
+  private volatile CompletableFuture<Boolean> lastHeartbeat =
+      CompletableFuture.completedFuture(true);
+
   private final MetricRegistry pluginMetrics = new MetricRegistry();
 
   private Executor(RpcConf conf, String driverUrl, String executorId) {
@@ -64,8 +70,7 @@ public final class Executor {
     RpcEndpointAddress driverAddress = RpcEndpointAddress.parse(driverUrl);
     SettingChecks.checkHeartbeat(conf);
     // Made before the env (its thread starts with its first task): once registered, the driver may
-    // tell this
-    // executor to stop at any moment, and the stop must find everything it shuts down.
+    // tell this executor to stop at any moment, and the stop must find everything it shuts down.
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -190,39 +195,55 @@ public final class Executor {
     if (stopping.get()) {
       return;
     }
-    driver
-        .<Boolean>ask(
+    CompletableFuture<Boolean> answer =
+        driver.ask(
             new Messages.Heartbeat(
                 executorId,
                 new PrometheusText()
                     .add(env.metrics(), Map.of())
                     .add(pluginMetrics, Map.of())
                     .families()),
-            new RpcTimeout(timeout, RuntimeConfigKeys.HEARTBEAT_INTERVAL.key()))
-        .whenComplete(
-            (known, error) -> {
-              if (stopping.get()) {
-                return; // the env is closing: a heartbeat cut off by it is no news
-              }
-              if (error == null) {
-                failedHeartbeats.set(0);
-                if (!known) {
-                  stop(ExitCode.EXPIRED, "the driver no longer knows this executor");
-                }
-              } else if (failedHeartbeats.incrementAndGet() >= maxFailures) {
-                stop(
-                    ExitCode.DRIVER_LOST,
-                    maxFailures
-                        + " heartbeats in a row failed (last: "
-                        + error.getMessage()
-                        + ", spark.executor.heartbeat.maxFailures)");
-              } else {
-                LOG.warn(
-                    "Heartbeat to the driver failed ({} in a row): {}",
-                    failedHeartbeats.get(),
-                    error.getMessage());
-              }
-            });
+            new RpcTimeout(timeout, RuntimeConfigKeys.HEARTBEAT_INTERVAL.key()));
+    lastHeartbeat = answer;
+    answer.whenComplete(
+        (known, error) -> {
+          if (stopping.get()) {
+            return; // the env is closing: a heartbeat cut off by it is no news
+          }
+          if (error == null) {
+            failedHeartbeats.set(0);
+            if (!known) {
+              stop(ExitCode.EXPIRED, "the driver no longer knows this executor");
+            }
+          } else if (failedHeartbeats.incrementAndGet() >= maxFailures) {
+            stop(
+                ExitCode.DRIVER_LOST,
+                maxFailures
+                    + " heartbeats in a row failed (last: "
+                    + error.getMessage()
+                    + ", spark.executor.heartbeat.maxFailures)");
+          } else {
+            LOG.warn(
+                "Heartbeat to the driver failed ({} in a row): {}",
+                failedHeartbeats.get(),
+                error.getMessage());
+          }
+        });
+  }
+
+  /**
+   * Waits (for at most the exit notice's timeout) until no heartbeat is being sent and the last one
+   * sent is answered: one the closing env cut off would be reported as a lost ask on a quiet stop.
+   */
+  private void awaitLastHeartbeat() throws InterruptedException {
+    long deadline = System.nanoTime() + EXITING_TIMEOUT.duration().toNanos();
+    if (heartbeats.awaitTermination(EXITING_TIMEOUT.duration().toNanos(), TimeUnit.NANOSECONDS)) {
+      try {
+        lastHeartbeat.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // its failure is no news to an executor that stops
+      }
+    }
   }
 
   /**
@@ -248,6 +269,7 @@ public final class Executor {
               }
               if (code != ExitCode.DRIVER_LOST && driver != null) {
                 try {
+                  awaitLastHeartbeat();
                   // Waited for (briefly), so the driver has taken it in before the connection
                   // closes.
                   driver

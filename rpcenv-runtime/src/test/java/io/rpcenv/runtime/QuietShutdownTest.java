@@ -3,6 +3,7 @@ package io.rpcenv.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rpcenv.runtime.cli.RpcenvCli;
+import io.rpcenv.runtime.fixtures.HeldHeartbeatPlugin;
 import io.rpcenv.runtime.fixtures.RuntimeTestPlugin;
 import io.rpcenv.testkit.ChildJvm;
 import io.rpcenv.testkit.Resources;
@@ -56,6 +57,36 @@ class QuietShutdownTest {
         .anyMatch(l -> l.contains("executor 1 exits with 0 (stopped)"))
         .anyMatch(l -> l.contains("executor 2 exits with 0 (stopped)"));
     assertQuiet(lines);
+  }
+
+  /**
+   * A heartbeat that goes out as the executor stops is answered before the executor's env closes,
+   * rather than cut off by the close and reported as an ask lost (seen in the demo under load).
+   */
+  @Test
+  void aHeartbeatGoingOutAsTheExecutorStopsIsAnsweredBeforeItsEnvCloses() throws Exception {
+    ChildJvm driver =
+        resources.add(
+            ChildJvm.start(
+                "driver",
+                RpcenvCli.class,
+                Map.of(),
+                "driver",
+                "--host",
+                "127.0.0.1",
+                "--conf=spark.plugins=" + HeldHeartbeatPlugin.class.getName(),
+                "--conf=spark.ui.port=0",
+                "--local-executors",
+                "1"));
+    driver.awaitLine(l -> l.contains("a heartbeat reads the gauge"), Duration.ofSeconds(90));
+    driver.terminate();
+    driver.waitFor(Duration.ofSeconds(60));
+    List<String> lines = driver.lines();
+    assertThat(lines).anyMatch(l -> l.contains("executor 1 exits with 0 (stopped)"));
+    assertQuiet(lines);
+    assertThat(lines)
+        .as("output:%n%s", String.join("\n", lines))
+        .noneMatch(l -> l.contains("WARN"));
   }
 
   @Test
