@@ -247,9 +247,10 @@ public final class Executor {
   }
 
   /**
-   * Stops the executor: plugins shut down (and may still send to the driver), the driver is told
-   * unless it asked for the stop or is gone, the env closes, and {@link #exit()} completes with
-   * {@code code}. Returns at once; idempotent (the first reason wins).
+   * Stops the executor: plugins shut down (and may still send to the driver); unless the driver is
+   * lost, a heartbeat under way is answered and the driver is told that the executor exits; the env
+   * closes, and {@link #exit()} completes with {@code code}. Returns at once; idempotent (the first
+   * reason wins).
    */
   public void stop(ExitCode code, String reason) {
     if (!stopping.compareAndSet(false, true)) {
