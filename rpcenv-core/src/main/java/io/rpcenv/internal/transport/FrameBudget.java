@@ -105,12 +105,12 @@ final class FrameBudget {
    * passes on to one of them.
    */
   void frameDone(Object holder) {
-    if (overdraft.get() == holder && !waiting.isEmpty() && overdraft.compareAndSet(holder, null)) {
-      wakeIfRoom();
+    if (overdraft.get() == holder && !waiting.isEmpty()) {
+      disown(holder);
     }
   }
 
-  /** Gives up the overdraft if {@code holder} has it, which it was handed but will not use. */
+  /** Gives up the overdraft if {@code holder} has it, and passes it on to a waiter. */
   void disown(Object holder) {
     if (overdraft.compareAndSet(holder, null)) {
       wakeIfRoom();
@@ -139,6 +139,7 @@ final class FrameBudget {
    * only to be refused again.
    */
   private void wakeIfRoom() {
+    // The concurrent queue's iterator tolerates removals (and re-adds) while it runs
     for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
       if (used.get() + w.need() <= limit) {
@@ -146,11 +147,11 @@ final class FrameBudget {
           w.resume().run();
         }
       } else if (w.midFrame() && overdraft.get() == null && waiting.remove(w)) {
-        if (!overdraft.compareAndSet(null, w.holder())) {
+        if (overdraft.compareAndSet(null, w.holder())) {
+          w.resume().run();
+        } else {
           waiting.add(w); // taken meanwhile by a connection reading: wait for it to pass on
-          continue;
         }
-        w.resume().run();
       }
     }
   }

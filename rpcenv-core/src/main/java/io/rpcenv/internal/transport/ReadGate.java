@@ -69,14 +69,4 @@ final class ReadGate extends ChannelOutboundHandlerAdapter {
     }
     ctx.read();
   }
-
-  /** Whether {@code reason} holds the gate closed. */
-  boolean isClosedBy(int reason) {
-    return (closedBy & reason) != 0;
-  }
-
-  /** Whether reading is stopped for any reason. */
-  boolean isClosed() {
-    return closedBy != 0;
-  }
 }
