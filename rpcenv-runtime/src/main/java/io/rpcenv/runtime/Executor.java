@@ -236,8 +236,9 @@ public final class Executor {
    * sent is answered: one the closing env cut off would be reported as a lost ask on a quiet stop.
    */
   private void awaitLastHeartbeat() throws InterruptedException {
-    long deadline = System.nanoTime() + EXITING_TIMEOUT.duration().toNanos();
-    if (heartbeats.awaitTermination(EXITING_TIMEOUT.duration().toNanos(), TimeUnit.NANOSECONDS)) {
+    long wait = EXITING_TIMEOUT.duration().toNanos();
+    long deadline = System.nanoTime() + wait;
+    if (heartbeats.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
       try {
         lastHeartbeat.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException | TimeoutException e) {

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QuietShutdownTest {
   @RegisterExtension final Resources resources = new Resources();
 
-  private static final String PLUGINS = "spark.plugins=" + RuntimeTestPlugin.class.getName();
-
   private static void assertQuiet(List<String> lines) {
     assertThat(lines)
         .as("output:%n%s", String.join("\n", lines))
@@ -35,11 +33,15 @@ class QuietShutdownTest {
   }
 
   private ChildJvm driver(String... extra) throws Exception {
+    return driver(RuntimeTestPlugin.class, extra);
+  }
+
+  private ChildJvm driver(Class<?> plugin, String... extra) throws Exception {
     String[] args = new String[5 + extra.length];
     args[0] = "driver";
     args[1] = "--host";
     args[2] = "127.0.0.1";
-    args[3] = "--conf=" + PLUGINS;
+    args[3] = "--conf=spark.plugins=" + plugin.getName();
     args[4] = "--conf=spark.ui.port=0";
     System.arraycopy(extra, 0, args, 5, extra.length);
     return resources.add(ChildJvm.start("driver", RpcenvCli.class, Map.of(), args));
@@ -65,19 +67,7 @@ class QuietShutdownTest {
    */
   @Test
   void aHeartbeatGoingOutAsTheExecutorStopsIsAnsweredBeforeItsEnvCloses() throws Exception {
-    ChildJvm driver =
-        resources.add(
-            ChildJvm.start(
-                "driver",
-                RpcenvCli.class,
-                Map.of(),
-                "driver",
-                "--host",
-                "127.0.0.1",
-                "--conf=spark.plugins=" + HeldHeartbeatPlugin.class.getName(),
-                "--conf=spark.ui.port=0",
-                "--local-executors",
-                "1"));
+    ChildJvm driver = driver(HeldHeartbeatPlugin.class, "--local-executors", "1");
     driver.awaitLine(l -> l.contains("a heartbeat reads the gauge"), Duration.ofSeconds(90));
     driver.terminate();
     driver.waitFor(Duration.ofSeconds(60));
